@@ -1,0 +1,107 @@
+//! The one error type, shared by server functions, the REST API, the CLI and the browser.
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+/// A field-level validation problem, shown beside the field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    /// Stable machine code (e.g. `USCC_CHECK_CHAR`).
+    pub code: String,
+    /// Chinese message naming the problem and the fix.
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("输入有误：{}", .0.iter().map(|f| f.message.as_str()).collect::<Vec<_>>().join("；"))]
+    Validation(Vec<FieldError>),
+    #[error("未找到{0}")]
+    NotFound(String),
+    #[error("请先登录")]
+    Unauthorized,
+    #[error("您没有执行此操作的权限")]
+    Forbidden,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("请求过于频繁，请稍后再试")]
+    RateLimited,
+    /// The detail is logged with the request id; the user sees only the id.
+    #[error("系统内部错误，请联系管理员（请求编号 {request_id}）")]
+    Internal { request_id: String },
+}
+
+impl AppError {
+    pub fn field(field: &str, code: &str, message: impl Into<String>) -> Self {
+        AppError::Validation(vec![FieldError {
+            field: field.into(),
+            code: code.into(),
+            message: message.into(),
+        }])
+    }
+
+    /// Stable code for API clients.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Validation(_) => "VALIDATION",
+            AppError::NotFound(_) => "NOT_FOUND",
+            AppError::Unauthorized => "UNAUTHORIZED",
+            AppError::Forbidden => "FORBIDDEN",
+            AppError::Conflict(_) => "CONFLICT",
+            AppError::RateLimited => "RATE_LIMITED",
+            AppError::Internal { .. } => "INTERNAL",
+        }
+    }
+
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Validation(_) => 422,
+            AppError::NotFound(_) => 404,
+            AppError::Unauthorized => 401,
+            AppError::Forbidden => 403,
+            AppError::Conflict(_) => 409,
+            AppError::RateLimited => 429,
+            AppError::Internal { .. } => 500,
+        }
+    }
+
+    /// Logs an internal failure with a fresh reference id and returns the error the user sees.
+    #[cfg(feature = "ssr")]
+    pub fn internal(context: &str, detail: impl std::fmt::Display) -> Self {
+        let request_id = crate::server::request_id::current();
+        tracing::error!(request_id = %request_id, context, %detail, "internal error");
+        AppError::Internal { request_id }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(msg) | ServerFnErrorErr::Deserialization(msg) => {
+                AppError::field("request", "BAD_REQUEST", format!("请求格式有误：{msg}"))
+            }
+            other => AppError::Internal {
+                request_id: format!("sf-{other}"),
+            },
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        AppError::internal("database", e)
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::migrate::MigrateError> for AppError {
+    fn from(e: sqlx::migrate::MigrateError) -> Self {
+        AppError::internal("migration", e)
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

@@ -1,0 +1,63 @@
+//! The shared crate: pages, shared types and rules for both the browser (hydrate) and the server (ssr).
+#![recursion_limit = "256"]
+
+pub mod error;
+pub mod portal;
+pub mod rules;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod server;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, HashedStylesheet, Meta, MetaTags, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    SsrMode, StaticSegment,
+};
+
+pub const SITE_NAME: &str = "湘西州公共信用信息平台";
+
+/// Runs before first paint: applies the 长辈版 (large text) choice kept in localStorage or the cookie.
+/// Its exact text is hashed into the CSP by the server, so keep it static.
+pub const ELDER_PREPAINT_SCRIPT: &str = "try{if(localStorage.getItem('elder')==='1'||document.cookie.indexOf('elder=1')!==-1){document.documentElement.classList.add('elder')}}catch(e){}";
+
+/// The HTML document. `elder` comes from the cookie when rendering without JavaScript in mind.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let elder = ui::elder::elder_cookie_set();
+    view! {
+        <!DOCTYPE html>
+        <html lang="zh-CN" class=if elder { "elder" } else { "" }>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="theme-color" content="#9f1d20" />
+                <link rel="icon" href="/favicon.ico" />
+                <script inner_html=ELDER_PREPAINT_SCRIPT></script>
+                <HashedStylesheet options=options.clone() id="leptos" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Title formatter=|t: String| if t.is_empty() { SITE_NAME.to_string() } else { format!("{t} - {SITE_NAME}") } />
+        <Meta name="description" content="湘西土家族苗族自治州公共信用信息平台：信用信息查询、双公示、信用报告、信用修复与异议申诉。" />
+        <Router>
+            <ui::layout::Layout>
+                <Routes fallback=ui::status::NotFound>
+                    <Route path=StaticSegment("") view=portal::home::HomePage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("tools"), StaticSegment("uscc")) view=portal::uscc_check::UsccCheckPage ssr=SsrMode::Async />
+                </Routes>
+            </ui::layout::Layout>
+        </Router>
+    }
+}

@@ -1,0 +1,9 @@
+//! Pure domain rules: no I/O, compiled into the server and into the browser's WASM so that
+//! forms check as the user types with exactly the server's logic.
+pub mod date;
+pub mod disclosure;
+pub mod division;
+pub mod mask;
+pub mod normalize;
+pub mod resident_id;
+pub mod uscc;

@@ -1,0 +1,189 @@
+//! Alarms: raised by jobs and checks, acknowledged and resolved by operators (the list page
+//! comes with the admin consoles). An open alarm with the same key is counted, not duplicated.
+use super::{clock::Clock, db::Db};
+use crate::error::AppError;
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Severity {
+    Info,
+    Warning,
+    Critical,
+}
+
+impl Severity {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Alarm {
+    pub id: i64,
+    pub key: String,
+    pub severity: String,
+    pub title: String,
+    pub detail: String,
+    pub status: String,
+    pub occurrences: i64,
+    pub raised_at: String,
+    pub last_seen_at: String,
+    pub acknowledged_by: Option<String>,
+    pub acknowledged_at: Option<String>,
+    pub resolved_by: Option<String>,
+    pub resolved_at: Option<String>,
+    pub note: Option<String>,
+}
+
+/// Raises an alarm, or counts another occurrence of the open one with the same key. Returns its id.
+pub async fn raise(
+    db: &Db,
+    clock: &Clock,
+    key: &str,
+    severity: Severity,
+    title: &str,
+    detail: &str,
+) -> Result<i64, AppError> {
+    let now = clock.now_text();
+    let mut tx = db.pool.begin().await?;
+    let open = sqlx::query("SELECT id FROM alarms WHERE alarm_key = $1 AND status <> 'resolved'")
+        .bind(key)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let id = if let Some(row) = open {
+        let id: i64 = row.try_get("id")?;
+        sqlx::query("UPDATE alarms SET occurrences = occurrences + 1, last_seen_at = $1, detail = $2 WHERE id = $3")
+            .bind(&now)
+            .bind(detail)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        id
+    } else {
+        sqlx::query(
+            "INSERT INTO alarms (alarm_key, severity, title, detail, status, occurrences, raised_at, last_seen_at) \
+             VALUES ($1, $2, $3, $4, 'open', 1, $5, $5) RETURNING id",
+        )
+        .bind(key)
+        .bind(severity.as_str())
+        .bind(title)
+        .bind(detail)
+        .bind(&now)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("id")?
+    };
+    tx.commit().await?;
+    Ok(id)
+}
+
+async fn transition(
+    db: &Db,
+    clock: &Clock,
+    id: i64,
+    by: &str,
+    note: &str,
+    resolve: bool,
+) -> Result<(), AppError> {
+    let now = clock.now_text();
+    let sql = if resolve {
+        "UPDATE alarms SET status = 'resolved', resolved_by = $1, resolved_at = $2, note = $3 \
+         WHERE id = $4 AND status <> 'resolved'"
+    } else {
+        "UPDATE alarms SET status = 'acknowledged', acknowledged_by = $1, acknowledged_at = $2, note = $3 \
+         WHERE id = $4 AND status = 'open'"
+    };
+    let done = sqlx::query(sql)
+        .bind(by)
+        .bind(&now)
+        .bind(note)
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(match get(db, id).await? {
+            None => AppError::NotFound("告警".into()),
+            Some(a) => AppError::Conflict(format!(
+                "告警当前状态为“{}”，不能执行此操作。",
+                status_label(&a.status)
+            )),
+        });
+    }
+    Ok(())
+}
+
+pub async fn acknowledge(
+    db: &Db,
+    clock: &Clock,
+    id: i64,
+    by: &str,
+    note: &str,
+) -> Result<(), AppError> {
+    transition(db, clock, id, by, note, false).await
+}
+
+pub async fn resolve(
+    db: &Db,
+    clock: &Clock,
+    id: i64,
+    by: &str,
+    note: &str,
+) -> Result<(), AppError> {
+    transition(db, clock, id, by, note, true).await
+}
+
+pub fn status_label(status: &str) -> &'static str {
+    match status {
+        "open" => "未处理",
+        "acknowledged" => "已确认",
+        "resolved" => "已解决",
+        _ => "未知",
+    }
+}
+
+const COLUMNS: &str =
+    "id, alarm_key, severity, title, detail, status, occurrences, raised_at, last_seen_at, \
+    acknowledged_by, acknowledged_at, resolved_by, resolved_at, note";
+
+fn from_row(r: &sqlx::any::AnyRow) -> Result<Alarm, sqlx::Error> {
+    Ok(Alarm {
+        id: r.try_get("id")?,
+        key: r.try_get("alarm_key")?,
+        severity: r.try_get("severity")?,
+        title: r.try_get("title")?,
+        detail: r.try_get("detail")?,
+        status: r.try_get("status")?,
+        occurrences: r.try_get("occurrences")?,
+        raised_at: r.try_get("raised_at")?,
+        last_seen_at: r.try_get("last_seen_at")?,
+        acknowledged_by: r.try_get("acknowledged_by")?,
+        acknowledged_at: r.try_get("acknowledged_at")?,
+        resolved_by: r.try_get("resolved_by")?,
+        resolved_at: r.try_get("resolved_at")?,
+        note: r.try_get("note")?,
+    })
+}
+
+pub async fn get(db: &Db, id: i64) -> Result<Option<Alarm>, AppError> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM alarms WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row.as_ref().map(from_row).transpose()?)
+}
+
+/// Open and acknowledged alarms, newest first.
+pub async fn list_active(db: &Db, limit: i64) -> Result<Vec<Alarm>, AppError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM alarms WHERE status <> 'resolved' ORDER BY last_seen_at DESC LIMIT $1"
+    ))
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
+}

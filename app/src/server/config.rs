@@ -1,0 +1,180 @@
+//! Configuration: environment variables, optionally preceded by a `KEY=VALUE` file.
+//! Environment variables win over the file.
+use crate::error::AppError;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Demo and development: generated secret, demo data, adjustable clock allowed.
+    Demo,
+    /// Production: refuses to start without a secret, refuses demo data and default passwords.
+    Production,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub mode: Mode,
+    pub database_url: String,
+    pub data_dir: PathBuf,
+    /// Master secret as given (APP_SECRET or the content of APP_SECRET_FILE); `None` in demo until generated.
+    pub secret: Option<String>,
+    /// Test hooks (clock control) are served only when set, and never in production.
+    pub test_hooks: bool,
+    pub log_json: bool,
+    /// How often the job runner polls, in milliseconds.
+    pub job_poll_ms: u64,
+}
+
+/// Reads `KEY=VALUE` lines; `#` starts a comment; values may be quoted.
+pub fn parse_env_file(text: &str) -> HashMap<String, String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| {
+            let v = v.trim();
+            let v = v
+                .strip_prefix('"')
+                .and_then(|v| v.strip_suffix('"'))
+                .unwrap_or(v);
+            (k.trim().to_string(), v.to_string())
+        })
+        .collect()
+}
+
+impl Config {
+    /// Loads from the process environment. `production_flag` is the CLI's `--production`.
+    pub fn from_env(production_flag: bool) -> Result<Self, AppError> {
+        let mut vars: HashMap<String, String> = HashMap::new();
+        if let Ok(file) = std::env::var("APP_CONFIG_FILE") {
+            let text = std::fs::read_to_string(&file).map_err(|e| {
+                AppError::field(
+                    "APP_CONFIG_FILE",
+                    "CONFIG_FILE",
+                    format!("无法读取配置文件 {file}：{e}"),
+                )
+            })?;
+            vars.extend(parse_env_file(&text));
+        }
+        vars.extend(std::env::vars());
+        Self::from_vars(&vars, production_flag)
+    }
+
+    pub fn from_vars(
+        vars: &HashMap<String, String>,
+        production_flag: bool,
+    ) -> Result<Self, AppError> {
+        let get = |k: &str| vars.get(k).map(String::as_str).filter(|v| !v.is_empty());
+        let production =
+            production_flag || get("APP_ENV").is_some_and(|v| v.eq_ignore_ascii_case("production"));
+        let mode = if production {
+            Mode::Production
+        } else {
+            Mode::Demo
+        };
+        let data_dir = PathBuf::from(get("APP_DATA_DIR").unwrap_or("data"));
+        let database_url = get("DATABASE_URL").map(str::to_owned).unwrap_or_else(|| {
+            format!("sqlite://{}?mode=rwc", data_dir.join("credit.db").display())
+        });
+        let secret = match (get("APP_SECRET"), get("APP_SECRET_FILE")) {
+            (Some(s), _) => Some(s.to_string()),
+            (None, Some(path)) => Some(
+                std::fs::read_to_string(path)
+                    .map_err(|e| {
+                        AppError::field(
+                            "APP_SECRET_FILE",
+                            "SECRET_FILE",
+                            format!("无法读取密钥文件 {path}：{e}"),
+                        )
+                    })?
+                    .trim()
+                    .to_string(),
+            ),
+            (None, None) => None,
+        };
+        if mode == Mode::Production {
+            match &secret {
+                None => {
+                    return Err(AppError::field(
+                        "APP_SECRET",
+                        "SECRET_MISSING",
+                        "生产模式必须提供主密钥：设置环境变量 APP_SECRET 或 APP_SECRET_FILE（至少32个字符）。",
+                    ))
+                }
+                Some(s) if s.len() < 32 => {
+                    return Err(AppError::field("APP_SECRET", "SECRET_SHORT", "主密钥至少需要32个字符。"))
+                }
+                _ => {}
+            }
+        }
+        let flag = |k: &str| get(k).is_some_and(|v| matches!(v, "1" | "true" | "yes"));
+        Ok(Config {
+            mode,
+            database_url,
+            data_dir,
+            secret,
+            test_hooks: mode == Mode::Demo && flag("APP_TEST_HOOKS"),
+            log_json: flag("APP_LOG_JSON"),
+            job_poll_ms: get("APP_JOB_POLL_MS")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(2_000),
+        })
+    }
+
+    pub fn is_production(&self) -> bool {
+        self.mode == Mode::Production
+    }
+
+    /// Where a demo secret is kept when none is configured.
+    pub fn demo_secret_path(&self) -> PathBuf {
+        self.data_dir.join("secret.key")
+    }
+
+    pub fn data_path(&self, name: &str) -> PathBuf {
+        Path::new(&self.data_dir).join(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn production_refuses_to_start_without_a_secret() {
+        let err = Config::from_vars(&vars(&[("APP_ENV", "production")]), false).unwrap_err();
+        assert!(err.to_string().contains("APP_SECRET"));
+        assert!(Config::from_vars(&vars(&[]), true).is_err());
+        assert!(Config::from_vars(&vars(&[("APP_SECRET", "short")]), true).is_err());
+        let ok = Config::from_vars(&vars(&[("APP_SECRET", &"k".repeat(40))]), true).unwrap();
+        assert!(ok.is_production());
+    }
+
+    #[test]
+    fn demo_defaults_to_sqlite_under_data() {
+        let c = Config::from_vars(&vars(&[]), false).unwrap();
+        assert_eq!(c.mode, Mode::Demo);
+        assert_eq!(c.database_url, "sqlite://data/credit.db?mode=rwc");
+    }
+
+    #[test]
+    fn test_hooks_never_in_production() {
+        let v = vars(&[("APP_TEST_HOOKS", "1"), ("APP_SECRET", &"k".repeat(40))]);
+        assert!(Config::from_vars(&v, false).unwrap().test_hooks);
+        assert!(!Config::from_vars(&v, true).unwrap().test_hooks);
+    }
+
+    #[test]
+    fn env_file_parsing() {
+        let m = parse_env_file("# c\nDATABASE_URL=\"postgres://x\"\n\nAPP_ENV = production\n");
+        assert_eq!(m["DATABASE_URL"], "postgres://x");
+        assert_eq!(m["APP_ENV"], "production");
+    }
+}

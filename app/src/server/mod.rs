@@ -1,0 +1,11 @@
+//! Server-side plumbing shared by every domain: state, database, config, secrets, clock, jobs, alarms.
+pub mod alarms;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod jobs;
+pub mod request_id;
+pub mod secrets;
+pub mod state;
+
+pub use state::AppState;

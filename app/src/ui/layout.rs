@@ -1,0 +1,40 @@
+//! Page frame: skip link, header with collapsible navigation, main landmark, footer.
+use super::elder::ElderSwitch;
+use crate::SITE_NAME;
+use leptos::prelude::*;
+
+/// Navigation entries for the parts of the portal that exist.
+const NAV: &[(&str, &str)] = &[("/", "首页"), ("/tools/uscc", "代码校验")];
+
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    view! {
+        <a class="skip-link" href="#main">"跳到主要内容"</a>
+        <header class="site-header">
+            <div class="container header-row">
+                <a class="brand" href="/">
+                    <span class="brand-mark" aria-hidden="true">"信"</span>
+                    <span class="brand-name">{SITE_NAME}</span>
+                </a>
+                <ElderSwitch />
+                // The checkbox opens the menu on phones without JavaScript.
+                <input type="checkbox" id="nav-toggle" class="nav-toggle" aria-label="展开或收起导航菜单" />
+                <label for="nav-toggle" class="nav-toggle-label" aria-hidden="true">"菜单"</label>
+                <nav class="site-nav" aria-label="主导航">
+                    <ul>
+                        {NAV.iter().map(|(href, label)| view! { <li><a href=*href>{*label}</a></li> }).collect_view()}
+                    </ul>
+                </nav>
+            </div>
+        </header>
+        <main id="main" class="container" tabindex="-1">
+            {children()}
+        </main>
+        <footer class="site-footer">
+            <div class="container">
+                <p>"主办：湘西土家族苗族自治州社会信用体系建设领导小组办公室"</p>
+                <p>"本平台公示的信用信息来源于各信源单位，如有异议请通过“异议申诉”提出。"</p>
+            </div>
+        </footer>
+    }
+}

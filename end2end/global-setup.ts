@@ -1,0 +1,63 @@
+// Starts the real release server binary on a free port with a fresh SQLite database, waits until it
+// is ready, and hands its URL to the tests through E2E_BASE_URL. Returns the teardown.
+import { spawn } from "node:child_process";
+import { mkdtempSync, existsSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export default async function globalSetup() {
+  const root = path.resolve(__dirname, "..");
+  const binary = path.join(root, "target", "release", "server");
+  if (!existsSync(binary)) throw new Error(`${binary} is missing: run cargo leptos build --release first`);
+  const dataDir = mkdtempSync(path.join(tmpdir(), "xiangxi-e2e-"));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const server = spawn(binary, ["serve"], {
+    cwd: root,
+    env: {
+      ...process.env,
+      APP_DATA_DIR: dataDir,
+      DATABASE_URL: `sqlite://${path.join(dataDir, "e2e.db")}?mode=rwc`,
+      APP_DEMO_SUBJECTS: "300",
+      APP_TEST_HOOKS: "1",
+      LEPTOS_SITE_ROOT: path.join(root, "target", "site"),
+      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      RUST_LOG: "warn",
+    },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  let exited = false;
+  server.on("exit", () => (exited = true));
+
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (exited) throw new Error("the server exited during start-up");
+    try {
+      const r = await fetch(`${base}/readyz`);
+      if (r.ok) break;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) throw new Error("the server did not become ready within 120 s");
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  process.env.E2E_BASE_URL = base;
+
+  return async () => {
+    server.kill("SIGTERM");
+    await new Promise((r) => setTimeout(r, 500));
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+}

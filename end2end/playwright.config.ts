@@ -1,0 +1,47 @@
+import { defineConfig, devices } from "@playwright/test";
+
+// Debian's Chromium; Playwright never downloads a browser here.
+const chromium = {
+  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+};
+
+const desktop = { viewport: { width: 1280, height: 800 }, launchOptions: chromium };
+const phone = {
+  ...devices["Pixel 7"],
+  browserName: "chromium" as const,
+  launchOptions: chromium,
+};
+
+export default defineConfig({
+  testDir: "./tests",
+  globalSetup: "./global-setup.ts",
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: true,
+  workers: 2,
+  retries: 0,
+  reporter: [["list"]],
+  outputDir: "test-results",
+  use: {
+    screenshot: "only-on-failure",
+    trace: "off",
+    locale: "zh-CN",
+    timezoneId: "Asia/Shanghai",
+  },
+  projects: [
+    { name: "desktop", use: { ...desktop } },
+    { name: "phone", use: { ...phone } },
+    { name: "desktop-nojs", use: { ...desktop, javaScriptEnabled: false } },
+    { name: "phone-nojs", use: { ...phone, javaScriptEnabled: false } },
+  ],
+});

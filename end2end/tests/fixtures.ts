@@ -1,0 +1,34 @@
+// Shared fixtures: the server's URL, a page that fails the test on any console error, and helpers
+// that know whether the project runs with JavaScript.
+import { test as base, expect, Page } from "@playwright/test";
+
+export const test = base.extend<{ jsEnabled: boolean }>({
+  baseURL: async ({}, use) => {
+    const url = process.env.E2E_BASE_URL;
+    if (!url) throw new Error("E2E_BASE_URL is not set: global-setup did not run");
+    await use(url);
+  },
+  jsEnabled: async ({}, use, info) => {
+    await use(info.project.use.javaScriptEnabled !== false);
+  },
+  page: async ({ page }, use) => {
+    const errors: string[] = [];
+    page.on("console", (m) => {
+      if (m.type() === "error") errors.push(m.text());
+    });
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await use(page);
+    expect(errors, "browser console errors").toEqual([]);
+  },
+});
+
+export { expect };
+
+/** Opens a path and, with JavaScript on, waits until the WASM has hydrated the page. */
+export async function open(page: Page, path: string, jsEnabled: boolean) {
+  const res = await page.goto(path);
+  if (jsEnabled) {
+    await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  }
+  return res;
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The README's test command: install what tests need, then run every layer:
+#   1. unit tests (rules, config, secrets, clock, middleware, generator)
+#   2. integration tests on SQLite
+#   3. the same integration tests on a PostgreSQL server this script starts
+#   4. the Playwright suite in Chromium (desktop and phone, JavaScript on and off) against the release server
+# Exits non-zero on any failure. Options: --skip-e2e (developer shortcut; CI never uses it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+source scripts/pg.sh
+trap pg_stop EXIT
+
+SKIP_E2E=0
+[ "${1:-}" = "--skip-e2e" ] && SKIP_E2E=1
+
+bash scripts/setup.sh --test
+# The same compile-time environment cargo-leptos gives the server build, so that tests and the
+# release build share compiled dependencies instead of building them twice.
+export LEPTOS_OUTPUT_NAME=xiangxi-credit
+CARGO_TEST=(cargo test --release --locked)
+
+step "单元测试 (unit tests: app rules and server plumbing)"
+"${CARGO_TEST[@]}" -p app --features ssr --lib
+"${CARGO_TEST[@]}" -p server --lib --bins
+
+step "集成测试 · SQLite (integration tests on SQLite)"
+TEST_DATABASE=sqlite "${CARGO_TEST[@]}" -p server --test '*'
+
+step "集成测试 · PostgreSQL (integration tests on PostgreSQL)"
+pg_start
+TEST_DATABASE=postgres "${CARGO_TEST[@]}" -p server --test '*'
+pg_stop
+
+if [ $SKIP_E2E -eq 1 ]; then
+  step "跳过浏览器测试 (--skip-e2e)"
+  exit 0
+fi
+step "构建发布版本 (cargo leptos build --release)"
+cargo leptos build --release
+step "浏览器测试 · Chromium (desktop + phone, JavaScript on and off, release build)"
+(cd end2end && npx playwright test)
+step "全部测试通过 (all tests passed)"

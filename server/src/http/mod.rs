@@ -1,0 +1,129 @@
+//! The HTTP router: Leptos pages and server functions, health, static assets, and the middleware
+//! stack (request id, access log, compression, security headers, CSP by hash, cache policy).
+mod elder;
+mod health;
+pub mod security;
+mod test_hooks;
+
+use app::server::AppState;
+use app::{shell, App};
+use axum::extract::FromRef;
+use axum::routing::{get, post};
+use axum::Router;
+use http::{header, HeaderValue};
+use leptos::prelude::LeptosOptions;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::net::SocketAddr;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+/// The router's state: Leptos options plus the application state.
+#[derive(Clone)]
+pub struct ServerState {
+    pub leptos: LeptosOptions,
+    pub app: AppState,
+}
+
+impl FromRef<ServerState> for LeptosOptions {
+    fn from_ref(s: &ServerState) -> Self {
+        s.leptos.clone()
+    }
+}
+
+impl FromRef<ServerState> for AppState {
+    fn from_ref(s: &ServerState) -> Self {
+        s.app.clone()
+    }
+}
+
+/// Leptos options from the environment (`LEPTOS_SITE_ROOT`, `LEPTOS_SITE_ADDR`), with file hashing
+/// switched on when cargo-leptos left a `hash.txt` beside the binary.
+pub fn leptos_options(site_addr: Option<SocketAddr>) -> LeptosOptions {
+    let env = |k: &str, d: &str| std::env::var(k).unwrap_or_else(|_| d.to_string());
+    let output_name = std::env::var("LEPTOS_OUTPUT_NAME")
+        .ok()
+        .or(option_env!("LEPTOS_OUTPUT_NAME").map(str::to_owned))
+        .unwrap_or_else(|| "xiangxi-credit".into());
+    let addr = site_addr
+        .or_else(|| env("LEPTOS_SITE_ADDR", "127.0.0.1:3000").parse().ok())
+        .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 3000)));
+    let hashed = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.parent().map(|d| d.join("hash.txt")))
+        .is_some_and(|p| p.exists());
+    LeptosOptions::builder()
+        .output_name(output_name)
+        .site_root(env("LEPTOS_SITE_ROOT", "target/site"))
+        .site_pkg_dir(env("LEPTOS_SITE_PKG_DIR", "pkg"))
+        .site_addr(addr)
+        .hash_files(hashed)
+        .build()
+}
+
+pub fn router(app_state: AppState, leptos: LeptosOptions) -> Router {
+    let routes = generate_route_list(App);
+    let state = ServerState {
+        leptos: leptos.clone(),
+        app: app_state.clone(),
+    };
+    let context = {
+        let app_state = app_state.clone();
+        move || leptos::prelude::provide_context(app_state.clone())
+    };
+    let pkg_cache = if leptos.hash_files {
+        HeaderValue::from_static("public, max-age=31536000, immutable")
+    } else {
+        HeaderValue::from_static("public, max-age=300")
+    };
+    let pkg_dir = format!("{}/{}", leptos.site_root, leptos.site_pkg_dir);
+    let pkg = Router::new()
+        .fallback_service(ServeDir::new(pkg_dir))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            pkg_cache,
+        ));
+
+    let mut router = Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/elder", post(elder::toggle));
+    if app_state.config.test_hooks {
+        router = router.route("/__test/clock", post(test_hooks::clock));
+    }
+    let shell_options = leptos.clone();
+    router
+        .nest(&format!("/{}", leptos.site_pkg_dir), pkg)
+        .leptos_routes_with_context(&state, routes, context.clone(), move || {
+            shell(shell_options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            ServerState,
+            _,
+        >(context, shell))
+        .with_state(state)
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+                .layer(
+                    TraceLayer::new_for_http()
+                        .make_span_with(security::access_span)
+                        .on_response(security::access_log),
+                )
+                .layer(PropagateRequestIdLayer::x_request_id())
+                .layer(CatchPanicLayer::custom(security::panic_page))
+                .layer(axum::middleware::from_fn_with_state(
+                    app_state.clone(),
+                    security::origin_check,
+                ))
+                .layer(CompressionLayer::new())
+                .layer(axum::middleware::from_fn_with_state(
+                    app_state,
+                    security::headers_and_csp,
+                )),
+        )
+}

@@ -1,0 +1,33 @@
+//! Built-in background jobs and the runner that serves them.
+use app::server::jobs::JobRunner;
+use app::server::AppState;
+use time::Duration;
+
+/// The runner with every built-in job registered. Domains add their jobs here.
+pub fn runner(state: AppState) -> JobRunner {
+    let owner = format!("{}-{}", hostname(), std::process::id());
+    JobRunner::new(state, owner)
+        .register("system.job_log_prune", |ctx| async move {
+            // Keep the job log bounded: finished jobs older than 30 days go.
+            let cutoff = app::server::clock::rfc3339(ctx.state.clock.now() - Duration::days(30));
+            let pool = &ctx.state.db.pool;
+            sqlx::query("DELETE FROM job_log WHERE job_id IN (SELECT id FROM jobs WHERE status = 'done' AND updated_at < $1)")
+                .bind(&cutoff)
+                .execute(pool)
+                .await
+                .map_err(|e| e.to_string())?;
+            sqlx::query("DELETE FROM jobs WHERE status = 'done' AND updated_at < $1")
+                .bind(&cutoff)
+                .execute(pool)
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(())
+        })
+        .schedule("system.job_log_prune", Duration::days(1))
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/etc/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_else(|_| "server".into())
+}

@@ -1,0 +1,211 @@
+//! `server`: the platform's one binary. Subcommands: serve (default), migrate, seed-demo.
+use app::error::AppError;
+use app::rules::date::Ymd;
+use app::server::config::Config;
+use clap::{Parser, Subcommand};
+use server::{bootstrap, http, jobs, seed, telemetry};
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "server", about = "湘西州公共信用信息平台")]
+struct Cli {
+    /// Production mode: requires APP_SECRET, refuses demo data and test hooks (same as APP_ENV=production).
+    #[arg(long, global = true)]
+    production: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate the database and serve the platform (default).
+    Serve {
+        /// Address to listen on; defaults to LEPTOS_SITE_ADDR or 127.0.0.1:3000.
+        #[arg(long)]
+        addr: Option<SocketAddr>,
+        /// Do not load demo data into an empty database on first start.
+        #[arg(long)]
+        no_demo: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Generate the deterministic demo data set into an empty database.
+    SeedDemo {
+        #[arg(long, default_value_t = 2_000)]
+        subjects: u64,
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// Date the records are relative to (YYYY-MM-DD); defaults to today.
+        #[arg(long)]
+        as_of: Option<String>,
+    },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::from_env(cli.production) {
+        Ok(c) => c,
+        Err(e) => return fail(&e),
+    };
+    telemetry::init(config.log_json);
+    let result = match cli.command.unwrap_or(Command::Serve {
+        addr: None,
+        no_demo: false,
+    }) {
+        Command::Serve { addr, no_demo } => serve(config, addr, no_demo).await,
+        Command::Migrate => migrate(config).await,
+        Command::SeedDemo {
+            subjects,
+            seed,
+            as_of,
+        } => seed_demo(config, subjects, seed, as_of).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&e),
+    }
+}
+
+fn fail(e: &AppError) -> ExitCode {
+    eprintln!("错误：{e}");
+    ExitCode::FAILURE
+}
+
+async fn migrate(config: Config) -> Result<(), AppError> {
+    let state = bootstrap::state_from_config(config).await?;
+    seed::seed_reference(&state).await?;
+    println!("数据库迁移完成：{}", redact(&state.db.url));
+    Ok(())
+}
+
+fn parse_as_of(as_of: Option<String>, today: Ymd) -> Result<Ymd, AppError> {
+    match as_of {
+        None => Ok(today),
+        Some(s) => Ymd::parse_iso(&s).ok_or_else(|| {
+            AppError::field(
+                "as-of",
+                "BAD_DATE",
+                format!("--as-of 的日期“{s}”无效，格式应为 YYYY-MM-DD。"),
+            )
+        }),
+    }
+}
+
+async fn seed_demo(
+    config: Config,
+    subjects: u64,
+    seed_value: u64,
+    as_of: Option<String>,
+) -> Result<(), AppError> {
+    let state = bootstrap::state_from_config(config).await?;
+    let opts = seed::SeedOptions {
+        subjects,
+        seed: seed_value,
+        as_of: parse_as_of(as_of, state.clock.today())?,
+    };
+    let report = seed::seed_demo(&state, &opts, |done, total| {
+        if done % 50_000 == 0 || done == total {
+            eprintln!("  已生成 {done}/{total} 个信用主体");
+        }
+    })
+    .await?;
+    println!(
+        "演示数据已载入：{} 个主体，{} 条行政许可，{} 条行政处罚，{} 篇文章，用时 {:.1} 秒。",
+        report.subjects, report.licences, report.penalties, report.articles, report.seconds
+    );
+    Ok(())
+}
+
+async fn serve(config: Config, addr: Option<SocketAddr>, no_demo: bool) -> Result<(), AppError> {
+    let demo_subjects: u64 = std::env::var("APP_DEMO_SUBJECTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2_000);
+    let poll = std::time::Duration::from_millis(config.job_poll_ms);
+    let state = bootstrap::state_from_config(config).await?;
+    seed::seed_reference(&state).await?;
+    if !state.config.is_production()
+        && !no_demo
+        && demo_subjects > 0
+        && seed::subject_count(&state).await? == 0
+    {
+        eprintln!("首次启动：正在载入演示数据（{demo_subjects} 个信用主体）…");
+        let opts = seed::SeedOptions {
+            subjects: demo_subjects,
+            seed: 2026,
+            as_of: state.clock.today(),
+        };
+        let r = seed::seed_demo(&state, &opts, |_, _| {}).await?;
+        eprintln!(
+            "演示数据已载入：{} 个主体，{} 条许可，{} 条处罚。",
+            r.subjects, r.licences, r.penalties
+        );
+    }
+
+    let options = http::leptos_options(addr);
+    let listener = tokio::net::TcpListener::bind(options.site_addr)
+        .await
+        .map_err(|e| {
+            AppError::Conflict(format!(
+                "无法监听 {}：{e}（端口是否被占用？）",
+                options.site_addr
+            ))
+        })?;
+    let bound = listener
+        .local_addr()
+        .map_err(|e| AppError::internal("listener", e))?;
+    let router = http::router(state.clone(), options);
+
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let runner = jobs::runner(state.clone()).spawn(poll, stop_rx);
+
+    println!("湘西州公共信用信息平台已启动：http://{bound}/");
+    if !state.config.is_production() {
+        println!("（演示模式：数据库 {}）", redact(&state.db.url));
+    }
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| AppError::internal("serve", e))?;
+    let _ = stop_tx.send(true);
+    let _ = runner.await;
+    state.db.pool.close().await;
+    tracing::info!("shut down cleanly");
+    Ok(())
+}
+
+/// Ctrl-C or SIGTERM: stop accepting, finish in-flight requests, then exit.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutdown signal received");
+}
+
+/// Hides a password in a database URL before printing it.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}://***@{}", &url[..s], &url[at + 1..]),
+        _ => url.to_string(),
+    }
+}

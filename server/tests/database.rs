@@ -1,0 +1,72 @@
+//! Migrations and the foundation schema, on the backend under test.
+mod common;
+use sqlx::Row;
+
+#[tokio::test]
+async fn migrations_apply_and_are_idempotent() {
+    let state = common::fresh_state().await;
+    // Running again applies nothing and fails nothing.
+    state.db.migrate().await.expect("second migrate");
+    for table in [
+        "counties",
+        "departments",
+        "roles",
+        "users",
+        "user_roles",
+        "holidays",
+        "settings",
+        "audit_events",
+        "subjects",
+        "subject_names",
+        "licences",
+        "penalties",
+        "site_columns",
+        "articles",
+        "jobs",
+        "job_log",
+        "alarms",
+    ] {
+        let n: i64 = sqlx::query(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(&state.db.pool)
+            .await
+            .unwrap_or_else(|e| panic!("{table}: {e}"))
+            .try_get(0)
+            .unwrap();
+        assert_eq!(n, 0, "{table} starts empty");
+    }
+    state.db.ping().await.expect("ping");
+}
+
+#[tokio::test]
+async fn audit_events_are_append_only() {
+    let state = common::fresh_state().await;
+    let now = state.clock.now_text();
+    sqlx::query(
+        "INSERT INTO audit_events (at, actor_name, action, outcome, prev_hash, hmac) VALUES ($1, 'tester', 'test', 'ok', '0', 'h')",
+    )
+    .bind(&now)
+    .execute(&state.db.pool)
+    .await
+    .expect("append");
+    let edit = sqlx::query("UPDATE audit_events SET outcome = 'forged'")
+        .execute(&state.db.pool)
+        .await;
+    assert!(edit.is_err(), "an audit row must not be editable");
+}
+
+#[tokio::test]
+async fn unique_codes_are_enforced() {
+    let state = common::fresh_state().await;
+    let now = state.clock.now_text();
+    let insert = |public_id: &'static str| {
+        sqlx::query(
+            "INSERT INTO subjects (public_id, kind, name, uscc, created_at, updated_at) \
+             VALUES ($1, 'organisation', '测试公司', '91110000802100433B', $2, $2)",
+        )
+        .bind(public_id)
+        .bind(now.clone())
+        .execute(&state.db.pool)
+    };
+    insert("a").await.expect("first");
+    assert!(insert("b").await.is_err(), "a USCC belongs to one subject");
+}

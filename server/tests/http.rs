@@ -1,0 +1,165 @@
+//! The real router on a loopback port: pages, health, headers, CSP, caching, 404, Origin check.
+mod common;
+use server::seed::{seed_demo, SeedOptions};
+
+struct Running {
+    base: String,
+    client: reqwest::Client,
+}
+
+async fn start() -> Running {
+    let state = common::fresh_state().await;
+    let opts = SeedOptions {
+        subjects: 200,
+        seed: 7,
+        as_of: state.clock.today(),
+    };
+    seed_demo(&state, &opts, |_, _| {}).await.expect("seed");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let router = server::http::router(state, server::http::leptos_options(Some(addr)));
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    Running {
+        base: format!("http://{addr}"),
+        client,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_and_readiness() {
+    let s = start().await;
+    let r = s
+        .client
+        .get(format!("{}/healthz", s.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let r = s
+        .client
+        .get(format!("{}/readyz", s.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.json::<serde_json::Value>().await.unwrap()["database"],
+        "ok"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn home_page_is_rendered_from_the_database_with_security_headers() {
+    let s = start().await;
+    let r = s.client.get(format!("{}/", s.base)).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let h = r.headers().clone();
+    assert!(h.get("x-request-id").is_some());
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["cache-control"], "public, max-age=60");
+    let csp = h["content-security-policy"].to_str().unwrap().to_string();
+    assert!(
+        csp.contains("frame-ancestors 'none'") && csp.contains("'sha256-"),
+        "{csp}"
+    );
+    assert!(!csp.contains("unsafe-inline"));
+    let html = r.text().await.unwrap();
+    assert!(html.contains("湘西州公共信用信息平台"));
+    assert!(html.contains("最新行政处罚") && html.contains("信用动态"));
+    // Counts come from the database: 200 subjects.
+    assert!(html.contains(">200<"), "subject count rendered");
+    // Every inline script is allowed by hash.
+    for hash in server::http::security::inline_script_hashes(&html) {
+        assert!(csp.contains(&hash), "script hash {hash} missing from CSP");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uscc_checker_renders_results_without_javascript() {
+    let s = start().await;
+    let get = |code: &str| {
+        let url = format!("{}/tools/uscc?code={}", s.base, code);
+        let client = s.client.clone();
+        async move { client.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    assert!(get("91110000802100433B").await.contains("代码有效"));
+    assert!(get("9111000080210043").await.contains("当前为16位"));
+    assert!(get("91110000802100433C").await.contains("第18位校验码错误"));
+    assert!(get("91110000802100434B")
+        .await
+        .contains("组织机构代码的校验码错误"));
+    assert!(get("91110000802I00433B").await.contains("第13位的“I”"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_pages_get_a_chinese_404() {
+    let s = start().await;
+    let r = s
+        .client
+        .get(format!("{}/no/such/page", s.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    assert!(r.text().await.unwrap().contains("页面不存在"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cross_site_posts_are_rejected() {
+    let s = start().await;
+    let r = s
+        .client
+        .post(format!("{}/elder", s.base))
+        .header("origin", "http://evil.example")
+        .form(&[("back", "/")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["code"], "CROSS_SITE");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn elder_switch_works_without_javascript_and_makes_pages_private() {
+    let s = start().await;
+    let r = s
+        .client
+        .post(format!("{}/elder", s.base))
+        .form(&[("back", "/tools/uscc")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], "/tools/uscc");
+    assert!(r.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .starts_with("elder=1"));
+    let page = s
+        .client
+        .get(format!("{}/", s.base))
+        .header("cookie", "elder=1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.headers()["cache-control"], "private, no-cache");
+    assert!(page
+        .text()
+        .await
+        .unwrap()
+        .contains("<html lang=\"zh-CN\" class=\"elder\""));
+    // An off-site "back" is ignored.
+    let r = s
+        .client
+        .post(format!("{}/elder", s.base))
+        .form(&[("back", "//evil.example")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["location"], "/");
+}
