@@ -41,7 +41,8 @@ export default defineConfig({
   projects: [
     { name: "desktop", use: { ...desktop } },
     { name: "phone", use: { ...phone } },
-    { name: "desktop-nojs", use: { ...desktop, javaScriptEnabled: false } },
-    { name: "phone-nojs", use: { ...phone, javaScriptEnabled: false } },
+    // Public pages must work without JavaScript; tests that need it are named *.js-only.spec.ts.
+    { name: "desktop-nojs", use: { ...desktop, javaScriptEnabled: false }, testIgnore: /\.js-only\.spec\.ts$/ },
+    { name: "phone-nojs", use: { ...phone, javaScriptEnabled: false }, testIgnore: /\.js-only\.spec\.ts$/ },
   ],
 });

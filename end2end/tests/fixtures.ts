@@ -2,7 +2,9 @@
 // that know whether the project runs with JavaScript.
 import { test as base, expect, Page } from "@playwright/test";
 
-export const test = base.extend<{ jsEnabled: boolean }>({
+export const test = base.extend<{ jsEnabled: boolean; expectedConsoleErrors: RegExp[] }>({
+  // Console errors a test expects (e.g. the browser's own "status of 404" line on a 404 page).
+  expectedConsoleErrors: [[], { option: true }],
   baseURL: async ({}, use) => {
     const url = process.env.E2E_BASE_URL;
     if (!url) throw new Error("E2E_BASE_URL is not set: global-setup did not run");
@@ -11,14 +13,15 @@ export const test = base.extend<{ jsEnabled: boolean }>({
   jsEnabled: async ({}, use, info) => {
     await use(info.project.use.javaScriptEnabled !== false);
   },
-  page: async ({ page }, use) => {
+  page: async ({ page, expectedConsoleErrors }, use) => {
     const errors: string[] = [];
     page.on("console", (m) => {
       if (m.type() === "error") errors.push(m.text());
     });
     page.on("pageerror", (e) => errors.push(String(e)));
     await use(page);
-    expect(errors, "browser console errors").toEqual([]);
+    const unexpected = errors.filter((e) => !expectedConsoleErrors.some((re) => re.test(e)));
+    expect(unexpected, "browser console errors").toEqual([]);
   },
 });
 

@@ -38,7 +38,7 @@ test("长辈版 enlarges text and persists across pages", async ({ page, jsEnabl
   await page.getByTestId("elder-switch").click();
   await expect(page.locator("html")).toHaveClass(/elder/);
   expect(await size()).toBeGreaterThanOrEqual(before * 1.25);
-  await expect(page.getByTestId("elder-switch")).toHaveText("标准版");
+  await expect(page.getByTestId("elder-switch")).toHaveText("标准版", { useInnerText: true });
   // Persisted: still on after loading another page.
   await open(page, "/tools/uscc", jsEnabled);
   await expect(page.locator("html")).toHaveClass(/elder/);
@@ -47,8 +47,14 @@ test("长辈版 enlarges text and persists across pages", async ({ page, jsEnabl
   await expect(page.locator("html")).not.toHaveClass(/elder/);
 });
 
-test("unknown pages show a Chinese 404", async ({ page }) => {
+test.describe("not found", () => {
+  // The browser itself logs the 404 status of the document; nothing else may appear.
+  test.use({ expectedConsoleErrors: [/the server responded with a status of 404/] });
+
+  test("unknown pages show a Chinese 404", async ({ page }) => {
   const res = await page.goto("/no-such-page");
   expect(res?.status()).toBe(404);
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText("页面不存在（404）");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("页面不存在（404）");
+    await expect(page.getByRole("link", { name: "返回首页" })).toBeVisible();
+  });
 });

@@ -92,7 +92,7 @@ async fn uscc_checker_renders_results_without_javascript() {
     assert!(get("91110000802100434B")
         .await
         .contains("组织机构代码的校验码错误"));
-    assert!(get("91110000802I00433B").await.contains("第13位的“I”"));
+    assert!(get("91110000802I00433B").await.contains("第12位的“I”"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

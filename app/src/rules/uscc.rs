@@ -314,7 +314,7 @@ mod tests {
         assert_eq!(
             validate("91110000802I00433B"),
             Err(UsccError::ForbiddenChar {
-                position: 13,
+                position: 12,
                 ch: 'I'
             })
         );
@@ -370,7 +370,7 @@ mod tests {
             errors.iter().map(|e| e.message()).collect();
         assert_eq!(messages.len(), 4);
         assert!(errors[0].message().contains("18位"));
-        assert!(errors[1].message().contains("第13位"));
+        assert!(errors[1].message().contains("第12位"));
         assert!(errors[2].message().contains("组织机构代码"));
         assert!(errors[3].message().contains("第18位校验码"));
     }

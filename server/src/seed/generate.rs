@@ -23,6 +23,9 @@ pub struct Generator {
     regime: Regime,
     next_licence: i64,
     next_penalty: i64,
+    /// Persons counted apart, so that birth date + sequence number (hence the ID number) never repeat.
+    adults: u64,
+    minors: u64,
 }
 
 /// Organisation codes are drawn from a bijection of the subject index, so codes never collide.
@@ -43,6 +46,8 @@ impl Generator {
             regime: Regime::regime_2025(),
             next_licence: 1,
             next_penalty: 1,
+            adults: 0,
+            minors: 0,
         }
     }
 
@@ -175,14 +180,20 @@ impl Generator {
         let mut person_id = None;
         if kind == "person" {
             // About 1 in 50 persons is a minor: such records must never be published.
-            let age_days = if self.rng.gen_ratio(1, 50) {
-                self.rng.gen_range(5_900..6_500)
+            // Each person takes the next (birth day, sequence) pair of its group, so numbers are unique;
+            // adult birth days are spread over 55 years by a multiplier coprime to the span.
+            let (age_days, sequence) = if self.rng.gen_ratio(1, 50) {
+                let m = self.minors;
+                self.minors += 1;
+                (5_900 + (m / 1000) as i64 % 670, m % 1000)
             } else {
-                self.rng.gen_range(6_700..27_000)
+                let a = self.adults;
+                self.adults += 1;
+                (6_700 + ((a / 1000) * 7_919 % 20_300) as i64, a % 1000)
             };
             let birth = self.as_of.add_days(-age_days);
             let region = county.replace("433100", "433101");
-            let number = resident_id::compose(&region, birth, (index % 1000) as u16);
+            let number = resident_id::compose(&region, birth, sequence as u16);
             row.extend([
                 V::S(self.secrets.encrypt_id(&number)),
                 V::S(self.secrets.id_hmac(&number)),
@@ -423,6 +434,19 @@ mod tests {
         };
         assert_eq!(names(&a), names(&b));
         assert_ne!(names(&a), names(&gen(8).batch(0, 200)));
+    }
+
+    #[test]
+    fn generated_id_numbers_are_unique() {
+        let b = gen(3).batch(0, 40_000);
+        let mut seen = std::collections::HashSet::new();
+        for r in &b.subjects {
+            if let V::S(masked) = &r[7] {
+                let hmac = format!("{:?}", r[6]);
+                assert!(seen.insert(hmac), "duplicate ID number {masked}");
+            }
+        }
+        assert!(seen.len() > 3_000);
     }
 
     #[test]
