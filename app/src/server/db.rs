@@ -110,3 +110,66 @@ fn ensure_sqlite_dir(url: &str) -> Result<(), AppError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    /// Table → column names declared by a migration file (`CREATE TABLE` blocks only).
+    fn schema(sql: &str) -> std::collections::BTreeMap<String, Vec<String>> {
+        let mut out = std::collections::BTreeMap::new();
+        let mut current: Option<String> = None;
+        for line in sql.lines().map(str::trim) {
+            if let Some(rest) = line.strip_prefix("CREATE TABLE ") {
+                let name = rest
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .to_string();
+                out.insert(name.clone(), vec![]);
+                current = Some(name);
+            } else if line.starts_with(");") {
+                current = None;
+            } else if let (Some(t), Some(col)) = (&current, line.split_whitespace().next()) {
+                if !col.starts_with("--") && col != "PRIMARY" && col != "UNIQUE" {
+                    out.get_mut(t)
+                        .map(|cols: &mut Vec<String>| cols.push(col.to_string()));
+                }
+            }
+        }
+        out
+    }
+
+    /// All migrations of a backend, in order, as one text.
+    fn migrations(backend: &str) -> (Vec<String>, String) {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../migrations")
+            .join(backend);
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        let names = files
+            .iter()
+            .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        (
+            names,
+            files
+                .iter()
+                .map(|f| std::fs::read_to_string(f).unwrap())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
+    }
+
+    /// The two migration folders must stay in step: same files, same tables, same columns.
+    #[test]
+    fn both_backends_declare_the_same_schema() {
+        let (sqlite_files, sqlite_sql) = migrations("sqlite");
+        let (postgres_files, postgres_sql) = migrations("postgres");
+        assert_eq!(sqlite_files, postgres_files);
+        let (sqlite, postgres) = (schema(&sqlite_sql), schema(&postgres_sql));
+        assert!(sqlite.len() >= 17, "{:?}", sqlite.keys());
+        assert_eq!(sqlite, postgres);
+    }
+}
