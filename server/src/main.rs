@@ -99,11 +99,13 @@ async fn seed_demo(
     seed_value: u64,
     as_of: Option<String>,
 ) -> Result<(), AppError> {
+    // Check the arguments before touching the database.
+    let as_of = parse_as_of(as_of, app::server::clock::Clock::system().today())?;
     let state = bootstrap::state_from_config(config).await?;
     let opts = seed::SeedOptions {
         subjects,
         seed: seed_value,
-        as_of: parse_as_of(as_of, state.clock.today())?,
+        as_of,
     };
     let report = seed::seed_demo(&state, &opts, |done, total| {
         if done % 50_000 == 0 || done == total {

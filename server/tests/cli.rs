@@ -1,0 +1,77 @@
+//! The real binary: production mode refusals and the migrate command.
+mod common;
+use std::process::Command;
+
+fn server() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_server"));
+    for k in [
+        "APP_SECRET",
+        "APP_SECRET_FILE",
+        "APP_ENV",
+        "APP_CONFIG_FILE",
+        "DATABASE_URL",
+    ] {
+        c.env_remove(k);
+    }
+    c.env(
+        "APP_DATA_DIR",
+        std::env::temp_dir().join("xiangxi-credit-tests"),
+    );
+    c
+}
+
+#[test]
+fn production_refuses_to_start_without_a_secret() {
+    for args in [vec!["--production", "serve"], vec!["serve"]] {
+        let mut cmd = server();
+        if args.len() == 1 {
+            cmd.env("APP_ENV", "production");
+        }
+        let out = cmd.args(&args).output().expect("run server");
+        assert!(!out.status.success(), "{args:?} must fail");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("APP_SECRET"), "{args:?}: {err}");
+    }
+}
+
+#[tokio::test]
+async fn production_refuses_demo_data_and_migrate_works() {
+    let url = common::fresh_database_url().await;
+    let out = server()
+        .args(["--production", "seed-demo", "--subjects", "5"])
+        .env(
+            "APP_SECRET",
+            "a-production-secret-of-sufficient-length-0123",
+        )
+        .env("DATABASE_URL", &url)
+        .output()
+        .expect("run server");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("生产模式不允许载入演示数据"));
+
+    let out = server()
+        .args(["--production", "migrate"])
+        .env(
+            "APP_SECRET",
+            "a-production-secret-of-sufficient-length-0123",
+        )
+        .env("DATABASE_URL", &url)
+        .output()
+        .expect("run server");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("数据库迁移完成"));
+}
+
+#[test]
+fn bad_arguments_get_a_clear_message() {
+    let out = server()
+        .args(["seed-demo", "--as-of", "2026-02-30"])
+        .output()
+        .expect("run server");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--as-of 的日期“2026-02-30”无效"));
+}
