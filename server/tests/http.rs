@@ -79,6 +79,27 @@ async fn home_page_is_rendered_from_the_database_with_security_headers() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn public_pages_are_identical_for_every_visitor() {
+    let s = start().await;
+    let get = || async {
+        s.client
+            .get(format!("{}/", s.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    };
+    let (a, b) = (get().await, get().await);
+    assert!(
+        !a.contains("nonce="),
+        "no per-request nonce in a cacheable page"
+    );
+    assert_eq!(a, b);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn uscc_checker_renders_results_without_javascript() {
     let s = start().await;
     let get = |code: &str| {

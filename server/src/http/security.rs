@@ -97,9 +97,10 @@ pub async fn headers_and_csp(State(state): State<AppState>, req: Request, next: 
     let body = if is_html {
         match to_bytes(body, MAX_HTML_FOR_CSP).await {
             Ok(bytes) => {
-                script_hashes = inline_script_hashes(&String::from_utf8_lossy(&bytes));
+                let html = strip_nonce(&String::from_utf8_lossy(&bytes));
+                script_hashes = inline_script_hashes(&html);
                 parts.headers.remove(header::CONTENT_LENGTH);
-                Body::from(bytes)
+                Body::from(html)
             }
             Err(e) => {
                 tracing::error!(path = %path, error = %e, "HTML response too large to hash its scripts");
@@ -165,6 +166,24 @@ pub fn content_security_policy(script_hashes: &[String]) -> String {
     )
 }
 
+/// leptos_axum puts a random per-request nonce on its scripts (and, oddly, into `crossorigin`). Our CSP
+/// allows scripts by hash, so the nonce is dead weight that makes every response differ: remove it, so
+/// that a public page is the same bytes for every visitor and a shared cache may keep it.
+pub fn strip_nonce(html: &str) -> String {
+    let Some(start) = html.find(" nonce=\"").map(|i| i + 8) else {
+        return html.to_string();
+    };
+    let Some(len) = html[start..].find('"') else {
+        return html.to_string();
+    };
+    let nonce = &html[start..start + len];
+    if nonce.is_empty() {
+        return html.to_string();
+    }
+    html.replace(&format!(" nonce=\"{nonce}\""), "")
+        .replace(&format!("crossorigin=\"{nonce}\""), "crossorigin=\"\"")
+}
+
 /// Base64 SHA-256 of the content of every inline `<script>` (those without `src`).
 pub fn inline_script_hashes(html: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -201,6 +220,16 @@ mod tests {
         let hashes = inline_script_hashes(html);
         assert_eq!(hashes.len(), 2);
         assert_eq!(hashes[0], STANDARD.encode(Sha256::digest(b"a()")));
+    }
+
+    #[test]
+    fn nonce_is_stripped() {
+        let html = r#"<link crossorigin="abc123"><script nonce="abc123">x()</script><p>nonce="abc123" in text</p>"#;
+        assert_eq!(
+            strip_nonce(html),
+            r#"<link crossorigin=""><script>x()</script><p>nonce="abc123" in text</p>"#
+        );
+        assert_eq!(strip_nonce("<p>none</p>"), "<p>none</p>");
     }
 
     #[test]
