@@ -30,6 +30,8 @@ enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Verify the audit chain: report the first edited, deleted or reordered row. Exit 1 when broken.
+    VerifyAudit,
     /// Generate the deterministic demo data set into an empty database.
     SeedDemo {
         #[arg(long, default_value_t = 2_000)]
@@ -56,6 +58,7 @@ async fn main() -> ExitCode {
     }) {
         Command::Serve { addr, no_demo } => serve(config, addr, no_demo).await,
         Command::Migrate => migrate(config).await,
+        Command::VerifyAudit => verify_audit(config).await,
         Command::SeedDemo {
             subjects,
             seed,
@@ -78,6 +81,22 @@ async fn migrate(config: Config) -> Result<(), AppError> {
     seed::seed_reference(&state).await?;
     println!("数据库迁移完成：{}", redact(&state.db.url));
     Ok(())
+}
+
+async fn verify_audit(config: Config) -> Result<(), AppError> {
+    let state = bootstrap::state_from_config(config).await?;
+    let v = app::server::audit::verify(&state.db.pool, &state.secrets).await?;
+    match v.first_break {
+        None => {
+            println!("审计链完整：已校验 {} 条记录。", v.rows);
+            Ok(())
+        }
+        Some(b) => Err(AppError::Conflict(format!(
+            "审计链校验失败（此前 {} 条完好）：{}",
+            v.rows,
+            b.message()
+        ))),
+    }
 }
 
 fn parse_as_of(as_of: Option<String>, today: Ymd) -> Result<Ymd, AppError> {

@@ -75,3 +75,39 @@ fn bad_arguments_get_a_clear_message() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--as-of 的日期“2026-02-30”无效"));
 }
+
+#[tokio::test]
+async fn verify_audit_reports_a_broken_chain_and_fails() {
+    let state = common::fresh_state().await;
+    let run = || {
+        server()
+            .arg("verify-audit")
+            .env("APP_SECRET", "integration-test-master-secret-0123456789")
+            .env("DATABASE_URL", &state.db.url)
+            .output()
+            .expect("run server")
+    };
+    for i in 0..3 {
+        let mut tx = state.db.pool.begin().await.unwrap();
+        let e = app::server::audit::AuditEvent::new("tester", &format!("test.{i}"), "success");
+        app::server::audit::append(&mut tx, &state.secrets, &state.clock, &e)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
+    let ok = run();
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("审计链完整：已校验 3 条记录"));
+
+    sqlx::query("DELETE FROM audit_events WHERE id = 2")
+        .execute(&state.db.pool)
+        .await
+        .unwrap();
+    let broken = run();
+    assert!(!broken.status.success());
+    assert!(String::from_utf8_lossy(&broken.stderr).contains("第 3 条审计记录与前一条不衔接"));
+}

@@ -1,5 +1,6 @@
 //! Server-side plumbing shared by every domain: state, database, config, secrets, clock, jobs, alarms.
 pub mod alarms;
+pub mod audit;
 pub mod clock;
 pub mod config;
 pub mod db;

@@ -1,0 +1,227 @@
+//! The append-only, hash-chained audit log. Each row stores the hash of the row before it and an HMAC
+//! (audit subkey) over its own hash, so that `server verify-audit` finds any edited, deleted or
+//! reordered row. Appends run inside the caller's transaction, so the audit row commits with the change.
+use super::{clock::Clock, secrets::hmac_sha256, secrets::Secrets};
+use crate::error::AppError;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use sqlx::{AnyConnection, Row};
+
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// What happened: who, what, to which object, with what outcome, from where.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AuditEvent {
+    pub actor_id: Option<i64>,
+    pub actor_name: String,
+    pub role: Option<String>,
+    pub action: String,
+    pub object_type: Option<String>,
+    pub object_id: Option<String>,
+    /// `success`, `failure` or `denied`.
+    pub outcome: String,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    /// Structured detail (JSON object).
+    pub detail: serde_json::Value,
+}
+
+impl AuditEvent {
+    pub fn new(actor_name: &str, action: &str, outcome: &str) -> Self {
+        AuditEvent {
+            actor_name: actor_name.into(),
+            action: action.into(),
+            outcome: outcome.into(),
+            detail: serde_json::json!({}),
+            ..Default::default()
+        }
+    }
+}
+
+/// The stored fields that the chain covers, in a fixed order.
+struct Stored {
+    id: i64,
+    at: String,
+    event: AuditEvent,
+    detail_text: String,
+    prev_hash: String,
+    hmac: String,
+}
+
+fn row_hash(prev_hash: &str, at: &str, e: &AuditEvent, detail_text: &str) -> String {
+    // A JSON array is an unambiguous encoding of the fields.
+    let canonical = serde_json::json!([
+        prev_hash,
+        at,
+        e.actor_id,
+        e.actor_name,
+        e.role,
+        e.action,
+        e.object_type,
+        e.object_id,
+        e.outcome,
+        e.ip,
+        e.user_agent,
+        detail_text
+    ])
+    .to_string();
+    hex::encode(Sha256::digest(canonical.as_bytes()))
+}
+
+fn seal(secrets: &Secrets, hash: &str) -> String {
+    hex::encode(hmac_sha256(&secrets.audit_key, hash.as_bytes()))
+}
+
+/// Appends an event inside the caller's transaction. Returns the new row's id.
+pub async fn append(
+    conn: &mut AnyConnection,
+    secrets: &Secrets,
+    clock: &Clock,
+    event: &AuditEvent,
+) -> Result<i64, AppError> {
+    let at = clock.now_text();
+    // Updating the head first takes its lock (PostgreSQL row lock; SQLite write lock) before reading it.
+    let head =
+        sqlx::query("UPDATE audit_chain_head SET updated_at = $1 WHERE id = 1 RETURNING last_hash")
+            .bind(&at)
+            .fetch_one(&mut *conn)
+            .await?;
+    let prev_hash: String = head.try_get("last_hash")?;
+    let detail_text = event.detail.to_string();
+    let hash = row_hash(&prev_hash, &at, event, &detail_text);
+    let id: i64 = sqlx::query(
+        "INSERT INTO audit_events (at, actor_id, actor_name, role, action, object_type, object_id, outcome, ip, \
+         user_agent, detail, prev_hash, hmac) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+    )
+    .bind(&at)
+    .bind(event.actor_id)
+    .bind(&event.actor_name)
+    .bind(event.role.as_deref())
+    .bind(&event.action)
+    .bind(event.object_type.as_deref())
+    .bind(event.object_id.as_deref())
+    .bind(&event.outcome)
+    .bind(event.ip.as_deref())
+    .bind(event.user_agent.as_deref())
+    .bind(&detail_text)
+    .bind(&prev_hash)
+    .bind(seal(secrets, &hash))
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get("id")?;
+    sqlx::query("UPDATE audit_chain_head SET last_id = $1, last_hash = $2 WHERE id = 1")
+        .bind(id)
+        .bind(&hash)
+        .execute(&mut *conn)
+        .await?;
+    Ok(id)
+}
+
+/// Where verification found the chain broken.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Break {
+    /// The row's content no longer matches its HMAC.
+    Edited { id: i64 },
+    /// The row does not follow the one before it: rows were deleted or reordered before it.
+    Discontinuity { id: i64 },
+    /// The last rows were removed: the head names a later row than the table holds.
+    TruncatedTail { head_last_id: i64, last_id: i64 },
+}
+
+impl Break {
+    pub fn message(&self) -> String {
+        match self {
+            Break::Edited { id } => format!("第 {id} 条审计记录的内容被修改（HMAC 不符）。"),
+            Break::Discontinuity { id } => {
+                format!("第 {id} 条审计记录与前一条不衔接：其前面的记录被删除或顺序被改动。")
+            }
+            Break::TruncatedTail { head_last_id, last_id } => format!(
+                "审计链末尾被截断：链头记录的最后一条为第 {head_last_id} 条，表中最后一条为第 {last_id} 条。"
+            ),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verification {
+    pub rows: u64,
+    pub first_break: Option<Break>,
+}
+
+/// Walks the whole chain in id order, in pages, and reports the first break.
+pub async fn verify(pool: &sqlx::AnyPool, secrets: &Secrets) -> Result<Verification, AppError> {
+    const PAGE: i64 = 5_000;
+    let mut expected_prev = GENESIS.to_string();
+    let mut after = 0i64;
+    let mut rows = 0u64;
+    let mut last_id = 0i64;
+    loop {
+        let page = sqlx::query(
+            "SELECT id, at, actor_id, actor_name, role, action, object_type, object_id, outcome, ip, user_agent, \
+             detail, prev_hash, hmac FROM audit_events WHERE id > $1 ORDER BY id LIMIT $2",
+        )
+        .bind(after)
+        .bind(PAGE)
+        .fetch_all(pool)
+        .await?;
+        if page.is_empty() {
+            break;
+        }
+        for r in &page {
+            let s = Stored {
+                id: r.try_get("id")?,
+                at: r.try_get("at")?,
+                detail_text: r.try_get("detail")?,
+                prev_hash: r.try_get("prev_hash")?,
+                hmac: r.try_get("hmac")?,
+                event: AuditEvent {
+                    actor_id: r.try_get("actor_id")?,
+                    actor_name: r.try_get("actor_name")?,
+                    role: r.try_get("role")?,
+                    action: r.try_get("action")?,
+                    object_type: r.try_get("object_type")?,
+                    object_id: r.try_get("object_id")?,
+                    outcome: r.try_get("outcome")?,
+                    ip: r.try_get("ip")?,
+                    user_agent: r.try_get("user_agent")?,
+                    detail: serde_json::Value::Null,
+                },
+            };
+            let hash = row_hash(&s.prev_hash, &s.at, &s.event, &s.detail_text);
+            if seal(secrets, &hash) != s.hmac {
+                return Ok(Verification {
+                    rows,
+                    first_break: Some(Break::Edited { id: s.id }),
+                });
+            }
+            if s.prev_hash != expected_prev {
+                return Ok(Verification {
+                    rows,
+                    first_break: Some(Break::Discontinuity { id: s.id }),
+                });
+            }
+            expected_prev = hash;
+            rows += 1;
+            last_id = s.id;
+        }
+        after = last_id;
+    }
+    let head = sqlx::query("SELECT last_id, last_hash FROM audit_chain_head WHERE id = 1")
+        .fetch_one(pool)
+        .await?;
+    let head_last_id: i64 = head.try_get("last_id")?;
+    let head_hash: String = head.try_get("last_hash")?;
+    if head_last_id != last_id || head_hash != expected_prev {
+        return Ok(Verification {
+            rows,
+            first_break: Some(Break::TruncatedTail {
+                head_last_id,
+                last_id,
+            }),
+        });
+    }
+    Ok(Verification {
+        rows,
+        first_break: None,
+    })
+}

@@ -1,0 +1,137 @@
+//! The audit chain: appends in transactions, concurrent appends never fork, and verification finds
+//! edited, deleted, reordered and truncated rows.
+mod common;
+use app::server::audit::{append, verify, AuditEvent, Break};
+use app::server::db::Backend;
+use app::server::AppState;
+
+async fn append_n(state: &AppState, n: usize, actor: &str) {
+    for i in 0..n {
+        let mut tx = state.db.pool.begin().await.unwrap();
+        let mut e = AuditEvent::new(actor, "test.action", "success");
+        e.object_id = Some(format!("{actor}-{i}"));
+        e.detail = serde_json::json!({ "i": i, "note": "审计" });
+        append(&mut tx, &state.secrets, &state.clock, &e)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
+}
+
+/// Tampering needs the append-only trigger out of the way, as a database administrator could.
+async fn tamper(state: &AppState, sql: &str) {
+    let disable = match state.db.backend {
+        Backend::Sqlite => "DROP TRIGGER IF EXISTS audit_events_no_update",
+        Backend::Postgres => "ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update",
+    };
+    sqlx::query(disable).execute(&state.db.pool).await.unwrap();
+    sqlx::query(sql).execute(&state.db.pool).await.unwrap();
+}
+
+#[tokio::test]
+async fn an_intact_chain_verifies() {
+    let state = common::fresh_state().await;
+    assert_eq!(
+        verify(&state.db.pool, &state.secrets).await.unwrap().rows,
+        0
+    );
+    append_n(&state, 12, "alice").await;
+    let v = verify(&state.db.pool, &state.secrets).await.unwrap();
+    assert_eq!((v.rows, v.first_break), (12, None));
+}
+
+#[tokio::test]
+async fn a_rolled_back_change_leaves_no_audit_row() {
+    let state = common::fresh_state().await;
+    append_n(&state, 2, "alice").await;
+    let mut tx = state.db.pool.begin().await.unwrap();
+    append(
+        &mut tx,
+        &state.secrets,
+        &state.clock,
+        &AuditEvent::new("bob", "test.rollback", "success"),
+    )
+    .await
+    .unwrap();
+    tx.rollback().await.unwrap();
+    let v = verify(&state.db.pool, &state.secrets).await.unwrap();
+    assert_eq!((v.rows, v.first_break), (2, None));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_appends_never_fork_the_chain() {
+    let state = common::fresh_state().await;
+    let mut tasks = vec![];
+    for w in 0..4 {
+        let s = state.clone();
+        tasks.push(tokio::spawn(async move {
+            append_n(&s, 25, &format!("w{w}")).await
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let v = verify(&state.db.pool, &state.secrets).await.unwrap();
+    assert_eq!((v.rows, v.first_break), (100, None));
+}
+
+#[tokio::test]
+async fn an_edited_row_is_found() {
+    let state = common::fresh_state().await;
+    append_n(&state, 10, "alice").await;
+    tamper(
+        &state,
+        "UPDATE audit_events SET outcome = 'failure' WHERE id = 4",
+    )
+    .await;
+    let v = verify(&state.db.pool, &state.secrets).await.unwrap();
+    assert_eq!(v.first_break, Some(Break::Edited { id: 4 }));
+    assert_eq!(v.rows, 3);
+}
+
+#[tokio::test]
+async fn a_deleted_row_is_found() {
+    let state = common::fresh_state().await;
+    append_n(&state, 10, "alice").await;
+    tamper(&state, "DELETE FROM audit_events WHERE id = 6").await;
+    let v = verify(&state.db.pool, &state.secrets).await.unwrap();
+    assert_eq!(v.first_break, Some(Break::Discontinuity { id: 7 }));
+}
+
+#[tokio::test]
+async fn reordered_rows_are_found() {
+    let state = common::fresh_state().await;
+    append_n(&state, 10, "alice").await;
+    // Swap rows 3 and 5 whole (content, links and seals): each row still matches its own HMAC.
+    tamper(&state, "UPDATE audit_events SET id = -3 WHERE id = 3").await;
+    tamper(&state, "UPDATE audit_events SET id = 3 WHERE id = 5").await;
+    tamper(&state, "UPDATE audit_events SET id = 5 WHERE id = -3").await;
+    let v = verify(&state.db.pool, &state.secrets).await.unwrap();
+    assert_eq!(v.first_break, Some(Break::Discontinuity { id: 3 }));
+}
+
+#[tokio::test]
+async fn a_truncated_tail_is_found() {
+    let state = common::fresh_state().await;
+    append_n(&state, 10, "alice").await;
+    tamper(&state, "DELETE FROM audit_events WHERE id >= 9").await;
+    let v = verify(&state.db.pool, &state.secrets).await.unwrap();
+    assert_eq!(
+        v.first_break,
+        Some(Break::TruncatedTail {
+            head_last_id: 10,
+            last_id: 8
+        })
+    );
+    assert!(v.first_break.unwrap().message().contains("截断"));
+}
+
+#[tokio::test]
+async fn a_different_secret_cannot_forge_or_verify() {
+    let state = common::fresh_state().await;
+    append_n(&state, 3, "alice").await;
+    let other =
+        app::server::secrets::Secrets::from_master(b"some other master secret, 32+ characters");
+    let v = verify(&state.db.pool, &other).await.unwrap();
+    assert_eq!(v.first_break, Some(Break::Edited { id: 1 }));
+}
