@@ -5,5 +5,6 @@ pub mod disclosure;
 pub mod division;
 pub mod mask;
 pub mod normalize;
+pub mod password;
 pub mod resident_id;
 pub mod uscc;

@@ -5,6 +5,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod jobs;
+pub mod password;
 pub mod request_id;
 pub mod secrets;
 pub mod state;
