@@ -19,7 +19,7 @@ use leptos_router::{
 pub const SITE_NAME: &str = "湘西州公共信用信息平台";
 
 /// Runs before first paint: applies the 长辈版 (large text) choice kept in localStorage or the cookie.
-/// Its exact text is hashed into the CSP by the server, so keep it static.
+/// It carries the request nonce like Leptos's own scripts, which is how the server knows to allow it.
 pub const ELDER_PREPAINT_SCRIPT: &str = "try{if(localStorage.getItem('elder')==='1'||document.cookie.indexOf('elder=1')!==-1){document.documentElement.classList.add('elder')}}catch(e){}";
 
 /// The HTML document. `elder` comes from the cookie when rendering without JavaScript in mind.
@@ -33,7 +33,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="theme-color" content="#9f1d20" />
                 <link rel="icon" href="/favicon.ico" />
-                <script inner_html=ELDER_PREPAINT_SCRIPT></script>
+                <script nonce=leptos::nonce::use_nonce() inner_html=ELDER_PREPAINT_SCRIPT></script>
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <HydrationScripts options />
                 <MetaTags />

@@ -4,6 +4,8 @@ CREATE TABLE audit_chain_head (
     id          BIGINT PRIMARY KEY CHECK (id = 1),
     last_id     BIGINT NOT NULL,
     last_hash   TEXT NOT NULL,
+    -- HMAC (audit subkey) over last_id and last_hash: the head cannot be rewritten to hide a cut tail.
+    seal        TEXT NOT NULL DEFAULT '',
     updated_at  TEXT NOT NULL
 );
 INSERT INTO audit_chain_head (id, last_id, last_hash, updated_at)

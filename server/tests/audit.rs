@@ -127,6 +127,32 @@ async fn a_truncated_tail_is_found() {
 }
 
 #[tokio::test]
+async fn a_cut_tail_cannot_be_hidden_by_rewriting_the_head() {
+    let state = common::fresh_state().await;
+    append_n(&state, 5, "alice").await;
+    // Row 5 holds row 4's hash: an attacker deletes row 5 and points the head at row 4.
+    let row4_hash: String = sqlx::query_scalar("SELECT prev_hash FROM audit_events WHERE id = 5")
+        .fetch_one(&state.db.pool)
+        .await
+        .unwrap();
+    tamper(&state, "DELETE FROM audit_events WHERE id = 5").await;
+    sqlx::query("UPDATE audit_chain_head SET last_id = 4, last_hash = $1")
+        .bind(&row4_hash)
+        .execute(&state.db.pool)
+        .await
+        .unwrap();
+    let v = verify(&state.db.pool, &state.secrets).await.unwrap();
+    assert_eq!(
+        v.first_break,
+        Some(Break::TruncatedTail {
+            head_last_id: 4,
+            last_id: 4
+        }),
+        "the seal gives it away"
+    );
+}
+
+#[tokio::test]
 async fn a_different_secret_cannot_forge_or_verify() {
     let state = common::fresh_state().await;
     append_n(&state, 3, "alice").await;

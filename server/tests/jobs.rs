@@ -164,6 +164,65 @@ async fn an_expired_lease_is_taken_over() {
 }
 
 #[tokio::test]
+async fn a_job_whose_runner_died_on_its_last_attempt_fails_with_an_alarm() {
+    let state = common::fresh_state().await;
+    state
+        .clock
+        .set(OffsetDateTime::from_unix_timestamp(1_795_000_000).unwrap())
+        .unwrap();
+    let mut job = NewJob::new("test.crash");
+    job.max_attempts = 2;
+    let id = enqueue(&state, job).await.unwrap().unwrap();
+    let until = app::server::clock::rfc3339(state.clock.now() + Duration::minutes(10));
+    sqlx::query("UPDATE jobs SET status = 'running', lease_owner = 'dead', lease_until = $1, attempts = 2 WHERE id = $2")
+        .bind(&until)
+        .bind(id)
+        .execute(&state.db.pool)
+        .await
+        .unwrap();
+    let runner =
+        JobRunner::new(state.clone(), "alive").register("test.crash", |_| async { Ok(()) });
+    state.clock.advance(Duration::minutes(11)).unwrap();
+    assert_eq!(runner.tick().await.unwrap(), 0, "not run a third time");
+    let jobs = list_by_kind(&state, "test.crash").await.unwrap();
+    assert_eq!((jobs[0].status.as_str(), jobs[0].attempts), ("failed", 2));
+    let active = alarms::list_active(&state.db, 10).await.unwrap();
+    assert_eq!(active[0].key, "job.failed:test.crash");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_raises_of_one_alarm_make_one_alarm() {
+    let state = common::fresh_state().await;
+    let b = common::state_for(&state.db.url, state.clock.clone()).await;
+    let mut tasks = vec![];
+    for i in 0..8 {
+        let s = if i % 2 == 0 { state.clone() } else { b.clone() };
+        tasks.push(tokio::spawn(async move {
+            alarms::raise(
+                &s.db,
+                &s.clock,
+                "push.lag",
+                alarms::Severity::Warning,
+                "省平台推送滞后",
+                "x",
+            )
+            .await
+            .unwrap()
+        }));
+    }
+    let mut ids = std::collections::HashSet::new();
+    for t in tasks {
+        ids.insert(t.await.unwrap());
+    }
+    assert_eq!(ids.len(), 1);
+    let a = alarms::get(&state.db, *ids.iter().next().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(a.occurrences, 8);
+}
+
+#[tokio::test]
 async fn alarms_raise_count_acknowledge_resolve() {
     let state = common::fresh_state().await;
     let (db, clock) = (&state.db, &state.clock);

@@ -50,35 +50,22 @@ pub async fn raise(
     detail: &str,
 ) -> Result<i64, AppError> {
     let now = clock.now_text();
-    let mut tx = db.pool.begin().await?;
-    let open = sqlx::query("SELECT id FROM alarms WHERE alarm_key = $1 AND status <> 'resolved'")
-        .bind(key)
-        .fetch_optional(&mut *tx)
-        .await?;
-    let id = if let Some(row) = open {
-        let id: i64 = row.try_get("id")?;
-        sqlx::query("UPDATE alarms SET occurrences = occurrences + 1, last_seen_at = $1, detail = $2 WHERE id = $3")
-            .bind(&now)
-            .bind(detail)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        id
-    } else {
-        sqlx::query(
-            "INSERT INTO alarms (alarm_key, severity, title, detail, status, occurrences, raised_at, last_seen_at) \
-             VALUES ($1, $2, $3, $4, 'open', 1, $5, $5) RETURNING id",
-        )
-        .bind(key)
-        .bind(severity.as_str())
-        .bind(title)
-        .bind(detail)
-        .bind(&now)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("id")?
-    };
-    tx.commit().await?;
+    // One statement against a unique index of open alarms: two instances raising at once count, never duplicate.
+    let id: i64 = sqlx::query(
+        "INSERT INTO alarms (alarm_key, severity, title, detail, status, occurrences, raised_at, last_seen_at) \
+         VALUES ($1, $2, $3, $4, 'open', 1, $5, $5) \
+         ON CONFLICT (alarm_key) WHERE status <> 'resolved' DO UPDATE SET \
+         occurrences = alarms.occurrences + 1, last_seen_at = excluded.last_seen_at, detail = excluded.detail \
+         RETURNING id",
+    )
+    .bind(key)
+    .bind(severity.as_str())
+    .bind(title)
+    .bind(detail)
+    .bind(&now)
+    .fetch_one(&db.pool)
+    .await?
+    .try_get("id")?;
     Ok(id)
 }
 

@@ -72,6 +72,12 @@ fn seal(secrets: &Secrets, hash: &str) -> String {
     hex::encode(hmac_sha256(&secrets.audit_key, hash.as_bytes()))
 }
 
+fn head_seal(secrets: &Secrets, last_id: i64, last_hash: &str) -> String {
+    seal(secrets, &format!("{last_id}:{last_hash}"))
+}
+
+/// Pass the transaction, never a bare pooled connection: the head lock must last until commit.
+/// Make it the last write of the transaction, so the lock is held briefly.
 /// Appends an event inside the caller's transaction. Returns the new row's id.
 pub async fn append(
     conn: &mut AnyConnection,
@@ -109,9 +115,10 @@ pub async fn append(
     .fetch_one(&mut *conn)
     .await?
     .try_get("id")?;
-    sqlx::query("UPDATE audit_chain_head SET last_id = $1, last_hash = $2 WHERE id = 1")
+    sqlx::query("UPDATE audit_chain_head SET last_id = $1, last_hash = $2, seal = $3 WHERE id = 1")
         .bind(id)
         .bind(&hash)
+        .bind(head_seal(secrets, id, &hash))
         .execute(&mut *conn)
         .await?;
     Ok(id)
@@ -151,6 +158,13 @@ pub struct Verification {
 /// Walks the whole chain in id order, in pages, and reports the first break.
 pub async fn verify(pool: &sqlx::AnyPool, secrets: &Secrets) -> Result<Verification, AppError> {
     const PAGE: i64 = 5_000;
+    // Verify up to the head as it is now: rows appended meanwhile are checked next time.
+    let head = sqlx::query("SELECT last_id, last_hash, seal FROM audit_chain_head WHERE id = 1")
+        .fetch_one(pool)
+        .await?;
+    let head_last_id: i64 = head.try_get("last_id")?;
+    let head_hash: String = head.try_get("last_hash")?;
+    let head_sealed: String = head.try_get("seal")?;
     let mut expected_prev = GENESIS.to_string();
     let mut after = 0i64;
     let mut rows = 0u64;
@@ -158,9 +172,10 @@ pub async fn verify(pool: &sqlx::AnyPool, secrets: &Secrets) -> Result<Verificat
     loop {
         let page = sqlx::query(
             "SELECT id, at, actor_id, actor_name, role, action, object_type, object_id, outcome, ip, user_agent, \
-             detail, prev_hash, hmac FROM audit_events WHERE id > $1 ORDER BY id LIMIT $2",
+             detail, prev_hash, hmac FROM audit_events WHERE id > $1 AND id <= $2 ORDER BY id LIMIT $3",
         )
         .bind(after)
+        .bind(head_last_id)
         .bind(PAGE)
         .fetch_all(pool)
         .await?;
@@ -206,12 +221,10 @@ pub async fn verify(pool: &sqlx::AnyPool, secrets: &Secrets) -> Result<Verificat
         }
         after = last_id;
     }
-    let head = sqlx::query("SELECT last_id, last_hash FROM audit_chain_head WHERE id = 1")
-        .fetch_one(pool)
-        .await?;
-    let head_last_id: i64 = head.try_get("last_id")?;
-    let head_hash: String = head.try_get("last_hash")?;
-    if head_last_id != last_id || head_hash != expected_prev {
+    // A head rewritten to hide a cut tail no longer matches its seal.
+    let head_forged =
+        head_last_id > 0 && head_sealed != head_seal(secrets, head_last_id, &head_hash);
+    if head_last_id != last_id || head_hash != expected_prev || head_forged {
         return Ok(Verification {
             rows,
             first_break: Some(Break::TruncatedTail {

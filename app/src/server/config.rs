@@ -24,6 +24,8 @@ pub struct Config {
     pub log_json: bool,
     /// How often the job runner polls, in milliseconds.
     pub job_poll_ms: u64,
+    /// The site's public origin (scheme://host[:port]) for the cross-site check behind a proxy.
+    pub public_origin: Option<String>,
 }
 
 /// Reads `KEY=VALUE` lines; `#` starts a comment; values may be quoted.
@@ -119,6 +121,7 @@ impl Config {
             job_poll_ms: get("APP_JOB_POLL_MS")
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(2_000),
+            public_origin: get("APP_PUBLIC_ORIGIN").map(str::to_owned),
         })
     }
 

@@ -176,7 +176,8 @@ impl JobRunner {
         let sql = format!(
             "UPDATE jobs SET status = 'running', lease_owner = $1, lease_until = $2, attempts = attempts + 1, \
              updated_at = $3 WHERE id = (SELECT id FROM jobs WHERE \
-             ((status = 'queued' AND run_at <= $3) OR (status = 'running' AND lease_until < $3)) \
+             ((status = 'queued' AND run_at <= $3) OR \
+             (status = 'running' AND lease_until < $3 AND attempts < max_attempts)) \
              AND kind IN ({}) ORDER BY run_at, id LIMIT 1 {lock}) \
              RETURNING id, kind, payload, attempts",
             placeholders.join(", ")
@@ -209,16 +210,71 @@ impl JobRunner {
         let handler = self.handlers.get(&ctx.kind).cloned();
         let outcome = match handler {
             Some(h) => {
+                // Keep the lease alive while the handler runs, so a long job is not taken over.
+                let heartbeat = self.spawn_heartbeat(ctx.job_id);
                 // A panicking handler must not take the runner down: run it as its own task.
-                match tokio::spawn(h(ctx.clone())).await {
+                let result = match tokio::spawn(h(ctx.clone())).await {
                     Ok(r) => r,
                     Err(e) => Err(format!("handler panicked: {e}")),
-                }
+                };
+                heartbeat.abort();
+                result
             }
             None => Err(format!("no handler for job kind {}", ctx.kind)),
         };
         self.finish(&ctx, &started, outcome).await?;
         Ok(true)
+    }
+
+    /// Renews the lease every third of its length (real time) until aborted.
+    fn spawn_heartbeat(&self, job_id: i64) -> tokio::task::JoinHandle<()> {
+        let (state, owner, lease) = (self.state.clone(), self.owner.clone(), self.lease);
+        let every = std::time::Duration::from_secs((lease.whole_seconds() / 3).max(1) as u64);
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(every).await;
+                let until = rfc3339(state.clock.now() + lease);
+                let renewed = sqlx::query(
+                    "UPDATE jobs SET lease_until = $1 WHERE id = $2 AND lease_owner = $3 AND status = 'running'",
+                )
+                .bind(&until)
+                .bind(job_id)
+                .bind(&owner)
+                .execute(&state.db.pool)
+                .await;
+                if let Err(e) = renewed {
+                    tracing::warn!(job_id, error = %e, "could not renew job lease");
+                }
+            }
+        })
+    }
+
+    /// Jobs whose runner died on their last attempt (lease expired, attempts used up) fail with an alarm
+    /// instead of being retried forever.
+    async fn fail_abandoned(&self) -> Result<(), AppError> {
+        let now = rfc3339(self.state.clock.now());
+        let rows = sqlx::query(
+            "UPDATE jobs SET status = 'failed', lease_owner = NULL, lease_until = NULL, updated_at = $1, \
+             last_error = 'lease expired on the last attempt (runner stopped or crashed)' \
+             WHERE status = 'running' AND lease_until < $1 AND attempts >= max_attempts RETURNING id, kind",
+        )
+        .bind(&now)
+        .fetch_all(&self.state.db.pool)
+        .await?;
+        for r in rows {
+            let (id, kind): (i64, String) = (r.try_get("id")?, r.try_get("kind")?);
+            let detail = format!("任务 #{id} 最后一次尝试时执行进程中断（租约过期），已停止重试。");
+            alarms::raise(
+                &self.state.db,
+                &self.state.clock,
+                &format!("job.failed:{kind}"),
+                alarms::Severity::Warning,
+                &format!("后台任务失败：{kind}"),
+                &detail,
+            )
+            .await?;
+        }
+        Ok(())
     }
 
     async fn finish(
@@ -296,6 +352,7 @@ impl JobRunner {
     /// Enqueues due schedules, then runs jobs until none is due. Returns how many ran.
     pub async fn tick(&self) -> Result<usize, AppError> {
         self.enqueue_due().await?;
+        self.fail_abandoned().await?;
         let mut ran = 0;
         while self.run_one().await? {
             ran += 1;

@@ -57,6 +57,12 @@ impl Secrets {
             AppError::internal("demo secret", format!("{}: {e}", path.display()))
         };
         if let Ok(text) = std::fs::read_to_string(&path) {
+            if text.trim().len() < 32 {
+                return Err(AppError::internal(
+                    "demo secret",
+                    format!("{} is empty or truncated", path.display()),
+                ));
+            }
             return Ok(Self::from_master(text.trim().as_bytes()));
         }
         std::fs::create_dir_all(&config.data_dir).map_err(io)?;

@@ -14,10 +14,12 @@ pub async fn toggle(headers: HeaderMap, Form(form): Form<Toggle>) -> Response {
         .get(header::COOKIE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(app::ui::elder::has_elder_cookie);
-    // Only same-site paths: "/x" but not "//host" or "/\host".
-    let back = form
-        .back
-        .filter(|b| b.starts_with('/') && !b.starts_with("//") && !b.starts_with("/\\"));
+    // Only same-site paths: not "//host", and nothing a browser would strip into one (backslash, tab, newline).
+    let back = form.back.filter(|b| {
+        b.starts_with('/')
+            && !b.starts_with("//")
+            && !b.chars().any(|c| c == '\\' || c.is_control())
+    });
     let location = back.unwrap_or_else(|| "/".into());
     let cookie = if on {
         "elder=0; Path=/; Max-Age=0; SameSite=Lax"

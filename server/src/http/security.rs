@@ -51,16 +51,18 @@ pub fn panic_page(err: Box<dyn std::any::Any + Send + 'static>) -> Response {
 
 /// Rejects cross-site mutating requests: `Sec-Fetch-Site: cross-site`, or an `Origin` whose host
 /// differs from the `Host` header.
-pub async fn origin_check(State(_state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn origin_check(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let mutating = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if mutating && is_cross_site(req.headers()) {
+    if mutating && is_cross_site(req.headers(), state.config.public_origin.as_deref()) {
         let body = serde_json::json!({ "code": "CROSS_SITE", "message": "拒绝跨站请求：请从本平台页面提交。" });
         return (StatusCode::FORBIDDEN, axum::Json(body)).into_response();
     }
     next.run(req).await
 }
 
-pub fn is_cross_site(h: &http::HeaderMap) -> bool {
+/// `public_origin` (e.g. `https://credit.xxz.gov.cn`, from APP_PUBLIC_ORIGIN) is compared whole, scheme
+/// included; behind a proxy that rewrites `Host` it is required. Without it the `Host` header is used.
+pub fn is_cross_site(h: &http::HeaderMap, public_origin: Option<&str>) -> bool {
     if h.get("sec-fetch-site")
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v == "cross-site")
@@ -72,6 +74,9 @@ pub fn is_cross_site(h: &http::HeaderMap) -> bool {
     };
     if origin == "null" {
         return true;
+    }
+    if let Some(expected) = public_origin {
+        return origin.trim_end_matches('/') != expected.trim_end_matches('/');
     }
     let origin_host = origin.split("://").nth(1).unwrap_or(origin);
     let host = h
@@ -97,10 +102,10 @@ pub async fn headers_and_csp(State(state): State<AppState>, req: Request, next: 
     let body = if is_html {
         match to_bytes(body, MAX_HTML_FOR_CSP).await {
             Ok(bytes) => {
-                let html = strip_nonce(&String::from_utf8_lossy(&bytes));
-                script_hashes = inline_script_hashes(&html);
+                let html = String::from_utf8_lossy(&bytes);
+                script_hashes = trusted_script_hashes(&html);
                 parts.headers.remove(header::CONTENT_LENGTH);
-                Body::from(html)
+                Body::from(strip_nonce(&html))
             }
             Err(e) => {
                 tracing::error!(path = %path, error = %e, "HTML response too large to hash its scripts");
@@ -140,12 +145,17 @@ pub async fn headers_and_csp(State(state): State<AppState>, req: Request, next: 
             h.insert("content-security-policy", v);
         }
         if !h.contains_key(header::CACHE_CONTROL) {
-            let policy =
-                if is_get && parts.status == StatusCode::OK && !path.starts_with("/console") {
-                    "public, max-age=60"
-                } else {
-                    "no-store"
-                };
+            // A response that sets a cookie is for one visitor only.
+            let sets_cookie = h.contains_key(header::SET_COOKIE);
+            let policy = if is_get
+                && parts.status == StatusCode::OK
+                && !sets_cookie
+                && !path.starts_with("/console")
+            {
+                "public, max-age=60"
+            } else {
+                "no-store"
+            };
             h.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
         }
     } else if path.starts_with("/api/") && !h.contains_key(header::CACHE_CONTROL) {
@@ -170,22 +180,36 @@ pub fn content_security_policy(script_hashes: &[String]) -> String {
 /// allows scripts by hash, so the nonce is dead weight that makes every response differ: remove it, so
 /// that a public page is the same bytes for every visitor and a shared cache may keep it.
 pub fn strip_nonce(html: &str) -> String {
-    let Some(start) = html.find(" nonce=\"").map(|i| i + 8) else {
+    let Some(nonce) = page_nonce(html) else {
         return html.to_string();
     };
-    let Some(len) = html[start..].find('"') else {
-        return html.to_string();
-    };
-    let nonce = &html[start..start + len];
-    if nonce.is_empty() {
-        return html.to_string();
-    }
     html.replace(&format!(" nonce=\"{nonce}\""), "")
         .replace(&format!("crossorigin=\"{nonce}\""), "crossorigin=\"\"")
 }
 
+/// The request nonce Leptos wrote into the page: the first `nonce="…"` (our pre-paint script in
+/// `<head>` carries it, before any content from the database).
+fn page_nonce(html: &str) -> Option<&str> {
+    let start = html.find(" nonce=\"")? + 8;
+    let len = html[start..].find('"')?;
+    Some(&html[start..start + len]).filter(|n| !n.is_empty())
+}
+
+/// Hashes of the inline scripts the server itself wrote: those carrying this response's random nonce.
+/// A script that arrived with stored content cannot know the nonce, so it is not allowed.
+pub fn trusted_script_hashes(html: &str) -> Vec<String> {
+    match page_nonce(html) {
+        Some(nonce) => inline_scripts(html, Some(&format!("nonce=\"{nonce}\""))),
+        None => vec![],
+    }
+}
+
 /// Base64 SHA-256 of the content of every inline `<script>` (those without `src`).
 pub fn inline_script_hashes(html: &str) -> Vec<String> {
+    inline_scripts(html, None)
+}
+
+fn inline_scripts(html: &str, required_attr: Option<&str>) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = html;
     while let Some(start) = rest.find("<script") {
@@ -199,7 +223,8 @@ pub fn inline_script_hashes(html: &str) -> Vec<String> {
             break;
         };
         let content = &after[content_start..content_start + close];
-        if !tag.contains(" src=") && !content.is_empty() {
+        let trusted = required_attr.is_none_or(|a| tag.contains(a));
+        if trusted && !tag.contains(" src=") && !content.is_empty() {
             let hash = STANDARD.encode(Sha256::digest(content.as_bytes()));
             if !out.contains(&hash) {
                 out.push(hash);
@@ -223,6 +248,20 @@ mod tests {
     }
 
     #[test]
+    fn only_scripts_with_the_request_nonce_are_trusted() {
+        let html = r#"<head><script nonce="n0nce">a()</script></head><body><article><script>evil()</script>
+            <script nonce="guess">evil2()</script></article><script nonce="n0nce">b()</script></body>"#;
+        let trusted = trusted_script_hashes(html);
+        assert_eq!(trusted.len(), 2);
+        assert_eq!(trusted[0], STANDARD.encode(Sha256::digest(b"a()")));
+        assert_eq!(trusted[1], STANDARD.encode(Sha256::digest(b"b()")));
+        assert!(
+            trusted_script_hashes("<script>x()</script>").is_empty(),
+            "no nonce, nothing trusted"
+        );
+    }
+
+    #[test]
     fn nonce_is_stripped() {
         let html = r#"<link crossorigin="abc123"><script nonce="abc123">x()</script><p>nonce="abc123" in text</p>"#;
         assert_eq!(
@@ -236,19 +275,31 @@ mod tests {
     fn cross_site_detection() {
         let mut h = http::HeaderMap::new();
         h.insert(header::HOST, HeaderValue::from_static("127.0.0.1:3000"));
-        assert!(!is_cross_site(&h));
+        assert!(!is_cross_site(&h, None));
         h.insert(
             header::ORIGIN,
             HeaderValue::from_static("http://127.0.0.1:3000"),
         );
-        assert!(!is_cross_site(&h));
+        assert!(!is_cross_site(&h, None));
+        // A configured public origin wins over Host, scheme included.
+        assert!(is_cross_site(&h, Some("https://credit.example.gov.cn")));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://credit.example.gov.cn"),
+        );
+        assert!(!is_cross_site(&h, Some("https://credit.example.gov.cn")));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("http://credit.example.gov.cn"),
+        );
+        assert!(is_cross_site(&h, Some("https://credit.example.gov.cn")));
         h.insert(
             header::ORIGIN,
             HeaderValue::from_static("http://evil.example"),
         );
-        assert!(is_cross_site(&h));
+        assert!(is_cross_site(&h, None));
         h.remove(header::ORIGIN);
         h.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
-        assert!(is_cross_site(&h));
+        assert!(is_cross_site(&h, None));
     }
 }
