@@ -70,3 +70,30 @@ async fn unique_codes_are_enforced() {
     insert("a").await.expect("first");
     assert!(insert("b").await.is_err(), "a USCC belongs to one subject");
 }
+
+#[tokio::test]
+async fn the_holiday_calendar_is_seeded_and_editable() {
+    use app::rules::date::Ymd;
+    let state = common::fresh_state().await;
+    server::seed::seed_reference(&state).await.unwrap();
+    let cal = app::server::calendar::load(&state.db).await.unwrap();
+    assert_eq!(
+        cal.add_working_days(Ymd::new(2026, 9, 30), 7),
+        Ymd::new(2026, 10, 15)
+    );
+    // Staff mark Friday 16 October a holiday; the deadline moves, and re-seeding keeps their edit.
+    sqlx::query("INSERT INTO holidays (day, kind, name, source) VALUES ('2026-10-16', 'holiday', '测试', 'staff')")
+        .execute(&state.db.pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE holidays SET kind = 'holiday' WHERE day = '2026-10-10'")
+        .execute(&state.db.pool)
+        .await
+        .unwrap();
+    server::seed::seed_reference(&state).await.unwrap();
+    let cal = app::server::calendar::load(&state.db).await.unwrap();
+    assert_eq!(
+        cal.add_working_days(Ymd::new(2026, 9, 30), 7),
+        Ymd::new(2026, 10, 19)
+    );
+}

@@ -8,3 +8,4 @@ pub mod normalize;
 pub mod password;
 pub mod resident_id;
 pub mod uscc;
+pub mod workdays;

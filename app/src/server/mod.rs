@@ -1,6 +1,7 @@
 //! Server-side plumbing shared by every domain: state, database, config, secrets, clock, jobs, alarms.
 pub mod alarms;
 pub mod audit;
+pub mod calendar;
 pub mod clock;
 pub mod config;
 pub mod db;

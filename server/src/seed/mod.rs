@@ -51,6 +51,18 @@ pub async fn seed_reference(state: &AppState) -> Result<(), AppError> {
             .execute(pool)
             .await?;
     }
+    // The official holiday calendar seeds the editable one; days already there (perhaps edited) stay.
+    for (day, kind, name) in app::rules::workdays::builtin_days() {
+        sqlx::query(
+            "INSERT INTO holidays (day, kind, name, source) VALUES ($1, $2, $3, 'chinese-calendar') \
+             ON CONFLICT (day) DO NOTHING",
+        )
+        .bind(day.iso())
+        .bind(kind.as_str())
+        .bind(name)
+        .execute(pool)
+        .await?;
+    }
     for (i, (code, name)) in catalog::COLUMNS.iter().enumerate() {
         sqlx::query("INSERT INTO site_columns (code, name, sort_order) VALUES ($1, $2, $3) ON CONFLICT (code) DO NOTHING")
             .bind(*code)
