@@ -74,30 +74,28 @@ impl Calendar {
         }
     }
 
+    /// Working days after `start`, in order (endless).
+    fn working_days_after(&self, start: Ymd) -> impl Iterator<Item = Ymd> + '_ {
+        std::iter::successors(Some(start.add_days(1)), |d| Some(d.add_days(1)))
+            .filter(|d| self.is_working_day(*d))
+    }
+
     /// The `n`-th working day after `start` (not counting `start`): "within 7 working days of the decision".
     pub fn add_working_days(&self, start: Ymd, n: u32) -> Ymd {
-        let mut d = start;
-        let mut left = n;
-        while left > 0 {
-            d = d.add_days(1);
-            if self.is_working_day(d) {
-                left -= 1;
-            }
+        match n {
+            0 => start,
+            _ => self
+                .working_days_after(start)
+                .nth(n as usize - 1)
+                .unwrap_or(start),
         }
-        d
     }
 
     /// Working days after `from` up to and including `to` (0 when `to` is not after `from`).
     pub fn working_days_between(&self, from: Ymd, to: Ymd) -> u32 {
-        let mut n = 0;
-        let mut d = from;
-        while d < to {
-            d = d.add_days(1);
-            if self.is_working_day(d) {
-                n += 1;
-            }
-        }
-        n
+        self.working_days_after(from)
+            .take_while(|d| *d <= to)
+            .count() as u32
     }
 }
 
