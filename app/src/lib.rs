@@ -1,6 +1,7 @@
 //! The shared crate: pages, shared types and rules for both the browser (hydrate) and the server (ssr).
 #![recursion_limit = "256"]
 
+pub mod auth;
 pub mod error;
 pub mod portal;
 pub mod rules;

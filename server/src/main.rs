@@ -30,6 +30,18 @@ enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Create the first system, security or audit administrator. The password comes from
+    /// ADMIN_PASSWORD or, when that is unset, from the first line of standard input.
+    CreateAdmin {
+        /// system | security | audit
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        username: String,
+        /// Display name; defaults to the role's Chinese name.
+        #[arg(long)]
+        name: Option<String>,
+    },
     /// Verify the audit chain: report the first edited, deleted or reordered row. Exit 1 when broken.
     VerifyAudit,
     /// Generate the deterministic demo data set into an empty database.
@@ -59,6 +71,11 @@ async fn main() -> ExitCode {
         Command::Serve { addr, no_demo } => serve(config, addr, no_demo).await,
         Command::Migrate => migrate(config).await,
         Command::VerifyAudit => verify_audit(config).await,
+        Command::CreateAdmin {
+            role,
+            username,
+            name,
+        } => create_admin(config, &role, &username, name).await,
         Command::SeedDemo {
             subjects,
             seed,
@@ -80,6 +97,39 @@ async fn migrate(config: Config) -> Result<(), AppError> {
     let state = bootstrap::state_from_config(config).await?;
     seed::seed_reference(&state).await?;
     println!("数据库迁移完成：{}", redact(&state.db.url));
+    Ok(())
+}
+
+async fn create_admin(
+    config: Config,
+    role: &str,
+    username: &str,
+    name: Option<String>,
+) -> Result<(), AppError> {
+    use app::auth::model::AdminRole;
+    let role = AdminRole::parse(role).ok_or_else(|| {
+        AppError::field(
+            "role",
+            "ROLE",
+            format!("--role “{role}”无效：应为 system、security 或 audit。"),
+        )
+    })?;
+    let password = match std::env::var("ADMIN_PASSWORD") {
+        Ok(p) => p,
+        Err(_) => {
+            eprintln!("请输入{}“{username}”的密码（一行）：", role.label());
+            let mut line = String::new();
+            std::io::stdin()
+                .read_line(&mut line)
+                .map_err(|e| AppError::internal("stdin", e))?;
+            line.trim_end_matches(['\r', '\n']).to_string()
+        }
+    };
+    let state = bootstrap::state_from_config(config).await?;
+    seed::seed_reference(&state).await?;
+    let display = name.unwrap_or_else(|| role.label().to_string());
+    app::auth::service::create_admin(&state, role, username, &display, &password).await?;
+    println!("已创建{}账号“{username}”。", role.label());
     Ok(())
 }
 

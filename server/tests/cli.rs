@@ -111,3 +111,55 @@ async fn verify_audit_reports_a_broken_chain_and_fails() {
     assert!(!broken.status.success());
     assert!(String::from_utf8_lossy(&broken.stderr).contains("第 3 条审计记录与前一条不衔接"));
 }
+
+#[tokio::test]
+async fn create_admin_makes_one_audited_admin_and_refuses_weak_or_duplicate() {
+    let state = common::fresh_state().await;
+    let create = |user: &str, role: &str, password: &str| {
+        server()
+            .args(["create-admin", "--role", role, "--username", user])
+            .env("APP_SECRET", "integration-test-master-secret-0123456789")
+            .env("DATABASE_URL", &state.db.url)
+            .env("ADMIN_PASSWORD", password)
+            .output()
+            .expect("run server")
+    };
+    let weak = create("sysadmin", "system", "12345678");
+    assert!(!weak.status.success());
+    let err = String::from_utf8_lossy(&weak.stderr);
+    assert!(
+        err.contains("至少3类") && err.contains("常见的弱密码"),
+        "{err}"
+    );
+
+    let ok = create("sysadmin", "system", "Xiangxi#Credit2026");
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("已创建系统管理员账号“sysadmin”"));
+
+    let dup = create("sysadmin", "audit", "Another#Pass2026");
+    assert!(!dup.status.success());
+    assert!(String::from_utf8_lossy(&dup.stderr).contains("已被使用"));
+    let bad_role = create("sec", "root", "Another#Pass2026");
+    assert!(String::from_utf8_lossy(&bad_role.stderr).contains("--role “root”无效"));
+
+    let row: (String, String) = sqlx::query_as(
+        "SELECT u.password_hash, r.role_code FROM users u JOIN user_roles r ON r.user_id = u.id WHERE u.username = 'sysadmin'",
+    )
+    .fetch_one(&state.db.pool)
+    .await
+    .unwrap();
+    assert!(row.0.starts_with("$argon2id$"), "stored as argon2id");
+    assert_eq!(row.1, "system_admin");
+    let v = app::server::audit::verify(&state.db.pool, &state.secrets)
+        .await
+        .unwrap();
+    assert_eq!(
+        (v.rows, v.first_break),
+        (1, None),
+        "one audited action, chain intact"
+    );
+}
