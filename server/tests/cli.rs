@@ -34,30 +34,28 @@ fn production_refuses_to_start_without_a_secret() {
     }
 }
 
+/// The binary in production mode, with a secret, on the given database.
+fn production(url: &str, args: &[&str]) -> std::process::Output {
+    server()
+        .arg("--production")
+        .args(args)
+        .env(
+            "APP_SECRET",
+            "a-production-secret-of-sufficient-length-0123",
+        )
+        .env("DATABASE_URL", url)
+        .output()
+        .expect("run server")
+}
+
 #[tokio::test]
 async fn production_refuses_demo_data_and_migrate_works() {
     let url = common::fresh_database_url().await;
-    let out = server()
-        .args(["--production", "seed-demo", "--subjects", "5"])
-        .env(
-            "APP_SECRET",
-            "a-production-secret-of-sufficient-length-0123",
-        )
-        .env("DATABASE_URL", &url)
-        .output()
-        .expect("run server");
+    let out = production(&url, &["seed-demo", "--subjects", "5"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("生产模式不允许载入演示数据"));
 
-    let out = server()
-        .args(["--production", "migrate"])
-        .env(
-            "APP_SECRET",
-            "a-production-secret-of-sufficient-length-0123",
-        )
-        .env("DATABASE_URL", &url)
-        .output()
-        .expect("run server");
+    let out = production(&url, &["migrate"]);
     assert!(
         out.status.success(),
         "{}",
