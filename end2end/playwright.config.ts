@@ -22,6 +22,10 @@ const phone = {
   launchOptions: chromium,
 };
 
+// *.js-only.spec.ts need JavaScript; *.clock.spec.ts move the server's clock (see the clock projects).
+const jsOnlySpec = /\.js-only\.spec\.ts$/;
+const clockSpec = /\.clock\.spec\.ts$/;
+
 export default defineConfig({
   testDir: "./tests",
   globalSetup: "./global-setup.ts",
@@ -39,10 +43,18 @@ export default defineConfig({
     timezoneId: "Asia/Shanghai",
   },
   projects: [
-    { name: "desktop", use: { ...desktop } },
-    { name: "phone", use: { ...phone } },
+    { name: "desktop", use: { ...desktop }, testIgnore: clockSpec },
+    { name: "phone", use: { ...phone }, testIgnore: clockSpec },
     // Public pages must work without JavaScript; tests that need it are named *.js-only.spec.ts.
-    { name: "desktop-nojs", use: { ...desktop, javaScriptEnabled: false }, testIgnore: /\.js-only\.spec\.ts$/ },
-    { name: "phone-nojs", use: { ...phone, javaScriptEnabled: false }, testIgnore: /\.js-only\.spec\.ts$/ },
+    { name: "desktop-nojs", use: { ...desktop, javaScriptEnabled: false }, testIgnore: [jsOnlySpec, clockSpec] },
+    { name: "phone-nojs", use: { ...phone, javaScriptEnabled: false }, testIgnore: [jsOnlySpec, clockSpec] },
+    // Tests that move the server's (global, forward-only) clock run last, one project after the other.
+    {
+      name: "clock-desktop",
+      use: { ...desktop },
+      testMatch: clockSpec,
+      dependencies: ["desktop", "phone", "desktop-nojs", "phone-nojs"],
+    },
+    { name: "clock-phone", use: { ...phone }, testMatch: clockSpec, dependencies: ["clock-desktop"] },
   ],
 });

@@ -1,6 +1,7 @@
 //! The shared crate: pages, shared types and rules for both the browser (hydrate) and the server (ssr).
 #![recursion_limit = "256"]
 
+pub mod admin;
 pub mod auth;
 pub mod error;
 pub mod portal;
@@ -13,8 +14,8 @@ pub mod server;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Meta, MetaTags, Title};
 use leptos_router::{
-    components::{Route, Router, Routes},
-    SsrMode, StaticSegment,
+    components::{ParentRoute, Route, Router, Routes},
+    ParamSegment, SsrMode, StaticSegment,
 };
 
 pub const SITE_NAME: &str = "湘西州公共信用信息平台";
@@ -57,6 +58,23 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=ui::status::NotFound>
                     <Route path=StaticSegment("") view=portal::home::HomePage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("tools"), StaticSegment("uscc")) view=portal::uscc_check::UsccCheckPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("login") view=auth::pages::LoginPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("login"), StaticSegment("totp")) view=auth::pages::TotpPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("account") view=auth::pages::AccountPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("account"), StaticSegment("password")) view=auth::pages::ChangePasswordPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("account"), StaticSegment("totp")) view=auth::pages::TotpEnrolPage ssr=SsrMode::Async />
+                    <ParentRoute path=StaticSegment("console") view=admin::pages::console::ConsoleLayout ssr=SsrMode::Async>
+                        <Route path=StaticSegment("") view=admin::pages::console::ConsoleHome />
+                        <Route path=StaticSegment("users") view=admin::pages::users::UsersPage />
+                        <Route path=(StaticSegment("users"), ParamSegment("id")) view=admin::pages::users::UserPage />
+                        <Route path=StaticSegment("orgs") view=admin::pages::orgs::OrgsPage />
+                        <Route path=(StaticSegment("orgs"), ParamSegment("id")) view=admin::pages::orgs::DepartmentPage />
+                        <Route path=StaticSegment("security") view=admin::pages::settings::PolicyPage />
+                        <Route path=StaticSegment("holidays") view=admin::pages::settings::HolidaysPage />
+                        <Route path=StaticSegment("audit") view=admin::pages::audit::AuditPage />
+                        <Route path=(StaticSegment("audit"), ParamSegment("id")) view=admin::pages::audit::AuditEventPage />
+                        <Route path=StaticSegment("alarms") view=admin::pages::alarms::AlarmsPage />
+                    </ParentRoute>
                 </Routes>
             </ui::layout::Layout>
         </Router>

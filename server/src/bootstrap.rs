@@ -1,7 +1,6 @@
 //! Builds the application state: config → database (migrated) → secrets → clock.
 use app::error::AppError;
 use app::server::{clock::Clock, config::Config, db::Db, secrets::Secrets, AppState};
-use std::sync::Arc;
 
 pub async fn state_from_config(config: Config) -> Result<AppState, AppError> {
     let db = Db::connect(&config.database_url).await?;
@@ -13,10 +12,5 @@ pub async fn state_from_config(config: Config) -> Result<AppState, AppError> {
     } else {
         Clock::system()
     };
-    Ok(AppState {
-        db,
-        config: Arc::new(config),
-        secrets: Arc::new(secrets),
-        clock,
-    })
+    Ok(AppState::new(db, config, secrets, clock))
 }

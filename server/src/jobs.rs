@@ -24,6 +24,20 @@ pub fn runner(state: AppState) -> JobRunner {
             Ok(())
         })
         .schedule("system.job_log_prune", Duration::days(1))
+        .register("system.audit_prune", |ctx| async move {
+            // Retention (DOMAIN §15): at least 184 days, configurable; a sealed checkpoint remains.
+            let s = &ctx.state;
+            let policy = app::server::settings::security_policy(s)
+                .await
+                .map_err(|e| e.to_string())?;
+            let days = policy.audit_retention_days.max(184) as i64;
+            let cutoff = app::server::clock::rfc3339(s.clock.now() - Duration::days(days));
+            app::server::audit::prune(&s.db.pool, &s.secrets, &s.clock, &cutoff)
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(())
+        })
+        .schedule("system.audit_prune", Duration::days(1))
 }
 
 fn hostname() -> String {

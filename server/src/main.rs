@@ -227,7 +227,7 @@ async fn serve(config: Config, addr: Option<SocketAddr>, no_demo: bool) -> Resul
     let bound = listener
         .local_addr()
         .map_err(|e| AppError::internal("listener", e))?;
-    let router = http::router(state.clone(), options);
+    let router = http::router(state.clone(), options).await?;
 
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let runner = jobs::runner(state.clone()).spawn(poll, stop_rx);
@@ -235,6 +235,8 @@ async fn serve(config: Config, addr: Option<SocketAddr>, no_demo: bool) -> Resul
     println!("湘西州公共信用信息平台已启动：http://{bound}/");
     if !state.config.is_production() {
         println!("（演示模式：数据库 {}）", redact(&state.db.url));
+        println!("工作人员登录：http://{bound}/login");
+        print!("{}", seed::accounts::describe());
     }
     axum::serve(
         listener,

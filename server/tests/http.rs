@@ -15,18 +15,12 @@ async fn start() -> Running {
         as_of: state.clock.today(),
     };
     seed_demo(&state, &opts, |_, _| {}).await.expect("seed");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let router = server::http::router(state, server::http::leptos_options(Some(addr)));
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let base = common::serve(state).await;
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    Running {
-        base: format!("http://{addr}"),
-        client,
-    }
+    Running { base, client }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -4,7 +4,6 @@ use crate::error::{AppError, FieldError};
 use crate::rules::password::PasswordPolicy;
 use crate::server::audit::{self, AuditEvent};
 use crate::server::{password, AppState};
-use sqlx::Row;
 
 /// `server create-admin`: the first system, security or audit administrator, made at install.
 /// The password is the operator's own (never a default) and must meet the password policy.
@@ -36,30 +35,17 @@ pub async fn create_admin(
     }
     let hash = password::hash(password_text.to_string()).await?;
     let now = state.clock.now_text();
-    let public_id = uuid::Uuid::new_v4().simple().to_string();
     let mut tx = state.db.pool.begin().await?;
-    let taken = sqlx::query("SELECT id FROM users WHERE username = $1")
-        .bind(&username)
-        .fetch_optional(&mut *tx)
-        .await?;
-    if taken.is_some() {
-        return Err(AppError::Conflict(format!(
-            "用户名“{username}”已被使用，请换一个。"
-        )));
-    }
-    let user_id: i64 = sqlx::query(
-        "INSERT INTO users (public_id, username, display_name, password_hash, is_credit_office, status, \
-         password_changed_at, must_change_password, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, 1, 'active', $5, 0, $5, $5) RETURNING id",
+    let (user_id, public_id) = crate::admin::service::users::insert_account(
+        &mut tx,
+        &now,
+        &username,
+        display_name.trim(),
+        &hash,
+        (None, None, true),
+        false,
     )
-    .bind(&public_id)
-    .bind(&username)
-    .bind(display_name.trim())
-    .bind(&hash)
-    .bind(&now)
-    .fetch_one(&mut *tx)
-    .await?
-    .try_get("id")?;
+    .await?;
     sqlx::query("INSERT INTO user_roles (user_id, role_code, granted_at) VALUES ($1, $2, $3)")
         .bind(user_id)
         .bind(role.code())

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Profile {
     /// 等保 2.0: length ≥ 8, 3 of 4 character classes, expiry after 90 days, no reuse of the last 5.
     Dengbao,
@@ -22,6 +23,13 @@ pub struct PasswordPolicy {
 }
 
 impl PasswordPolicy {
+    pub fn of(profile: Profile) -> Self {
+        match profile {
+            Profile::Dengbao => Self::dengbao(),
+            Profile::Asvs => Self::asvs(),
+        }
+    }
+
     pub fn dengbao() -> Self {
         PasswordPolicy {
             profile: Profile::Dengbao,

@@ -77,6 +77,22 @@ async fn transition(
     note: &str,
     resolve: bool,
 ) -> Result<(), AppError> {
+    let mut tx = db.pool.begin().await?;
+    transition_in(&mut tx, clock, id, by, note, resolve).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Acknowledges (`resolve = false`) or resolves an alarm inside the caller's transaction, so that the
+/// console can audit it in the same transaction.
+pub async fn transition_in(
+    conn: &mut sqlx::AnyConnection,
+    clock: &Clock,
+    id: i64,
+    by: &str,
+    note: &str,
+    resolve: bool,
+) -> Result<(), AppError> {
     let now = clock.now_text();
     let sql = if resolve {
         "UPDATE alarms SET status = 'resolved', resolved_by = $1, resolved_at = $2, note = $3 \
@@ -90,10 +106,14 @@ async fn transition(
         .bind(&now)
         .bind(note)
         .bind(id)
-        .execute(&db.pool)
+        .execute(&mut *conn)
         .await?;
     if done.rows_affected() == 0 {
-        return Err(match get(db, id).await? {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM alarms WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+        return Err(match row.as_ref().map(from_row).transpose()? {
             None => AppError::NotFound("告警".into()),
             Some(a) => AppError::Conflict(format!(
                 "告警当前状态为“{}”，不能执行此操作。",
@@ -125,12 +145,7 @@ pub async fn resolve(
 }
 
 pub fn status_label(status: &str) -> &'static str {
-    match status {
-        "open" => "未处理",
-        "acknowledged" => "已确认",
-        "resolved" => "已解决",
-        _ => "未知",
-    }
+    crate::admin::model::alarm_status_label(status)
 }
 
 const COLUMNS: &str =
@@ -173,4 +188,30 @@ pub async fn list_active(db: &Db, limit: i64) -> Result<Vec<Alarm>, AppError> {
     .fetch_all(&db.pool)
     .await?;
     Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
+}
+
+/// Alarms for the console: `status` = open / acknowledged / resolved / "" (all but resolved).
+pub async fn list(
+    db: &Db,
+    status: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Alarm>, i64), AppError> {
+    let (cond, bind) = match status {
+        "open" | "acknowledged" | "resolved" => ("status = $1", status),
+        "all" => ("status <> $1", "-"),
+        _ => ("status <> $1", "resolved"),
+    };
+    let total: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n FROM alarms WHERE {cond}"))
+        .bind(bind)
+        .fetch_one(&db.pool)
+        .await?
+        .try_get("n")?;
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM alarms WHERE {cond} ORDER BY last_seen_at DESC, id DESC LIMIT {limit} OFFSET {offset}"
+    ))
+    .bind(bind)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok((rows.iter().map(from_row).collect::<Result<_, _>>()?, total))
 }

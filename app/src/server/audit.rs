@@ -133,6 +133,19 @@ pub enum Break {
     Discontinuity { id: i64 },
     /// The last rows were removed: the head names a later row than the table holds.
     TruncatedTail { head_last_id: i64, last_id: i64 },
+    /// A retention checkpoint does not carry a valid seal.
+    ForgedCheckpoint { id: i64 },
+}
+
+impl Break {
+    /// The audit row where the chain breaks, when there is one.
+    pub fn row_id(&self) -> Option<i64> {
+        match self {
+            Break::Edited { id } | Break::Discontinuity { id } => Some(*id),
+            Break::TruncatedTail { last_id, .. } => Some(*last_id),
+            Break::ForgedCheckpoint { .. } => None,
+        }
+    }
 }
 
 impl Break {
@@ -141,6 +154,9 @@ impl Break {
             Break::Edited { id } => format!("第 {id} 条审计记录的内容被修改（HMAC 不符）。"),
             Break::Discontinuity { id } => {
                 format!("第 {id} 条审计记录与前一条不衔接：其前面的记录被删除或顺序被改动。")
+            }
+            Break::ForgedCheckpoint { id } => {
+                format!("第 {id} 个保留期检查点的签名无效：检查点被伪造或篡改。")
             }
             Break::TruncatedTail { head_last_id, last_id } => format!(
                 "审计链末尾被截断：链头记录的最后一条为第 {head_last_id} 条，表中最后一条为第 {last_id} 条。"
@@ -165,10 +181,18 @@ pub async fn verify(pool: &sqlx::AnyPool, secrets: &Secrets) -> Result<Verificat
     let head_last_id: i64 = head.try_get("last_id")?;
     let head_hash: String = head.try_get("last_hash")?;
     let head_sealed: String = head.try_get("seal")?;
-    let mut expected_prev = GENESIS.to_string();
-    let mut after = 0i64;
+    let (mut after, mut expected_prev) = match latest_checkpoint(pool, secrets).await? {
+        Ok(Some((through_id, through_hash))) => (through_id, through_hash),
+        Ok(None) => (0, GENESIS.to_string()),
+        Err(id) => {
+            return Ok(Verification {
+                rows: 0,
+                first_break: Some(Break::ForgedCheckpoint { id }),
+            })
+        }
+    };
     let mut rows = 0u64;
-    let mut last_id = 0i64;
+    let mut last_id = after;
     loop {
         let page = sqlx::query(
             "SELECT id, at, actor_id, actor_name, role, action, object_type, object_id, outcome, ip, user_agent, \
@@ -237,4 +261,118 @@ pub async fn verify(pool: &sqlx::AnyPool, secrets: &Secrets) -> Result<Verificat
         rows,
         first_break: None,
     })
+}
+
+fn checkpoint_seal(secrets: &Secrets, through_id: i64, through_hash: &str) -> String {
+    seal(secrets, &format!("checkpoint:{through_id}:{through_hash}"))
+}
+
+/// The newest retention checkpoint: `Ok(Some((through_id, through_hash)))`, or `Err(id)` when its seal
+/// is wrong.
+async fn latest_checkpoint(
+    pool: &sqlx::AnyPool,
+    secrets: &Secrets,
+) -> Result<Result<Option<(i64, String)>, i64>, AppError> {
+    let row = sqlx::query(
+        "SELECT id, through_id, through_hash, seal FROM audit_checkpoints ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_optional(pool)
+    .await?;
+    let Some(r) = row else {
+        return Ok(Ok(None));
+    };
+    let id: i64 = r.try_get("id")?;
+    let through_id: i64 = r.try_get("through_id")?;
+    let through_hash: String = r.try_get("through_hash")?;
+    let sealed: String = r.try_get("seal")?;
+    if sealed != checkpoint_seal(secrets, through_id, &through_hash) {
+        return Ok(Err(id));
+    }
+    Ok(Ok(Some((through_id, through_hash))))
+}
+
+/// The newest checkpoint, described for the audit viewer.
+pub async fn checkpoint_summary(pool: &sqlx::AnyPool) -> Result<Option<String>, AppError> {
+    let row = sqlx::query(
+        "SELECT through_id, pruned_rows, created_at FROM audit_checkpoints ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_optional(pool)
+    .await?;
+    row.map(|r| {
+        Ok(format!(
+            "{} 已按保存期清理至第 {} 条（本次清理 {} 条），校验从该检查点继续。",
+            r.try_get::<String, _>("created_at")?,
+            r.try_get::<i64, _>("through_id")?,
+            r.try_get::<i64, _>("pruned_rows")?
+        ))
+    })
+    .transpose()
+}
+
+/// Retention: removes rows older than `before` (RFC 3339) and leaves a sealed checkpoint holding the id
+/// and hash of the last removed row, so that the rest of the chain still verifies. The pruning itself is
+/// audited. Returns the number of rows removed.
+pub async fn prune(
+    pool: &sqlx::AnyPool,
+    secrets: &Secrets,
+    clock: &Clock,
+    before: &str,
+) -> Result<u64, AppError> {
+    let mut tx = pool.begin().await?;
+    // Take the head lock first, so no append interleaves.
+    sqlx::query("UPDATE audit_chain_head SET updated_at = updated_at WHERE id = 1")
+        .execute(&mut *tx)
+        .await?;
+    let last = sqlx::query(
+        "SELECT id, at, actor_id, actor_name, role, action, object_type, object_id, outcome, ip, user_agent,          detail, prev_hash FROM audit_events WHERE at < $1 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(before)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(r) = last else {
+        return Ok(0);
+    };
+    let through_id: i64 = r.try_get("id")?;
+    let event = AuditEvent {
+        actor_id: r.try_get("actor_id")?,
+        actor_name: r.try_get("actor_name")?,
+        role: r.try_get("role")?,
+        action: r.try_get("action")?,
+        object_type: r.try_get("object_type")?,
+        object_id: r.try_get("object_id")?,
+        outcome: r.try_get("outcome")?,
+        ip: r.try_get("ip")?,
+        user_agent: r.try_get("user_agent")?,
+        detail: serde_json::Value::Null,
+    };
+    let through_hash = row_hash(
+        &r.try_get::<String, _>("prev_hash")?,
+        &r.try_get::<String, _>("at")?,
+        &event,
+        &r.try_get::<String, _>("detail")?,
+    );
+    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM audit_events WHERE id <= $1")
+        .bind(through_id)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("n")?;
+    sqlx::query(
+        "INSERT INTO audit_checkpoints (through_id, through_hash, pruned_rows, created_at, seal)          VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(through_id)
+    .bind(&through_hash)
+    .bind(n)
+    .bind(clock.now_text())
+    .bind(checkpoint_seal(secrets, through_id, &through_hash))
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM audit_events WHERE id <= $1")
+        .bind(through_id)
+        .execute(&mut *tx)
+        .await?;
+    let mut e = AuditEvent::new("系统", "audit.prune", "success");
+    e.detail = serde_json::json!({ "through_id": through_id, "rows": n, "before": before });
+    append(&mut tx, secrets, clock, &e).await?;
+    tx.commit().await?;
+    Ok(n as u64)
 }

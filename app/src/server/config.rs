@@ -26,6 +26,10 @@ pub struct Config {
     pub job_poll_ms: u64,
     /// The site's public origin (scheme://host[:port]) for the cross-site check behind a proxy.
     pub public_origin: Option<String>,
+    /// Take the client address from `X-Forwarded-For` (only behind our own reverse proxy).
+    pub trust_proxy: bool,
+    /// Login attempts allowed per client IP per minute (per instance).
+    pub login_rate_per_minute: u32,
 }
 
 /// Reads `KEY=VALUE` lines; `#` starts a comment; values may be quoted.
@@ -122,6 +126,11 @@ impl Config {
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(2_000),
             public_origin: get("APP_PUBLIC_ORIGIN").map(str::to_owned),
+            trust_proxy: flag("APP_TRUST_PROXY"),
+            login_rate_per_minute: get("APP_LOGIN_RATE_PER_MIN")
+                .and_then(|v| v.parse().ok())
+                .filter(|n| *n > 0)
+                .unwrap_or(10),
         })
     }
 

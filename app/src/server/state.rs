@@ -1,4 +1,4 @@
-use super::{clock::Clock, config::Config, db::Db, secrets::Secrets};
+use super::{clock::Clock, config::Config, db::Db, limits::Limits, secrets::Secrets};
 use std::sync::Arc;
 
 /// Everything a request, a job or a CLI command needs. Cheap to clone.
@@ -8,9 +8,21 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub secrets: Arc<Secrets>,
     pub clock: Clock,
+    pub limits: Arc<Limits>,
 }
 
 impl AppState {
+    pub fn new(db: Db, config: Config, secrets: Secrets, clock: Clock) -> Self {
+        let limits = Arc::new(Limits::new(config.login_rate_per_minute));
+        AppState {
+            db,
+            config: Arc::new(config),
+            secrets: Arc::new(secrets),
+            clock,
+            limits,
+        }
+    }
+
     /// The state inside a server function.
     pub fn get() -> Result<Self, crate::error::AppError> {
         leptos::prelude::use_context::<AppState>().ok_or_else(|| {

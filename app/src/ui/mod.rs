@@ -1,4 +1,7 @@
 //! Design system: layout, navigation, status pages and small shared widgets.
 pub mod elder;
+pub mod form;
 pub mod layout;
 pub mod status;
+pub mod table;
+pub mod url;

@@ -19,13 +19,33 @@ pub fn NotFound() -> impl IntoView {
     }
 }
 
-/// Shows an error from a server function in Chinese, with the reference id for internal errors.
+/// Shows an error from a server function in Chinese, with the reference id for internal errors. On the
+/// server it also gives the page the error's status (a forbidden page answers 403).
 #[component]
 pub fn ErrorNotice(error: AppError) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(code) = http::StatusCode::from_u16(error.status()) {
+            res.set_status(code);
+        }
+    }
+    let (title, hint, link) = match &error {
+        AppError::Forbidden => (
+            "无权访问（403）",
+            "您的账户没有访问此内容的权限。如确需使用，请联系安全管理员授权。",
+            Some(("/console", "返回工作台")),
+        ),
+        AppError::Unauthorized => ("请先登录（401）", "", Some(("/login", "前往登录"))),
+        _ => ("出错了", "", None),
+    };
+    let hint = view! {
+        <p>{hint}{link.map(|(href, text)| view! { " " <a href=href>{text}</a> })}</p>
+    };
     view! {
-        <div class="notice notice-error" role="alert">
-            <strong>"出错了："</strong>
+        <div class="notice notice-error" role="alert" data-status=error.status()>
+            <strong>{title}"："</strong>
             {error.to_string()}
+            {hint}
         </div>
     }
 }

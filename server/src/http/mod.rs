@@ -1,10 +1,13 @@
 //! The HTTP router: Leptos pages and server functions, health, static assets, and the middleware
 //! stack (request id, access log, compression, security headers, CSP by hash, cache policy).
 mod elder;
+pub mod export;
 mod health;
 pub mod security;
+pub mod sessions;
 mod test_hooks;
 
+use app::error::AppError;
 use app::server::AppState;
 use app::{shell, App};
 use axum::extract::FromRef;
@@ -65,7 +68,28 @@ pub fn leptos_options(site_addr: Option<SocketAddr>) -> LeptosOptions {
         .build()
 }
 
-pub fn router(app_state: AppState, leptos: LeptosOptions) -> Router {
+/// The REST endpoints (non-Leptos routes) as "METHOD /path", from the same tables the router is built
+/// from: the authorisation matrix test requires each to be listed in the policy's endpoint table.
+pub fn rest_routes(test_hooks: bool) -> Vec<String> {
+    let mut out: Vec<String> = ["GET /healthz", "GET /readyz", "POST /elder"]
+        .into_iter()
+        .map(String::from)
+        .collect();
+    out.extend(export::ROUTES.iter().map(|(p, _)| format!("POST {p}")));
+    if test_hooks {
+        out.push("POST /__test/clock".into());
+        out.push("POST /__test/user".into());
+    }
+    out
+}
+
+/// Opens the session store and builds the router.
+pub async fn router(app_state: AppState, leptos: LeptosOptions) -> Result<Router, AppError> {
+    let store = sessions::Store::open(&app_state).await?;
+    Ok(build(app_state, leptos, store))
+}
+
+fn build(app_state: AppState, leptos: LeptosOptions, store: sessions::Store) -> Router {
     let routes = generate_route_list(App);
     let state = ServerState {
         leptos: leptos.clone(),
@@ -92,9 +116,23 @@ pub fn router(app_state: AppState, leptos: LeptosOptions) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/elder", post(elder::toggle));
-    if app_state.config.test_hooks {
-        router = router.route("/__test/clock", post(test_hooks::clock));
+    for (path, kind) in export::ROUTES {
+        let kind = *kind;
+        router = router.route(
+            path,
+            post(
+                move |state: axum::extract::State<AppState>, req: axum::extract::Request| {
+                    export::handle(kind, state, req)
+                },
+            ),
+        );
     }
+    if app_state.config.test_hooks {
+        router = router
+            .route("/__test/clock", post(test_hooks::clock))
+            .route("/__test/user", post(test_hooks::user));
+    }
+    let production = app_state.config.is_production();
     let shell_options = leptos.clone();
     router
         .nest(&format!("/{}", leptos.site_pkg_dir), pkg)
@@ -106,6 +144,7 @@ pub fn router(app_state: AppState, leptos: LeptosOptions) -> Router {
             _,
         >(context, shell))
         .with_state(state)
+        .layer(sessions::layer(store, production))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
@@ -119,6 +158,10 @@ pub fn router(app_state: AppState, leptos: LeptosOptions) -> Router {
                 .layer(axum::middleware::from_fn_with_state(
                     app_state.clone(),
                     security::origin_check,
+                ))
+                .layer(axum::middleware::from_fn_with_state(
+                    app_state.clone(),
+                    security::csrf_check,
                 ))
                 .layer(CompressionLayer::new())
                 .layer(axum::middleware::from_fn_with_state(

@@ -60,6 +60,54 @@ pub async fn origin_check(State(state): State<AppState>, req: Request, next: Nex
     next.run(req).await
 }
 
+/// Forms posted without JavaScript (the browser navigates, so it asks for HTML) must carry the CSRF
+/// token that matches the CSRF cookie. Requests from script are covered by `origin_check`.
+pub async fn csrf_check(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    // The 长辈版 switch only flips a display cookie; it sits on cacheable public pages, which must
+    // not carry a per-visitor token. The Origin check still covers it.
+    let exempt = req.uri().path() == "/elder";
+    let plain_form = !exempt
+        && req.method() == Method::POST
+        && req
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"));
+    if !plain_form {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    let is_urlencoded = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    let bytes = match to_bytes(body, 2 * 1024 * 1024).await {
+        Ok(b) if is_urlencoded => b,
+        _ => return csrf_refused(),
+    };
+    let token = form_urlencoded::parse(&bytes)
+        .find(|(k, _)| k == app::server::csrf::FIELD)
+        .map(|(_, v)| v.into_owned());
+    let cookie = app::server::csrf::cookie_value(&parts.headers, app::server::csrf::COOKIE);
+    if !app::server::csrf::valid(&state.secrets, cookie, token.as_deref()) {
+        tracing::warn!(path = %parts.uri.path(), "form post without a valid CSRF token");
+        return csrf_refused();
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
+}
+
+fn csrf_refused() -> Response {
+    let html = "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>页面已过期</title></head>\
+        <body><h1>提交未被接受（403）</h1><p>表单已过期或不是从本平台页面提交的。请返回上一页，刷新后重新提交。</p>\
+        <p><a href=\"/\">返回首页</a></p></body></html>";
+    let mut res = (StatusCode::FORBIDDEN, axum::response::Html(html)).into_response();
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
 /// `public_origin` (e.g. `https://credit.xxz.gov.cn`, from APP_PUBLIC_ORIGIN) is compared whole, scheme
 /// included; behind a proxy that rewrites `Host` it is required. Without it the `Host` header is used.
 pub fn is_cross_site(h: &http::HeaderMap, public_origin: Option<&str>) -> bool {

@@ -40,3 +40,84 @@ pub async fn clock(
         ),
     }
 }
+
+#[derive(Deserialize)]
+pub struct NewTestUser {
+    username: String,
+    role: String,
+    /// For clerks: the n-th department by code.
+    #[serde(default)]
+    department_index: Option<usize>,
+    /// For county users: the county code.
+    #[serde(default)]
+    county: Option<String>,
+    #[serde(default)]
+    password: Option<String>,
+}
+
+/// Creates an account with one role, for end-to-end tests that must not share accounts. Answers its
+/// public id and its department's public id.
+pub async fn user(
+    State(state): State<AppState>,
+    Json(u): Json<NewTestUser>,
+) -> (StatusCode, Json<Value>) {
+    match create_user(&state, &u).await {
+        Ok(v) => (StatusCode::OK, Json(v)),
+        Err(e) => (
+            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST),
+            Json(json!({ "code": e.code(), "message": e.to_string() })),
+        ),
+    }
+}
+
+async fn create_user(state: &AppState, u: &NewTestUser) -> Result<Value, app::error::AppError> {
+    use app::error::AppError;
+    use sqlx::Row;
+    let role = app::auth::model::Role::from_code(&u.role)
+        .ok_or_else(|| AppError::field("role", "ROLE_UNKNOWN", "未知角色"))?;
+    let dept = match u.department_index {
+        Some(i) => {
+            let rows = sqlx::query("SELECT id, public_id FROM departments ORDER BY code")
+                .fetch_all(&state.db.pool)
+                .await?;
+            let r = rows
+                .get(i)
+                .ok_or_else(|| AppError::NotFound("该序号的单位".into()))?;
+            Some((
+                r.try_get::<i64, _>("id")?,
+                r.try_get::<String, _>("public_id")?,
+            ))
+        }
+        None => None,
+    };
+    let password = u
+        .password
+        .clone()
+        .unwrap_or_else(|| crate::seed::accounts::DEMO_PASSWORD.to_string());
+    let hash = app::server::password::hash(password).await?;
+    let now = state.clock.now_text();
+    let unit = (
+        dept.as_ref().map(|d| d.0),
+        u.county.clone(),
+        dept.is_none() && u.county.is_none(),
+    );
+    let mut tx = state.db.pool.begin().await?;
+    let (id, public_id) = app::admin::service::users::insert_account(
+        &mut tx,
+        &now,
+        &u.username,
+        &u.username,
+        &hash,
+        unit,
+        false,
+    )
+    .await?;
+    sqlx::query("INSERT INTO user_roles (user_id, role_code, granted_at) VALUES ($1, $2, $3)")
+        .bind(id)
+        .bind(role.code())
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(json!({ "public_id": public_id, "department_public_id": dept.map(|d| d.1) }))
+}

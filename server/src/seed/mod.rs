@@ -1,6 +1,7 @@
 //! `server seed-demo`: a deterministic, realistic 湘西州 data set. The same seed and size always give
 //! the same subjects and records. Work is done in chunks, each in one transaction, so memory stays
 //! bounded at any size and an interrupted run leaves whole chunks only.
+pub mod accounts;
 mod catalog;
 mod generate;
 mod insert;
@@ -119,6 +120,7 @@ pub async fn seed_demo(
     if state.db.backend == Backend::Postgres {
         insert::advance_identities(state).await?;
     }
+    accounts::seed(state).await?;
     report.subjects = done;
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)

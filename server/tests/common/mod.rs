@@ -4,7 +4,6 @@
 #![allow(dead_code)]
 use app::server::{clock::Clock, config::Config, db::Db, secrets::Secrets, AppState};
 use std::collections::HashMap;
-use std::sync::Arc;
 
 pub fn backend() -> String {
     std::env::var("TEST_DATABASE").unwrap_or_else(|_| "sqlite".into())
@@ -41,7 +40,14 @@ pub async fn fresh_database_url() -> String {
 }
 
 pub fn test_config(database_url: &str) -> Config {
+    test_config_with(database_url, &[])
+}
+
+/// The test configuration with some variables set or overridden.
+pub fn test_config_with(database_url: &str, extra: &[(&str, &str)]) -> Config {
     let mut vars = HashMap::new();
+    // Tests log in many times from 127.0.0.1; the per-IP limit has its own test.
+    vars.insert("APP_LOGIN_RATE_PER_MIN".to_string(), "100000".to_string());
     vars.insert("DATABASE_URL".to_string(), database_url.to_string());
     vars.insert(
         "APP_SECRET".to_string(),
@@ -55,6 +61,9 @@ pub fn test_config(database_url: &str) -> Config {
             .display()
             .to_string(),
     );
+    for (k, v) in extra {
+        vars.insert(k.to_string(), v.to_string());
+    }
     Config::from_vars(&vars, false).expect("test config")
 }
 
@@ -66,14 +75,34 @@ pub async fn fresh_state() -> AppState {
 
 /// Another "instance" on the same database: its own pool, the given clock.
 pub async fn state_for(url: &str, clock: Clock) -> AppState {
-    let config = test_config(url);
+    state_with_config(test_config(url), clock).await
+}
+
+pub async fn state_with_config(config: Config, clock: Clock) -> AppState {
+    let url = config.database_url.clone();
+    let url = url.as_str();
     let db = Db::connect(url).await.expect("connect");
     db.migrate().await.expect("migrate");
     let secrets = Secrets::load(&config).expect("secrets");
-    AppState {
-        db,
-        config: Arc::new(config),
-        secrets: Arc::new(secrets),
-        clock,
-    }
+    AppState::new(db, config, secrets, clock)
+}
+
+/// Serves the real router for `state` on a loopback port (with client addresses, as in production).
+/// Returns the base URL.
+#[allow(dead_code)]
+pub async fn serve(state: AppState) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let router = server::http::router(state, server::http::leptos_options(Some(addr)))
+        .await
+        .expect("router");
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+        .unwrap()
+    });
+    format!("http://{addr}")
 }

@@ -1,0 +1,308 @@
+//! Server functions of the administration consoles: authorise, call the service, answer.
+use super::model::*;
+use crate::auth::model::SecurityPolicy;
+use crate::error::AppError;
+use crate::ui::table::Page;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use super::service;
+#[cfg(feature = "ssr")]
+use crate::auth::policy::Action;
+#[cfg(feature = "ssr")]
+use crate::server::{authz, AppState};
+
+#[server(endpoint = "admin/users")]
+pub async fn list_users(
+    #[server(default)] q: String,
+    #[server(default)] role: String,
+    #[server(default)] status: String,
+    #[server(default)] sort: String,
+    #[server(default)] page: i64,
+) -> Result<Page<UserRow>, AppError> {
+    authz::respond(async move {
+        authz::authorize(Action::UserView).await?;
+        let f = service::users::UserFilter {
+            q,
+            role,
+            status,
+            sort,
+            page,
+        };
+        service::users::list(&AppState::get()?, &f, None).await
+    })
+    .await
+}
+
+#[server(endpoint = "admin/user")]
+pub async fn get_user(id: String) -> Result<UserDetail, AppError> {
+    authz::respond(async move {
+        authz::authorize(Action::UserView).await?;
+        service::users::detail(&AppState::get()?, &id).await
+    })
+    .await
+}
+
+#[server(endpoint = "admin/user_create")]
+pub async fn create_user(
+    username: String,
+    display_name: String,
+    unit_kind: String,
+    #[server(default)] department: String,
+    #[server(default)] county: String,
+) -> Result<TemporaryPassword, AppError> {
+    authz::respond(async move {
+        let caller = authz::authorize(Action::UserCreate).await?;
+        let unit = service::users::Unit {
+            kind: unit_kind,
+            department,
+            county,
+        };
+        service::users::create(&AppState::get()?, &caller, &username, &display_name, &unit).await
+    })
+    .await
+}
+
+#[server(endpoint = "admin/user_update")]
+pub async fn update_user(
+    id: String,
+    display_name: String,
+    unit_kind: String,
+    #[server(default)] department: String,
+    #[server(default)] county: String,
+) -> Result<(), AppError> {
+    authz::respond(async move {
+        let caller = authz::authorize(Action::UserUpdate).await?;
+        let unit = service::users::Unit {
+            kind: unit_kind,
+            department,
+            county,
+        };
+        service::users::update(&AppState::get()?, &caller, &id, &display_name, &unit).await
+    })
+    .await
+}
+
+#[server(endpoint = "admin/user_status")]
+pub async fn set_user_status(id: String, active: bool) -> Result<(), AppError> {
+    authz::respond(async move {
+        let caller = authz::authorize(Action::UserUpdate).await?;
+        service::users::set_status(&AppState::get()?, &caller, &id, active).await
+    })
+    .await
+}
+
+#[server(endpoint = "admin/user_unlock")]
+pub async fn unlock_user(id: String) -> Result<(), AppError> {
+    authz::respond(async move {
+        let caller = authz::authorize(Action::UserUnlock).await?;
+        service::users::unlock(&AppState::get()?, &caller, &id).await
+    })
+    .await
+}
+
+#[server(endpoint = "admin/user_reset_password")]
+pub async fn reset_user_password(id: String) -> Result<TemporaryPassword, AppError> {
+    authz::respond(async move {
+        let caller = authz::authorize(Action::UserResetPassword).await?;
+        service::users::reset_password(&AppState::get()?, &caller, &id).await
+    })
+    .await
+}
+
+#[server(endpoint = "admin/user_end_sessions")]
+pub async fn end_user_sessions(id: String) -> Result<u64, AppError> {
+    authz::respond(async move {
+        let caller = authz::authorize(Action::UserEndSessions).await?;
+        service::users::end_sessions(&AppState::get()?, &caller, &id).await
+    })
+    .await
+}
+
+#[server(endpoint = "admin/user_roles")]
+pub async fn set_user_roles(
+    id: String,
+    #[server(default)] roles: Vec<String>,
+) -> Result<(), AppError> {
+    authz::respond(async move {
+        let caller = authz::authorize(Action::RoleGrant).await?;
+        service::users::set_roles(&AppState::get()?, &caller, &id, &roles).await
+    })
+    .await
+}
+
+#[server(endpoint = "admin/orgs")]
+pub async fn list_orgs(#[server(default)] q: String) -> Result<Orgs, AppError> {
+    authz::respond(async move {
+        let caller = authz::authorize(Action::OrgView).await?;
+        service::orgs::list(&AppState::get()?, &caller, &q).await
+    })
+    .await
+}
+
+#[server(endpoint = "admin/department")]
+pub async fn get_department(id: String) -> Result<DepartmentDetail, AppError> {
+    authz::respond(async move {
+        let caller = authz::authorize(Action::OrgView).await?;
+        service::orgs::department(&AppState::get()?, &caller, &id).await
+    })
+    .await
+}
+
+#[server(endpoint = "admin/department_save")]
+pub async fn save_department(
+    #[server(default)] id: String,
+    code: String,
+    name: String,
+    #[server(default)] uscc: String,
+    #[server(default)] county_code: String,
+    #[server(default)] active: bool,
+) -> Result<String, AppError> {
+    authz::respond(async move {
+        let caller = authz::authorize(Action::OrgManage).await?;
+        let input = service::orgs::DepartmentInput {
+            public_id: id,
+            code,
+            name,
+            uscc,
+            county_code,
+            active,
+        };
+        service::orgs::save_department(&AppState::get()?, &caller, &input).await
+    })
+    .await
+}
+
+#[server(endpoint = "admin/county_save")]
+pub async fn save_county(
+    code: String,
+    name: String,
+    #[server(default)] sort_order: i64,
+) -> Result<(), AppError> {
+    authz::respond(async move {
+        let caller = authz::authorize(Action::OrgManage).await?;
+        service::orgs::save_county(&AppState::get()?, &caller, &code, &name, sort_order).await
+    })
+    .await
+}
+
+#[server(endpoint = "admin/policy")]
+pub async fn get_policy() -> Result<SecurityPolicy, AppError> {
+    authz::respond(async move {
+        authz::authorize(Action::PolicyView).await?;
+        crate::server::settings::security_policy(&AppState::get()?).await
+    })
+    .await
+}
+
+#[server(endpoint = "admin/policy_save")]
+pub async fn save_policy(policy: SecurityPolicy) -> Result<(), AppError> {
+    authz::respond(async move {
+        let caller = authz::authorize(Action::PolicyEdit).await?;
+        service::policy::save(&AppState::get()?, &caller, &policy).await
+    })
+    .await
+}
+
+#[server(endpoint = "admin/holidays")]
+pub async fn list_holidays(year: i32) -> Result<Vec<HolidayRow>, AppError> {
+    authz::respond(async move {
+        authz::authorize(Action::HolidayView).await?;
+        service::holidays::list(&AppState::get()?, year).await
+    })
+    .await
+}
+
+#[server(endpoint = "admin/holiday_save")]
+pub async fn save_holiday(day: String, kind: String, name: String) -> Result<(), AppError> {
+    authz::respond(async move {
+        let caller = authz::authorize(Action::HolidayEdit).await?;
+        service::holidays::save(&AppState::get()?, &caller, &day, &kind, &name).await
+    })
+    .await
+}
+
+#[server(endpoint = "admin/holiday_delete")]
+pub async fn delete_holiday(day: String) -> Result<(), AppError> {
+    authz::respond(async move {
+        let caller = authz::authorize(Action::HolidayEdit).await?;
+        service::holidays::delete(&AppState::get()?, &caller, &day).await
+    })
+    .await
+}
+
+#[server(endpoint = "admin/holiday_import")]
+pub async fn import_holidays(csv: String) -> Result<ImportSummary, AppError> {
+    authz::respond(async move {
+        let caller = authz::authorize(Action::HolidayEdit).await?;
+        service::holidays::import(&AppState::get()?, &caller, &csv).await
+    })
+    .await
+}
+
+#[server(endpoint = "admin/audit")]
+pub async fn list_audit(
+    #[server(default)] actor: String,
+    #[server(default)] action: String,
+    #[server(default)] outcome: String,
+    #[server(default)] from: String,
+    #[server(default)] to: String,
+    #[server(default)] page: i64,
+) -> Result<Page<AuditRow>, AppError> {
+    authz::respond(async move {
+        authz::authorize(Action::AuditView).await?;
+        let f = service::audit_log::AuditFilter {
+            actor,
+            action,
+            outcome,
+            from,
+            to,
+            page,
+        };
+        service::audit_log::list(&AppState::get()?, &f, None).await
+    })
+    .await
+}
+
+#[server(endpoint = "admin/audit_event")]
+pub async fn get_audit_event(id: i64) -> Result<AuditDetail, AppError> {
+    authz::respond(async move {
+        authz::authorize(Action::AuditView).await?;
+        service::audit_log::event(&AppState::get()?, id).await
+    })
+    .await
+}
+
+#[server(endpoint = "admin/audit_verify")]
+pub async fn verify_audit_chain() -> Result<ChainStatus, AppError> {
+    authz::respond(async move {
+        authz::authorize(Action::AuditView).await?;
+        service::audit_log::chain_status(&AppState::get()?).await
+    })
+    .await
+}
+
+#[server(endpoint = "admin/alarms")]
+pub async fn list_alarms(
+    #[server(default)] status: String,
+    #[server(default)] page: i64,
+) -> Result<Page<AlarmRow>, AppError> {
+    authz::respond(async move {
+        authz::authorize(Action::AlarmView).await?;
+        service::alarms::list(&AppState::get()?, &status, page, None).await
+    })
+    .await
+}
+
+#[server(endpoint = "admin/alarm_handle")]
+pub async fn handle_alarm(
+    id: i64,
+    resolve: bool,
+    #[server(default)] note: String,
+) -> Result<(), AppError> {
+    authz::respond(async move {
+        let caller = authz::authorize(Action::AlarmHandle).await?;
+        service::alarms::handle(&AppState::get()?, &caller, id, resolve, &note).await
+    })
+    .await
+}

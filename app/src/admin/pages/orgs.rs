@@ -1,0 +1,159 @@
+//! Departments and counties: the list (scoped to the caller), one department's profile, and editing.
+use crate::admin::api::*;
+use crate::admin::model::DepartmentDetail;
+use crate::ui::form::{CsrfField, Field, FormAlert};
+use crate::ui::status::ErrorNotice;
+use crate::ui::table::param;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn OrgsPage() -> impl IntoView {
+    let q = param("q");
+    let save_dept = ServerAction::<SaveDepartment>::new();
+    let save_cty = ServerAction::<SaveCounty>::new();
+    let data = Resource::new(
+        move || {
+            (
+                q.get(),
+                save_dept.version().get() + save_cty.version().get(),
+            )
+        },
+        |(q, _)| list_orgs(q),
+    );
+    let dept_error = Signal::derive(move || save_dept.value().get().and_then(|r| r.err()));
+    let cty_error = Signal::derive(move || save_cty.value().get().and_then(|r| r.err()));
+    view! {
+        <Title text="单位与区县" />
+        <h1>"信源单位与区县"</h1>
+        <form class="filters" method="get" role="search" aria-label="筛选单位">
+            <label>"关键字"<input name="q" value=move || q.get() placeholder="单位名称或编码" /></label>
+            <button type="submit" class="button">"查询"</button>
+        </form>
+        <form class="export" method="post" action="/console/export/orgs.xlsx">
+            <CsrfField />
+            <input type="hidden" name="q" value=move || q.get() />
+            <button type="submit" class="button button-secondary">"导出 Excel"</button>
+        </form>
+        <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(o) => {
+                        let manage = o.can_manage;
+                        let counties = o.counties.clone();
+                        view! {
+                            <h2>"信源单位"</h2>
+                            <div class="table-wrap">
+                                <table class="data-table" data-testid="departments-table">
+                                    <thead><tr><th scope="col">"编码"</th><th scope="col">"名称"</th><th scope="col">"所在区县"</th><th scope="col">"统一社会信用代码"</th><th scope="col">"账户数"</th><th scope="col">"状态"</th></tr></thead>
+                                    <tbody>
+                                        {o.departments.into_iter().map(|d| view! {
+                                            <tr>
+                                                <td data-label="编码">{d.code}</td>
+                                                <td data-label="名称"><a href=format!("/console/orgs/{}", d.public_id)>{d.name}</a></td>
+                                                <td data-label="所在区县">{d.county_name}</td>
+                                                <td data-label="统一社会信用代码">{d.uscc}</td>
+                                                <td data-label="账户数">{d.users}</td>
+                                                <td data-label="状态">{if d.active { "启用" } else { "停用" }}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                            <h2>"区县"</h2>
+                            <div class="table-wrap">
+                                <table class="data-table">
+                                    <thead><tr><th scope="col">"代码"</th><th scope="col">"名称"</th><th scope="col">"排序"</th><th scope="col">"信源单位数"</th></tr></thead>
+                                    <tbody>
+                                        {o.counties.into_iter().map(|c| view! {
+                                            <tr><td data-label="代码">{c.code}</td><td data-label="名称">{c.name}</td><td data-label="排序">{c.sort_order}</td><td data-label="信源单位数">{c.departments}</td></tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                            {manage.then(|| view! {
+                                <section class="panel" aria-labelledby="dept-new">
+                                    <h2 id="dept-new">"新增或修改信源单位"</h2>
+                                    <p class="muted">"按单位编码识别：编码已存在时请在单位详情页修改。"</p>
+                                    <FormAlert error=dept_error fields=&["code", "name", "uscc"] />
+                                    <ActionForm action=save_dept>
+                                        <Field name="code" label="单位编码" required=true error=dept_error />
+                                        <Field name="name" label="单位名称" required=true error=dept_error />
+                                        <Field name="uscc" label="统一社会信用代码（可选）" error=dept_error />
+                                        <div class="field">
+                                            <label for="f-county_code">"所在区县"</label>
+                                            <select id="f-county_code" name="county_code">
+                                                <option value="">"州直"</option>
+                                                {counties.into_iter().map(|c| view! { <option value=c.code>{c.name}</option> }).collect_view()}
+                                            </select>
+                                        </div>
+                                        <input type="hidden" name="active" value="true" />
+                                        <button type="submit" class="button">"保存单位"</button>
+                                    </ActionForm>
+                                </section>
+                                <section class="panel" aria-labelledby="county-new">
+                                    <h2 id="county-new">"新增或修改区县"</h2>
+                                    <FormAlert error=cty_error fields=&["code", "name"] />
+                                    <ActionForm action=save_cty>
+                                        <Field name="code" label="区县代码（6 位）" required=true error=cty_error />
+                                        <Field name="name" label="名称" required=true error=cty_error />
+                                        <Field name="sort_order" label="排序" kind="number" value="0" error=cty_error />
+                                        <button type="submit" class="button">"保存区县"</button>
+                                    </ActionForm>
+                                </section>
+                            })}
+                        }.into_any()
+                    }
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn DepartmentPage() -> impl IntoView {
+    let params = use_params_map();
+    let data = Resource::new(
+        move || params.read().get("id").unwrap_or_default(),
+        get_department,
+    );
+    view! {
+        <Title text="信源单位" />
+        <p><a href="/console/orgs">"← 返回单位列表"</a></p>
+        <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(d) => view! { <DepartmentView d /> }.into_any(),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn DepartmentView(d: DepartmentDetail) -> impl IntoView {
+    view! {
+        <h1 data-testid="department-name">{d.row.name.clone()}</h1>
+        <section class="panel">
+            <dl class="facts">
+                <dt>"单位编码"</dt><dd>{d.row.code.clone()}</dd>
+                <dt>"统一社会信用代码"</dt><dd>{d.row.uscc.clone()}</dd>
+                <dt>"所在区县"</dt><dd>{d.row.county_name.clone()}</dd>
+                <dt>"行政许可记录"</dt><dd>{d.licences}</dd>
+                <dt>"行政处罚记录"</dt><dd>{d.penalties}</dd>
+                <dt>"最近决定日期"</dt><dd>{d.latest_decision.clone().unwrap_or_else(|| "—".into())}</dd>
+            </dl>
+        </section>
+        <section class="panel">
+            <h2>"本单位账户"</h2>
+            {if d.accounts.is_empty() {
+                view! { <p class="empty">"暂无账户"</p> }.into_any()
+            } else {
+                view! { <ul>{d.accounts.into_iter().map(|(u, n)| view! { <li>{format!("{n}（{u}）")}</li> }).collect_view()}</ul> }.into_any()
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,323 @@
+//! Departments (信源单位) and counties. Everyone in the office reads them; a clerk sees their own
+//! department and a county user the departments of their county. The system admin edits.
+use crate::admin::model::{CountyRow, DepartmentDetail, DepartmentRow, Orgs};
+use crate::auth::policy::{may, Action, Scope};
+use crate::error::AppError;
+use crate::rules::uscc;
+use crate::server::audit;
+use crate::server::authz::Caller;
+use crate::server::AppState;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+const DEPT_SELECT: &str =
+    "SELECT d.id, d.public_id, d.code, d.name, d.uscc, d.county_code, d.active, \
+    c.name AS county_name, (SELECT COUNT(*) FROM users u WHERE u.department_id = d.id) AS users \
+    FROM departments d LEFT JOIN counties c ON c.code = d.county_code";
+
+fn dept_row(r: &AnyRow) -> Result<DepartmentRow, AppError> {
+    Ok(DepartmentRow {
+        public_id: r.try_get("public_id")?,
+        code: r.try_get("code")?,
+        name: r.try_get("name")?,
+        uscc: r.try_get::<Option<String>, _>("uscc")?.unwrap_or_default(),
+        county_code: r
+            .try_get::<Option<String>, _>("county_code")?
+            .unwrap_or_default(),
+        county_name: r
+            .try_get::<Option<String>, _>("county_name")?
+            .unwrap_or_default(),
+        active: r.try_get::<i64, _>("active")? == 1,
+        users: r.try_get("users")?,
+    })
+}
+
+/// The scope condition on `d` for the caller, with its bind value.
+fn scope_filter(caller: &Caller) -> (String, Option<String>) {
+    match caller.scope {
+        Scope::All => ("1 = 1".into(), None),
+        Scope::OwnDepartment => (
+            "d.id = $1".into(),
+            Some(caller.user.department_id.unwrap_or(-1).to_string()),
+        ),
+        Scope::OwnCounty => (
+            "d.county_code = $1".into(),
+            Some(caller.user.county_code.clone().unwrap_or_default()),
+        ),
+    }
+}
+
+pub async fn list(state: &AppState, caller: &Caller, q: &str) -> Result<Orgs, AppError> {
+    let (cond, bind) = scope_filter(caller);
+    let mut sql = format!("{DEPT_SELECT} WHERE {cond}");
+    let pattern = crate::ui::table::like_pattern(q);
+    let n = if bind.is_some() { 2 } else { 1 };
+    if !q.trim().is_empty() {
+        sql.push_str(&format!(
+            " AND (LOWER(d.name) LIKE ${n} ESCAPE '\\' OR LOWER(d.code) LIKE ${n} ESCAPE '\\')"
+        ));
+    }
+    sql.push_str(" ORDER BY d.county_code, d.code");
+    let mut query = sqlx::query(&sql);
+    if let Some(b) = &bind {
+        // The department id is numeric; bind it as such for PostgreSQL.
+        query = match caller.scope {
+            Scope::OwnDepartment => query.bind(b.parse::<i64>().unwrap_or(-1)),
+            _ => query.bind(b.clone()),
+        };
+    }
+    if !q.trim().is_empty() {
+        query = query.bind(pattern);
+    }
+    let departments = query
+        .fetch_all(&state.db.pool)
+        .await?
+        .iter()
+        .map(dept_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    let counties = sqlx::query(
+        "SELECT c.code, c.name, c.sort_order, (SELECT COUNT(*) FROM departments d WHERE d.county_code = c.code) \
+         AS departments FROM counties c ORDER BY c.sort_order, c.code",
+    )
+    .fetch_all(&state.db.pool)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(CountyRow {
+            code: r.try_get("code")?,
+            name: r.try_get("name")?,
+            sort_order: r.try_get("sort_order")?,
+            departments: r.try_get("departments")?,
+        })
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok(Orgs {
+        departments,
+        counties,
+        can_manage: may(&caller.user.roles, Action::OrgManage),
+    })
+}
+
+/// One department's profile: 403 outside the caller's scope, 404 when it does not exist.
+pub async fn department(
+    state: &AppState,
+    caller: &Caller,
+    public_id: &str,
+) -> Result<DepartmentDetail, AppError> {
+    let r = sqlx::query(&format!("{DEPT_SELECT} WHERE d.public_id = $1"))
+        .bind(public_id)
+        .fetch_optional(&state.db.pool)
+        .await?
+        .ok_or_else(|| AppError::NotFound("该信源单位".into()))?;
+    let id: i64 = r.try_get("id")?;
+    let row = dept_row(&r)?;
+    caller.check_unit(
+        Some(id),
+        Some(row.county_code.as_str()).filter(|c| !c.is_empty()),
+    )?;
+    let count = |table: &'static str| {
+        let pool = state.db.pool.clone();
+        async move {
+            let n: i64 = sqlx::query(&format!(
+                "SELECT COUNT(*) AS n FROM {table} WHERE department_id = $1"
+            ))
+            .bind(id)
+            .fetch_one(&pool)
+            .await?
+            .try_get("n")?;
+            Ok::<i64, AppError>(n)
+        }
+    };
+    let licences = count("licences").await?;
+    let penalties = count("penalties").await?;
+    let latest_decision = sqlx::query(
+        "SELECT MAX(decision_date) AS d FROM (SELECT decision_date FROM licences WHERE department_id = $1 \
+         UNION ALL SELECT decision_date FROM penalties WHERE department_id = $1) x",
+    )
+    .bind(id)
+    .fetch_one(&state.db.pool)
+    .await?
+    .try_get("d")?;
+    let accounts = sqlx::query(
+        "SELECT username, display_name FROM users WHERE department_id = $1 ORDER BY username",
+    )
+    .bind(id)
+    .fetch_all(&state.db.pool)
+    .await?
+    .iter()
+    .map(|a| Ok((a.try_get("username")?, a.try_get("display_name")?)))
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok(DepartmentDetail {
+        row,
+        licences,
+        penalties,
+        latest_decision,
+        accounts,
+    })
+}
+
+pub struct DepartmentInput {
+    pub public_id: String,
+    pub code: String,
+    pub name: String,
+    pub uscc: String,
+    pub county_code: String,
+    pub active: bool,
+}
+
+/// Creates (empty `public_id`) or updates a department.
+pub async fn save_department(
+    state: &AppState,
+    caller: &Caller,
+    d: &DepartmentInput,
+) -> Result<String, AppError> {
+    let mut problems = vec![];
+    let code = d.code.trim().to_uppercase();
+    let name = d.name.trim();
+    if code.is_empty()
+        || code.len() > 20
+        || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    {
+        problems.push((
+            "code",
+            "DEPT_CODE",
+            "单位编码应为 1–20 位字母、数字或 -。".to_string(),
+        ));
+    }
+    if name.is_empty() || name.chars().count() > 60 {
+        problems.push((
+            "name",
+            "DEPT_NAME",
+            "请填写单位名称（1–60 个字）。".to_string(),
+        ));
+    }
+    let uscc_text = d.uscc.trim().to_uppercase();
+    if !uscc_text.is_empty() {
+        if let Err(fault) = uscc::validate(&uscc_text) {
+            problems.push(("uscc", fault.code(), fault.message()));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(AppError::Validation(
+            problems
+                .into_iter()
+                .map(|(f, c, m)| crate::error::FieldError {
+                    field: f.into(),
+                    code: c.into(),
+                    message: m,
+                })
+                .collect(),
+        ));
+    }
+    let county = Some(d.county_code.trim()).filter(|c| !c.is_empty());
+    if let Some(c) = county {
+        let found = sqlx::query("SELECT code FROM counties WHERE code = $1")
+            .bind(c)
+            .fetch_optional(&state.db.pool)
+            .await?;
+        if found.is_none() {
+            return Err(AppError::field(
+                "county_code",
+                "COUNTY_UNKNOWN",
+                "请选择所在区县。",
+            ));
+        }
+    }
+    let now = state.clock.now_text();
+    let mut tx = state.db.pool.begin().await?;
+    let clash = sqlx::query("SELECT public_id FROM departments WHERE code = $1")
+        .bind(&code)
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|r| r.try_get::<String, _>("public_id"))
+        .transpose()?;
+    if clash.is_some_and(|p| p != d.public_id) {
+        return Err(AppError::field(
+            "code",
+            "DEPT_CODE_TAKEN",
+            format!("单位编码“{code}”已被使用。"),
+        ));
+    }
+    let public_id = if d.public_id.is_empty() {
+        let p = uuid::Uuid::new_v4().simple().to_string();
+        sqlx::query(
+            "INSERT INTO departments (public_id, code, name, uscc, county_code, active, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&p)
+        .bind(&code)
+        .bind(name)
+        .bind(Some(uscc_text.as_str()).filter(|u| !u.is_empty()))
+        .bind(county)
+        .bind(d.active as i64)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        p
+    } else {
+        let done = sqlx::query(
+            "UPDATE departments SET code = $1, name = $2, uscc = $3, county_code = $4, active = $5 WHERE public_id = $6",
+        )
+        .bind(&code)
+        .bind(name)
+        .bind(Some(uscc_text.as_str()).filter(|u| !u.is_empty()))
+        .bind(county)
+        .bind(d.active as i64)
+        .bind(&d.public_id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(AppError::NotFound("该信源单位".into()));
+        }
+        d.public_id.clone()
+    };
+    let mut e = caller.event("org.department_save", "success");
+    e.object_type = Some("department".into());
+    e.object_id = Some(public_id.clone());
+    e.detail = serde_json::json!({ "code": code, "name": name, "active": d.active });
+    audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+    tx.commit().await?;
+    Ok(public_id)
+}
+
+pub async fn save_county(
+    state: &AppState,
+    caller: &Caller,
+    code: &str,
+    name: &str,
+    sort_order: i64,
+) -> Result<(), AppError> {
+    let code = code.trim();
+    let name = name.trim();
+    if code.len() != 6 || !code.chars().all(|c| c.is_ascii_digit()) {
+        return Err(AppError::field(
+            "code",
+            "COUNTY_CODE",
+            "区县代码应为 6 位数字（GB/T 2260）。",
+        ));
+    }
+    if name.is_empty() || name.chars().count() > 30 {
+        return Err(AppError::field(
+            "name",
+            "COUNTY_NAME",
+            "请填写区县名称（1–30 个字）。",
+        ));
+    }
+    let mut tx = state.db.pool.begin().await?;
+    sqlx::query(
+        "INSERT INTO counties (code, name, sort_order) VALUES ($1, $2, $3) \
+         ON CONFLICT (code) DO UPDATE SET name = excluded.name, sort_order = excluded.sort_order",
+    )
+    .bind(code)
+    .bind(name)
+    .bind(sort_order)
+    .execute(&mut *tx)
+    .await?;
+    let mut e = caller.event("org.county_save", "success");
+    e.object_type = Some("county".into());
+    e.object_id = Some(code.into());
+    e.detail = serde_json::json!({ "name": name, "sort_order": sort_order });
+    audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+    tx.commit().await?;
+    Ok(())
+}

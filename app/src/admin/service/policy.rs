@@ -1,0 +1,27 @@
+//! The security policy (password profile, session limits, lockout, TOTP, audit retention).
+use crate::auth::model::SecurityPolicy;
+use crate::error::AppError;
+use crate::server::authz::Caller;
+use crate::server::{audit, settings, AppState};
+
+pub async fn save(
+    state: &AppState,
+    caller: &Caller,
+    policy: &SecurityPolicy,
+) -> Result<(), AppError> {
+    let problems = policy.problems();
+    if !problems.is_empty() {
+        return Err(AppError::Validation(problems));
+    }
+    let before = settings::security_policy(state).await?;
+    let now = state.clock.now_text();
+    let mut tx = state.db.pool.begin().await?;
+    settings::save_security_policy(&mut tx, &now, &caller.user.username, policy).await?;
+    let mut e = caller.event("policy.save", "success");
+    e.object_type = Some("setting".into());
+    e.object_id = Some("security_policy".into());
+    e.detail = serde_json::json!({ "before": before, "after": policy });
+    audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,335 @@
+//! The signed-in user's own account: overview, password change, TOTP enrolment, ending sessions.
+use super::model::{AccountOverview, LoginRecord, Me, SecurityPolicy, TotpEnrolment};
+use super::totp;
+use crate::error::{AppError, FieldError};
+use crate::server::audit;
+use crate::server::authz::Caller;
+use crate::server::clock::{parse_rfc3339, rfc3339};
+use crate::server::session::{end_user_logins, session_error, SessionUser, PENDING_TOTP_KEY};
+use crate::server::{password, AppState};
+use sqlx::Row;
+use tower_sessions::Session;
+
+/// The user as the browser sees them, with the name of their unit.
+pub async fn me_of(state: &AppState, user: &SessionUser) -> Result<Me, AppError> {
+    let unit = if let Some(d) = user.department_id {
+        sqlx::query("SELECT name FROM departments WHERE id = $1")
+            .bind(d)
+            .fetch_optional(&state.db.pool)
+            .await?
+            .map(|r| r.try_get::<String, _>("name"))
+            .transpose()?
+    } else if let Some(c) = &user.county_code {
+        sqlx::query("SELECT name FROM counties WHERE code = $1")
+            .bind(c)
+            .fetch_optional(&state.db.pool)
+            .await?
+            .map(|r| r.try_get::<String, _>("name"))
+            .transpose()?
+    } else {
+        None
+    };
+    Ok(Me {
+        public_id: user.public_id.clone(),
+        username: user.username.clone(),
+        display_name: user.display_name.clone(),
+        roles: user.roles.clone(),
+        unit: unit.unwrap_or_else(|| {
+            if user.credit_office {
+                "州信用办".into()
+            } else {
+                "—".into()
+            }
+        }),
+        must_change_password: user.must_change_password,
+        must_enrol_totp: user.must_enrol_totp,
+    })
+}
+
+pub async fn overview(
+    state: &AppState,
+    caller: &Caller,
+    policy: &SecurityPolicy,
+) -> Result<AccountOverview, AppError> {
+    let me = me_of(state, &caller.user).await?;
+    let row = sqlx::query("SELECT password_changed_at FROM users WHERE id = $1")
+        .bind(caller.user.user_id)
+        .fetch_one(&state.db.pool)
+        .await?;
+    let changed: Option<String> = row.try_get("password_changed_at")?;
+    let expires = match (policy.password_policy().expiry_days, changed.as_deref()) {
+        (Some(days), Some(at)) => {
+            parse_rfc3339(at).map(|t| rfc3339(t + time::Duration::days(days as i64)))
+        }
+        _ => None,
+    };
+    let rows = sqlx::query(
+        "SELECT id, created_at, last_seen_at, ip, user_agent, ended_at, end_reason FROM user_sessions \
+         WHERE user_id = $1 ORDER BY id DESC LIMIT 20",
+    )
+    .bind(caller.user.user_id)
+    .fetch_all(&state.db.pool)
+    .await?;
+    let mut logins = vec![];
+    for r in rows {
+        logins.push(LoginRecord {
+            current: r.try_get::<i64, _>("id")? == caller.user.login_id,
+            started_at: r.try_get("created_at")?,
+            last_seen_at: r.try_get("last_seen_at")?,
+            ip: r.try_get::<Option<String>, _>("ip")?.unwrap_or_default(),
+            user_agent: r
+                .try_get::<Option<String>, _>("user_agent")?
+                .unwrap_or_default(),
+            ended_at: r.try_get("ended_at")?,
+            end_reason: r.try_get("end_reason")?,
+        });
+    }
+    let p = policy.password_policy();
+    Ok(AccountOverview {
+        me,
+        totp_enabled: caller.user.totp_enabled,
+        totp_required: policy.totp_required,
+        password_changed_at: changed,
+        password_expires_at: expires,
+        password_rules: password_rules_text(&p),
+        logins,
+    })
+}
+
+pub fn password_rules_text(p: &crate::rules::password::PasswordPolicy) -> String {
+    let mut parts = vec![format!("至少 {} 个字符", p.min_length)];
+    if p.min_classes > 0 {
+        parts.push(format!(
+            "包含大写字母、小写字母、数字、符号中的至少 {} 类",
+            p.min_classes
+        ));
+    }
+    parts.push("不能是常见弱密码，不能包含用户名".into());
+    if p.history > 0 {
+        parts.push(format!("不能与最近 {} 次使用过的密码相同", p.history));
+    }
+    if let Some(d) = p.expiry_days {
+        parts.push(format!("每 {d} 天须更换"));
+    }
+    parts.join("；") + "。"
+}
+
+fn field(field: &str, code: &str, message: impl Into<String>) -> FieldError {
+    FieldError {
+        field: field.into(),
+        code: code.into(),
+        message: message.into(),
+    }
+}
+
+/// Checks a new password against the policy and the user's history (the current one included).
+pub async fn check_new_password(
+    state: &AppState,
+    policy: &SecurityPolicy,
+    user_id: i64,
+    username: &str,
+    new_password: &str,
+) -> Result<(), AppError> {
+    let p = policy.password_policy();
+    let mut problems: Vec<FieldError> = p
+        .check(new_password, username)
+        .iter()
+        .map(|x| field("new_password", x.code(), x.message()))
+        .collect();
+    if problems.is_empty() && p.history > 0 {
+        let rows = sqlx::query(
+            "SELECT password_hash FROM password_history WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
+        )
+        .bind(user_id)
+        .bind(p.history as i64)
+        .fetch_all(&state.db.pool)
+        .await?;
+        for r in rows {
+            let old: String = r.try_get("password_hash")?;
+            if password::verify(Some(old), new_password.to_string()).await {
+                problems.push(field(
+                    "new_password",
+                    "PASSWORD_REUSED",
+                    format!("不能使用最近 {} 次用过的密码，请换一个新密码。", p.history),
+                ));
+                break;
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(problems))
+    }
+}
+
+/// Stores a new password hash and keeps it in the history. Runs in the caller's transaction.
+pub async fn store_password(
+    conn: &mut sqlx::AnyConnection,
+    user_id: i64,
+    hash: &str,
+    now: &str,
+    must_change: bool,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE users SET password_hash = $1, password_changed_at = $2, must_change_password = $3, \
+         failed_logins = 0, locked_until = NULL, updated_at = $2 WHERE id = $4",
+    )
+    .bind(hash)
+    .bind(now)
+    .bind(must_change as i64)
+    .bind(user_id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO password_history (user_id, password_hash, created_at) VALUES ($1, $2, $3)",
+    )
+    .bind(user_id)
+    .bind(hash)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn change_password(
+    state: &AppState,
+    caller: &Caller,
+    policy: &SecurityPolicy,
+    current: &str,
+    new_password: &str,
+    confirm: &str,
+) -> Result<(), AppError> {
+    let row = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
+        .bind(caller.user.user_id)
+        .fetch_one(&state.db.pool)
+        .await?;
+    let stored: Option<String> = row.try_get("password_hash")?;
+    if current.len() > 256 || !password::verify(stored, current.to_string()).await {
+        return Err(AppError::field(
+            "current_password",
+            "PASSWORD_WRONG",
+            "当前密码不正确，请重新输入。",
+        ));
+    }
+    if new_password != confirm {
+        return Err(AppError::field(
+            "confirm_password",
+            "PASSWORD_MISMATCH",
+            "两次输入的新密码不一致，请重新输入。",
+        ));
+    }
+    if new_password == current {
+        return Err(AppError::field(
+            "new_password",
+            "PASSWORD_UNCHANGED",
+            "新密码不能与当前密码相同。",
+        ));
+    }
+    check_new_password(
+        state,
+        policy,
+        caller.user.user_id,
+        &caller.user.username,
+        new_password,
+    )
+    .await?;
+    let hash = password::hash(new_password.to_string()).await?;
+    let now = state.clock.now_text();
+    let mut tx = state.db.pool.begin().await?;
+    store_password(&mut tx, caller.user.user_id, &hash, &now, false).await?;
+    let ended = end_user_logins(
+        &mut tx,
+        &now,
+        caller.user.user_id,
+        Some(caller.user.login_id),
+        "password_changed",
+    )
+    .await?;
+    let mut e = caller.event("account.password_change", "success");
+    e.object_type = Some("user".into());
+    e.object_id = Some(caller.user.public_id.clone());
+    e.detail = serde_json::json!({ "other_sessions_ended": ended });
+    audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn totp_begin(
+    state: &AppState,
+    caller: &Caller,
+    session: &Session,
+) -> Result<TotpEnrolment, AppError> {
+    let _ = state;
+    let secret = totp::new_secret();
+    session
+        .insert(PENDING_TOTP_KEY, secret.clone())
+        .await
+        .map_err(session_error)?;
+    let url = totp::otpauth_url(&secret, &caller.user.username);
+    Ok(TotpEnrolment {
+        qr_svg: totp::qr_svg(&url),
+        manual_key: totp::manual_key(&secret),
+    })
+}
+
+pub async fn totp_confirm(
+    state: &AppState,
+    caller: &Caller,
+    session: &Session,
+    code: &str,
+) -> Result<(), AppError> {
+    let secret: Option<String> = session.get(PENDING_TOTP_KEY).await.map_err(session_error)?;
+    let Some(secret) = secret else {
+        return Err(AppError::field(
+            "code",
+            "TOTP_NOT_STARTED",
+            "请先点击“生成二维码”，用验证器扫描后再输入验证码。",
+        ));
+    };
+    if !totp::check(&secret, &caller.user.username, code, state.clock.now()) {
+        return Err(AppError::field(
+            "code",
+            "TOTP_FAILED",
+            "验证码不正确：请输入验证器中显示的 6 位数字，并确认手机时间准确。",
+        ));
+    }
+    let mut tx = state.db.pool.begin().await?;
+    sqlx::query(
+        "UPDATE users SET totp_secret_enc = $1, totp_enabled = 1, updated_at = $2 WHERE id = $3",
+    )
+    .bind(state.secrets.encrypt_id(&secret))
+    .bind(state.clock.now_text())
+    .bind(caller.user.user_id)
+    .execute(&mut *tx)
+    .await?;
+    let mut e = caller.event("account.totp_enrol", "success");
+    e.object_type = Some("user".into());
+    e.object_id = Some(caller.user.public_id.clone());
+    audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+    tx.commit().await?;
+    session
+        .remove::<String>(PENDING_TOTP_KEY)
+        .await
+        .map_err(session_error)?;
+    Ok(())
+}
+
+/// "Log out everywhere else": ends every other login of the caller.
+pub async fn end_other_sessions(state: &AppState, caller: &Caller) -> Result<u64, AppError> {
+    let now = state.clock.now_text();
+    let mut tx = state.db.pool.begin().await?;
+    let ended = end_user_logins(
+        &mut tx,
+        &now,
+        caller.user.user_id,
+        Some(caller.user.login_id),
+        "logout_everywhere",
+    )
+    .await?;
+    let mut e = caller.event("account.end_other_sessions", "success");
+    e.detail = serde_json::json!({ "ended": ended });
+    audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+    tx.commit().await?;
+    Ok(ended)
+}

@@ -1,0 +1,317 @@
+//! Login, the TOTP step and logout. Every attempt, successful or not, is audited in the transaction
+//! that records its effect (failure count, lock, new session).
+use super::model::{LoginNext, SecurityPolicy};
+use crate::error::AppError;
+use crate::server::audit::{self, AuditEvent};
+use crate::server::clock::rfc3339;
+use crate::server::session::{
+    self, auth_of, new_token, session_error, token_hash, AuthSession, RequestMeta, AUTH_KEY,
+};
+use crate::server::settings::security_policy;
+use crate::server::{password, AppState};
+use sqlx::Row;
+use time::Duration;
+use tower_sessions::Session;
+
+/// One message for every failure, so that it reveals neither the account nor its state.
+pub const LOGIN_FAILED: &str =
+    "用户名或密码错误，或账户已被锁定、停用。连续多次失败后账户将被临时锁定，请稍后再试或联系系统管理员。";
+const TOTP_FAILED: &str = "动态验证码错误或已过期，请查看验证器中的最新验证码后重试。";
+
+fn event(
+    meta: &RequestMeta,
+    actor: &str,
+    actor_id: Option<i64>,
+    action: &str,
+    outcome: &str,
+) -> AuditEvent {
+    AuditEvent {
+        actor_id,
+        actor_name: actor.into(),
+        action: action.into(),
+        outcome: outcome.into(),
+        ip: meta.ip.clone(),
+        user_agent: meta.user_agent.clone(),
+        object_type: Some("user".into()),
+        detail: serde_json::json!({}),
+        ..Default::default()
+    }
+}
+
+/// Only same-site paths are followed after login.
+pub fn safe_next(next: &str) -> String {
+    let ok = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\');
+    if ok && !next.starts_with("/login") {
+        next.to_string()
+    } else {
+        "/console".to_string()
+    }
+}
+
+pub async fn login(
+    state: &AppState,
+    session: &Session,
+    meta: &RequestMeta,
+    username: &str,
+    password_text: &str,
+    next: &str,
+) -> Result<LoginNext, AppError> {
+    if !state.limits.allow_login(meta.ip.as_deref()) {
+        tracing::warn!(ip = ?meta.ip, "login rate limit hit");
+        return Err(AppError::RateLimited);
+    }
+    let username: String = username.trim().to_lowercase().chars().take(64).collect();
+    // Oversized input is refused before hashing (argon2 time grows with it), with the same message.
+    if username.is_empty() || password_text.is_empty() || password_text.len() > 256 {
+        return Err(AppError::field("password", "LOGIN_FAILED", LOGIN_FAILED));
+    }
+    let policy = security_policy(state).await?;
+    let row = sqlx::query(
+        "SELECT id, public_id, password_hash, status, failed_logins, locked_until, totp_enabled \
+         FROM users WHERE username = $1",
+    )
+    .bind(&username)
+    .fetch_optional(&state.db.pool)
+    .await?;
+    let stored: Option<String> = match &row {
+        Some(r) => r.try_get("password_hash")?,
+        None => None,
+    };
+    let password_ok = password::verify(stored.clone(), password_text.to_string()).await;
+    let now = state.clock.now();
+    let now_text = rfc3339(now);
+    let mut tx = state.db.pool.begin().await?;
+    let Some(row) = row else {
+        let mut e = event(meta, &username, None, "auth.login", "failure");
+        e.detail = serde_json::json!({ "reason": "unknown_user" });
+        audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+        tx.commit().await?;
+        return Err(AppError::field("password", "LOGIN_FAILED", LOGIN_FAILED));
+    };
+    let user_id: i64 = row.try_get("id")?;
+    let public_id: String = row.try_get("public_id")?;
+    let status: String = row.try_get("status")?;
+    let locked_until: Option<String> = row.try_get("locked_until")?;
+    let locked = locked_until
+        .as_deref()
+        .is_some_and(|t| t > now_text.as_str());
+    let refusal = if status != "active" {
+        Some("disabled")
+    } else if locked {
+        Some("locked")
+    } else if !password_ok {
+        Some("bad_password")
+    } else {
+        None
+    };
+    if let Some(reason) = refusal {
+        let mut e = event(meta, &username, Some(user_id), "auth.login", "failure");
+        e.object_id = Some(public_id.clone());
+        e.detail = serde_json::json!({ "reason": reason });
+        if reason == "bad_password" {
+            register_failure(
+                state, &mut tx, &policy, user_id, &public_id, &username, meta,
+            )
+            .await?;
+        }
+        audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+        tx.commit().await?;
+        return Err(AppError::field("password", "LOGIN_FAILED", LOGIN_FAILED));
+    }
+    let totp_pending = row.try_get::<i64, _>("totp_enabled")? == 1 && policy.totp_required;
+    let token = new_token();
+    sqlx::query(
+        "UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = $1 WHERE id = $2",
+    )
+    .bind(&now_text)
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO user_sessions (token_hash, user_id, created_at, last_seen_at, ip, user_agent) \
+         VALUES ($1, $2, $3, $3, $4, $5)",
+    )
+    .bind(token_hash(state, &token))
+    .bind(user_id)
+    .bind(&now_text)
+    .bind(meta.ip.as_deref())
+    .bind(meta.user_agent.as_deref())
+    .execute(&mut *tx)
+    .await?;
+    let mut e = event(meta, &username, Some(user_id), "auth.login", "success");
+    e.object_id = Some(public_id);
+    e.detail = serde_json::json!({ "totp_pending": totp_pending });
+    audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+    tx.commit().await?;
+    if stored.as_deref().is_some_and(password::needs_rehash) {
+        if let Ok(fresh) = password::hash(password_text.to_string()).await {
+            sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+                .bind(fresh)
+                .bind(user_id)
+                .execute(&state.db.pool)
+                .await?;
+        }
+    }
+    // A new session id at login: an id planted before it (session fixation) is worthless.
+    session.cycle_id().await.map_err(session_error)?;
+    session
+        .insert(
+            AUTH_KEY,
+            AuthSession {
+                token,
+                user_id,
+                totp_pending,
+            },
+        )
+        .await
+        .map_err(session_error)?;
+    session
+        .remove::<String>(session::NOTICE_KEY)
+        .await
+        .map_err(session_error)?;
+    Ok(if totp_pending {
+        LoginNext::Totp
+    } else {
+        LoginNext::Go(safe_next(next))
+    })
+}
+
+/// Counts a failed password (or TOTP code) and locks the account at the threshold.
+async fn register_failure(
+    state: &AppState,
+    tx: &mut sqlx::AnyConnection,
+    policy: &SecurityPolicy,
+    user_id: i64,
+    public_id: &str,
+    username: &str,
+    meta: &RequestMeta,
+) -> Result<(), AppError> {
+    let failures: i64 = sqlx::query(
+        "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins",
+    )
+    .bind(user_id)
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get("failed_logins")?;
+    if failures >= policy.lockout_threshold as i64 {
+        let until = rfc3339(state.clock.now() + Duration::minutes(policy.lockout_minutes as i64));
+        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = $1 WHERE id = $2")
+            .bind(&until)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        let mut e = event(meta, username, Some(user_id), "account.lock", "success");
+        e.object_id = Some(public_id.into());
+        e.detail = serde_json::json!({ "until": until, "failures": failures });
+        audit::append(tx, &state.secrets, &state.clock, &e).await?;
+    }
+    Ok(())
+}
+
+/// The second step: the TOTP code of an account whose password was accepted.
+pub async fn totp_step(
+    state: &AppState,
+    session: &Session,
+    meta: &RequestMeta,
+    code: &str,
+    next: &str,
+) -> Result<LoginNext, AppError> {
+    let Some(mut auth) = auth_of(session).await?.filter(|a| a.totp_pending) else {
+        return Err(AppError::field(
+            "code",
+            "TOTP_NOT_PENDING",
+            "请先输入用户名和密码，再输入动态验证码。",
+        ));
+    };
+    if !state.limits.allow_login(meta.ip.as_deref()) {
+        return Err(AppError::RateLimited);
+    }
+    let policy = security_policy(state).await?;
+    let row = sqlx::query("SELECT public_id, username, totp_secret_enc FROM users WHERE id = $1")
+        .bind(auth.user_id)
+        .fetch_one(&state.db.pool)
+        .await?;
+    let username: String = row.try_get("username")?;
+    let public_id: String = row.try_get("public_id")?;
+    let secret = row
+        .try_get::<Option<String>, _>("totp_secret_enc")?
+        .map(|s| state.secrets.decrypt_id(&s))
+        .transpose()?;
+    let ok = secret.is_some_and(|s| super::totp::check(&s, &username, code, state.clock.now()));
+    let mut tx = state.db.pool.begin().await?;
+    let mut e = event(
+        meta,
+        &username,
+        Some(auth.user_id),
+        "auth.totp",
+        if ok { "success" } else { "failure" },
+    );
+    e.object_id = Some(public_id.clone());
+    if !ok {
+        register_failure(
+            state,
+            &mut tx,
+            &policy,
+            auth.user_id,
+            &public_id,
+            &username,
+            meta,
+        )
+        .await?;
+        audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+        tx.commit().await?;
+        return Err(AppError::field("code", "TOTP_FAILED", TOTP_FAILED));
+    }
+    sqlx::query("UPDATE users SET failed_logins = 0 WHERE id = $1")
+        .bind(auth.user_id)
+        .execute(&mut *tx)
+        .await?;
+    audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+    tx.commit().await?;
+    auth.totp_pending = false;
+    session.cycle_id().await.map_err(session_error)?;
+    session
+        .insert(AUTH_KEY, auth)
+        .await
+        .map_err(session_error)?;
+    Ok(LoginNext::Go(safe_next(next)))
+}
+
+/// Ends this login. Without a login it does nothing (and says nothing).
+pub async fn logout(
+    state: &AppState,
+    session: &Session,
+    meta: &RequestMeta,
+) -> Result<(), AppError> {
+    if let Some(auth) = auth_of(session).await? {
+        let row = sqlx::query(
+            "SELECT s.id, u.username FROM user_sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
+        )
+        .bind(token_hash(state, &auth.token))
+        .fetch_optional(&state.db.pool)
+        .await?;
+        if let Some(row) = row {
+            let login_id: i64 = row.try_get("id")?;
+            let username: String = row.try_get("username")?;
+            let mut tx = state.db.pool.begin().await?;
+            sqlx::query(
+                "UPDATE user_sessions SET ended_at = $1, end_reason = 'logout' WHERE id = $2 AND ended_at IS NULL",
+            )
+            .bind(state.clock.now_text())
+            .bind(login_id)
+            .execute(&mut *tx)
+            .await?;
+            let e = event(
+                meta,
+                &username,
+                Some(auth.user_id),
+                "auth.logout",
+                "success",
+            );
+            audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+            tx.commit().await?;
+        }
+    }
+    session.flush().await.map_err(session_error)?;
+    Ok(())
+}

@@ -1,0 +1,218 @@
+//! The one authorisation policy: role × action × scope. Every server function and REST handler asks
+//! it (through `server::authz`), the console navigation reads it, and the matrix test walks it.
+use super::model::Role;
+use serde::{Deserialize, Serialize};
+
+/// What a caller wants to do. One variant per permission, named after the business action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Action {
+    /// Open the console at all (every role but the subject account).
+    ConsoleEnter,
+    UserView,
+    UserCreate,
+    /// Edit, disable and enable an account.
+    UserUpdate,
+    UserUnlock,
+    UserResetPassword,
+    UserEndSessions,
+    /// Grant and revoke roles.
+    RoleGrant,
+    /// Departments and counties.
+    OrgView,
+    OrgManage,
+    /// Password, session and login policy.
+    PolicyView,
+    PolicyEdit,
+    HolidayView,
+    HolidayEdit,
+    AuditView,
+    AuditExport,
+    AlarmView,
+    AlarmHandle,
+}
+
+/// How far a permission reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Scope {
+    /// Only rows of the caller's own department.
+    OwnDepartment,
+    /// Only rows within the caller's own county.
+    OwnCounty,
+    /// The whole platform.
+    All,
+}
+
+/// Who may call an endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any signed-in user, for their own account (works while a password change is pending).
+    SignedIn,
+    Action(Action),
+}
+
+use Action::*;
+use Role::*;
+use Scope::*;
+
+/// The policy table. A role not listed for an action may not perform it. 三员分立: the system admin
+/// manages accounts but cannot grant roles or read the audit log; the security admin grants roles and
+/// sets policy but cannot create accounts; the audit admin only reads the audit log.
+pub const POLICY: &[(Role, Action, Scope)] = &[
+    (Clerk, ConsoleEnter, OwnDepartment),
+    (County, ConsoleEnter, OwnCounty),
+    (CmsEditor, ConsoleEnter, All),
+    (CmsReviewer, ConsoleEnter, All),
+    (CmsPublisher, ConsoleEnter, All),
+    (Operator, ConsoleEnter, All),
+    (SystemAdmin, ConsoleEnter, All),
+    (SecurityAdmin, ConsoleEnter, All),
+    (AuditAdmin, ConsoleEnter, All),
+    // Accounts: created and maintained by the system admin, roles by the security admin.
+    (SystemAdmin, UserView, All),
+    (SecurityAdmin, UserView, All),
+    (SystemAdmin, UserCreate, All),
+    (SystemAdmin, UserUpdate, All),
+    (SystemAdmin, UserUnlock, All),
+    (SystemAdmin, UserResetPassword, All),
+    (SystemAdmin, UserEndSessions, All),
+    (SecurityAdmin, RoleGrant, All),
+    // Organisation: everyone in the office sees it; a clerk sees their department, a county its area.
+    (Clerk, OrgView, OwnDepartment),
+    (County, OrgView, OwnCounty),
+    (Operator, OrgView, All),
+    (SystemAdmin, OrgView, All),
+    (SecurityAdmin, OrgView, All),
+    (SystemAdmin, OrgManage, All),
+    (SecurityAdmin, PolicyView, All),
+    (SystemAdmin, PolicyView, All),
+    (SecurityAdmin, PolicyEdit, All),
+    (Operator, HolidayView, All),
+    (SystemAdmin, HolidayView, All),
+    (Operator, HolidayEdit, All),
+    (SystemAdmin, HolidayEdit, All),
+    (AuditAdmin, AuditView, All),
+    (AuditAdmin, AuditExport, All),
+    (Operator, AlarmView, All),
+    (SystemAdmin, AlarmView, All),
+    (Operator, AlarmHandle, All),
+    (SystemAdmin, AlarmHandle, All),
+];
+
+/// The widest scope any of the roles has for the action, or `None` when none may perform it.
+pub fn scope_for(roles: &[Role], action: Action) -> Option<Scope> {
+    POLICY
+        .iter()
+        .filter(|(r, a, _)| *a == action && roles.contains(r))
+        .map(|(_, _, s)| *s)
+        .max()
+}
+
+pub fn may(roles: &[Role], action: Action) -> bool {
+    scope_for(roles, action).is_some()
+}
+
+/// Every server function (its path under `/api/`) and every REST endpoint of the app, with who may
+/// call it. The matrix test requires each registered route to appear here, and calls each as every role.
+pub const ENDPOINTS: &[(&str, Access)] = &[
+    ("portal/home", Access::Public),
+    ("auth/login", Access::Public),
+    ("auth/totp", Access::Public),
+    ("auth/logout", Access::Public),
+    ("auth/me", Access::Public),
+    ("auth/notice", Access::Public),
+    ("account/overview", Access::SignedIn),
+    ("account/password", Access::SignedIn),
+    ("account/totp_begin", Access::SignedIn),
+    ("account/totp_confirm", Access::SignedIn),
+    ("account/end_other_sessions", Access::SignedIn),
+    ("admin/users", Access::Action(UserView)),
+    ("admin/user", Access::Action(UserView)),
+    ("admin/user_create", Access::Action(UserCreate)),
+    ("admin/user_update", Access::Action(UserUpdate)),
+    ("admin/user_status", Access::Action(UserUpdate)),
+    ("admin/user_unlock", Access::Action(UserUnlock)),
+    (
+        "admin/user_reset_password",
+        Access::Action(UserResetPassword),
+    ),
+    ("admin/user_end_sessions", Access::Action(UserEndSessions)),
+    ("admin/user_roles", Access::Action(RoleGrant)),
+    ("admin/orgs", Access::Action(OrgView)),
+    ("admin/department", Access::Action(OrgView)),
+    ("admin/department_save", Access::Action(OrgManage)),
+    ("admin/county_save", Access::Action(OrgManage)),
+    ("admin/policy", Access::Action(PolicyView)),
+    ("admin/policy_save", Access::Action(PolicyEdit)),
+    ("admin/holidays", Access::Action(HolidayView)),
+    ("admin/holiday_save", Access::Action(HolidayEdit)),
+    ("admin/holiday_delete", Access::Action(HolidayEdit)),
+    ("admin/holiday_import", Access::Action(HolidayEdit)),
+    ("admin/audit", Access::Action(AuditView)),
+    ("admin/audit_event", Access::Action(AuditView)),
+    ("admin/audit_verify", Access::Action(AuditView)),
+    ("admin/alarms", Access::Action(AlarmView)),
+    ("admin/alarm_handle", Access::Action(AlarmHandle)),
+    // REST endpoints (axum handlers), named by method and path.
+    ("GET /healthz", Access::Public),
+    ("GET /readyz", Access::Public),
+    ("POST /elder", Access::Public),
+    // Demo mode with APP_TEST_HOOKS=1 only; never served in production.
+    ("POST /__test/clock", Access::Public),
+    ("POST /__test/user", Access::Public),
+    ("POST /console/export/users.xlsx", Access::Action(UserView)),
+    ("POST /console/export/orgs.xlsx", Access::Action(OrgView)),
+    (
+        "POST /console/export/holidays.xlsx",
+        Access::Action(HolidayView),
+    ),
+    (
+        "POST /console/export/audit.xlsx",
+        Access::Action(AuditExport),
+    ),
+    (
+        "POST /console/export/alarms.xlsx",
+        Access::Action(AlarmView),
+    ),
+];
+
+pub fn access_of(endpoint: &str) -> Option<Access> {
+    ENDPOINTS
+        .iter()
+        .find(|(p, _)| *p == endpoint)
+        .map(|(_, a)| *a)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn admin_roles_are_separated_in_the_policy() {
+        assert!(may(&[SystemAdmin], UserCreate));
+        assert!(!may(&[SystemAdmin], RoleGrant));
+        assert!(!may(&[SystemAdmin], AuditView));
+        assert!(may(&[SecurityAdmin], RoleGrant));
+        assert!(!may(&[SecurityAdmin], UserCreate));
+        assert!(!may(&[SecurityAdmin], AuditView));
+        assert!(may(&[AuditAdmin], AuditView));
+        assert!(!may(&[AuditAdmin], UserUpdate));
+    }
+
+    #[test]
+    fn widest_scope_wins() {
+        assert_eq!(scope_for(&[Clerk], OrgView), Some(OwnDepartment));
+        assert_eq!(scope_for(&[Clerk, Operator], OrgView), Some(All));
+        assert_eq!(scope_for(&[Subject], ConsoleEnter), None);
+        assert_eq!(scope_for(&[], ConsoleEnter), None);
+    }
+
+    #[test]
+    fn endpoints_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for (p, _) in ENDPOINTS {
+            assert!(seen.insert(*p), "{p} listed twice");
+        }
+    }
+}

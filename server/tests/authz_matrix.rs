@@ -1,0 +1,197 @@
+//! The generated authorisation matrix: every server function registered in the binary and every REST
+//! route the router serves, called as every role (and anonymously), compared with the policy table.
+//! A new server function or route that is not in `app::auth::policy::ENDPOINTS` fails this test, and
+//! so does one without a sample request below.
+mod common;
+use app::auth::model::Role;
+use app::auth::policy::{may, Access, ENDPOINTS};
+use server::seed::{accounts::DEMO_ACCOUNTS, accounts::DEMO_PASSWORD, seed_demo, SeedOptions};
+use std::collections::BTreeSet;
+
+/// A request body (form-encoded) that parses for each endpoint. It names objects that do not exist
+/// or values that fail validation, so an allowed caller gets 200 / 404 / 409 / 422 and changes nothing.
+fn sample(endpoint: &str) -> Option<&'static str> {
+    Some(match endpoint {
+        "portal/home" | "auth/logout" | "auth/me" | "auth/notice" => "",
+        "auth/login" => "username=matrix-nobody&password=x",
+        "auth/totp" => "code=000000",
+        "account/overview" | "account/totp_begin" | "account/end_other_sessions" => "",
+        "account/password" => {
+            "current_password=wrong&new_password=Aa1!aaaaaa&confirm_password=Aa1!aaaaaa"
+        }
+        "account/totp_confirm" => "code=000000",
+        "admin/users" | "admin/orgs" | "admin/policy" | "admin/audit" | "admin/audit_verify"
+        | "admin/alarms" => "",
+        "admin/user"
+        | "admin/user_unlock"
+        | "admin/user_reset_password"
+        | "admin/user_end_sessions"
+        | "admin/user_roles"
+        | "admin/department" => "id=no-such-id",
+        "admin/user_create" => "username=matrixuser&display_name=x&unit_kind=nowhere",
+        "admin/user_update" => "id=no-such-id&display_name=x&unit_kind=office",
+        "admin/user_status" => "id=no-such-id&active=true",
+        "admin/department_save" => "code=&name=",
+        "admin/county_save" => "code=1&name=",
+        "admin/policy_save" => "policy[idle_minutes]=1",
+        "admin/holidays" => "year=2026",
+        "admin/holiday_save" => "day=not-a-day&kind=holiday&name=x",
+        "admin/holiday_delete" => "day=1900-01-01",
+        "admin/holiday_import" => "csv=",
+        "admin/audit_event" => "id=0",
+        "admin/alarm_handle" => "id=0&resolve=false",
+        "GET /healthz" | "GET /readyz" | "POST /elder" => "",
+        "POST /__test/clock" => "{}",
+        "POST /__test/user" => r#"{"username":"x","role":"no-such-role"}"#,
+        e if e.starts_with("POST /console/export/") => "",
+        _ => return None,
+    })
+}
+
+/// Calls that end the caller's login: the client logs in again after them.
+const ENDS_SESSION: &[&str] = &["auth/logout", "auth/login"];
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+async fn login(c: &reqwest::Client, base: &str, user: &str) {
+    let r = c
+        .post(format!("{base}/api/auth/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!(
+            "username={user}&password={}",
+            DEMO_PASSWORD.replace('#', "%23")
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "login {user}");
+}
+
+async fn request(c: &reqwest::Client, base: &str, endpoint: &str, body: &str) -> u16 {
+    let r = if let Some(path) = endpoint.strip_prefix("GET ") {
+        c.get(format!("{base}{path}")).send().await.unwrap()
+    } else if let Some(path) = endpoint.strip_prefix("POST ") {
+        let ct = if body.starts_with('{') {
+            "application/json"
+        } else {
+            "application/x-www-form-urlencoded"
+        };
+        c.post(format!("{base}{path}"))
+            .header("content-type", ct)
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap()
+    } else {
+        c.post(format!("{base}/api/{endpoint}"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap()
+    };
+    r.status().as_u16()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_endpoint_as_every_role_matches_the_policy() {
+    let state = common::fresh_state().await;
+    let opts = SeedOptions {
+        subjects: 20,
+        seed: 5,
+        as_of: state.clock.today(),
+    };
+    seed_demo(&state, &opts, |_, _| {}).await.expect("seed");
+    let base = common::serve(state.clone()).await;
+
+    // The surface of the binary: registered server functions and the router's REST routes.
+    let mut surface: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(p, _)| p.trim_start_matches("/api/").to_string())
+        .collect();
+    surface.extend(server::http::rest_routes(state.config.test_hooks));
+    let listed: BTreeSet<String> = ENDPOINTS.iter().map(|(p, _)| p.to_string()).collect();
+    let unlisted: Vec<_> = surface.difference(&listed).collect();
+    assert!(
+        unlisted.is_empty(),
+        "endpoints missing from the policy's ENDPOINTS: {unlisted:?}"
+    );
+    let stale: Vec<_> = listed.difference(&surface).collect();
+    assert!(
+        stale.is_empty(),
+        "ENDPOINTS lists routes the binary does not serve: {stale:?}"
+    );
+    let no_sample: Vec<_> = surface.iter().filter(|e| sample(e).is_none()).collect();
+    assert!(
+        no_sample.is_empty(),
+        "add a sample request for: {no_sample:?}"
+    );
+
+    // One caller per role (the demo accounts hold exactly one role each), plus anonymous.
+    let mut callers: Vec<(Option<Role>, Option<&str>)> = vec![(None, None)];
+    for (username, _, role, _) in DEMO_ACCOUNTS {
+        callers.push((Some(*role), Some(*username)));
+    }
+    let roles_covered: BTreeSet<_> = callers.iter().filter_map(|(r, _)| *r).collect();
+    assert_eq!(
+        roles_covered.len(),
+        Role::ALL.len(),
+        "every role has a caller"
+    );
+
+    let mut mismatches = vec![];
+    let mut calls = 0;
+    for (role, username) in &callers {
+        let c = client();
+        if let Some(u) = username {
+            login(&c, &base, u).await;
+        }
+        for (endpoint, access) in ENDPOINTS {
+            let allowed = match access {
+                Access::Public => true,
+                Access::SignedIn => role.is_some(),
+                Access::Action(a) => role.is_some_and(|r| may(&[r], *a)),
+            };
+            let status = request(&c, &base, endpoint, sample(endpoint).unwrap_or("")).await;
+            calls += 1;
+            let refused = status == 401 || status == 403;
+            let expected_refusal = if role.is_none() { 401 } else { 403 };
+            let ok = if allowed {
+                !refused && status < 500
+            } else {
+                status == expected_refusal
+            };
+            if !ok {
+                mismatches.push(format!(
+                    "{endpoint} as {}: status {status}, expected {}",
+                    role.map(|r| r.code()).unwrap_or("anonymous"),
+                    if allowed {
+                        "allowed".to_string()
+                    } else {
+                        expected_refusal.to_string()
+                    }
+                ));
+            }
+            if username.is_some() && ENDS_SESSION.contains(endpoint) {
+                login(&c, &base, username.unwrap()).await;
+            }
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "{} of {calls} calls disagree with the policy:\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
+    assert_eq!(calls, callers.len() * ENDPOINTS.len());
+    eprintln!(
+        "authorisation matrix: {} endpoints × {} callers = {calls} calls, all as the policy says",
+        ENDPOINTS.len(),
+        callers.len()
+    );
+}
