@@ -20,7 +20,9 @@ export const test = base.extend<{ jsEnabled: boolean; expectedConsoleErrors: Reg
     });
     page.on("pageerror", (e) => errors.push(String(e)));
     await use(page);
-    const unexpected = errors.filter((e) => !expectedConsoleErrors.some((re) => re.test(e)));
+    // test.use may hand over a single pattern rather than a list.
+    const allowed = ([] as RegExp[]).concat(expectedConsoleErrors);
+    const unexpected = errors.filter((e) => !allowed.some((re) => re.test(e)));
     expect(unexpected, "browser console errors").toEqual([]);
   },
 });

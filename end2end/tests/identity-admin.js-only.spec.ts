@@ -5,7 +5,7 @@ import { test, expect, open } from "./fixtures";
 import { DEFAULT_PASSWORD, createUser, login, loginError, loginToConsole } from "./auth-helpers";
 
 // Refused logins answer 422; forbidden or signed-out data requests 403/401.
-test.use({ expectedConsoleErrors: [/status of 40[13]/, /status of 422/] });
+test.use({ expectedConsoleErrors: [/status of (40[13]|422)/] });
 
 /** Submits the login form and waits for the server's answer; returns whether it succeeded. */
 async function attempt(page: Page, username: string, password: string): Promise<boolean> {

@@ -4,7 +4,7 @@ import { test, expect, open } from "./fixtures";
 import { createUser, login, loginError, loginToConsole, uniqueName } from "./auth-helpers";
 
 // The browser logs the status of forbidden pages (403) and, with JavaScript, of refused logins (422).
-test.use({ expectedConsoleErrors: [/status of 40[13]/, /status of 422/] });
+test.use({ expectedConsoleErrors: [/status of (40[13]|422)/] });
 
 test("an operator logs in and out; the console then asks to log in again", async ({ page, request, baseURL, jsEnabled }) => {
   const user = await createUser(request, baseURL, "operator");

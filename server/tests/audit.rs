@@ -1,7 +1,7 @@
 //! The audit chain: appends in transactions, concurrent appends never fork, and verification finds
 //! edited, deleted, reordered and truncated rows.
 mod common;
-use app::server::audit::{append, verify, AuditEvent, Break};
+use app::server::audit::{append, prune, verify, AuditEvent, Break};
 use app::server::db::Backend;
 use app::server::AppState;
 
@@ -20,11 +20,16 @@ async fn append_n(state: &AppState, n: usize, actor: &str) {
 
 /// Tampering needs the append-only trigger out of the way, as a database administrator could.
 async fn tamper(state: &AppState, sql: &str) {
-    let disable = match state.db.backend {
-        Backend::Sqlite => "DROP TRIGGER IF EXISTS audit_events_no_update",
-        Backend::Postgres => "ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update",
+    let disable: &[&str] = match state.db.backend {
+        Backend::Sqlite => &[
+            "DROP TRIGGER IF EXISTS audit_events_no_update",
+            "DROP TRIGGER IF EXISTS audit_events_no_delete",
+        ],
+        Backend::Postgres => &["ALTER TABLE audit_events DISABLE TRIGGER USER"],
     };
-    sqlx::query(disable).execute(&state.db.pool).await.unwrap();
+    for sql in disable {
+        sqlx::query(sql).execute(&state.db.pool).await.unwrap();
+    }
     sqlx::query(sql).execute(&state.db.pool).await.unwrap();
 }
 
@@ -160,4 +165,59 @@ async fn a_different_secret_cannot_forge_or_verify() {
         app::server::secrets::Secrets::from_master(b"some other master secret, 32+ characters");
     let v = verify(&state.db.pool, &other).await.unwrap();
     assert_eq!(v.first_break, Some(Break::Edited { id: 1 }));
+}
+
+#[tokio::test]
+async fn rows_cannot_be_deleted_outside_a_pruning_checkpoint() {
+    let state = common::fresh_state().await;
+    append_n(&state, 3, "alice").await;
+    let refused = sqlx::query("DELETE FROM audit_events WHERE id = 2")
+        .execute(&state.db.pool)
+        .await;
+    assert!(refused.is_err(), "the delete guard refuses");
+    let refused = sqlx::query("UPDATE audit_events SET actor_name = 'mallory' WHERE id = 2")
+        .execute(&state.db.pool)
+        .await;
+    assert!(refused.is_err(), "the update guard refuses");
+}
+
+#[tokio::test]
+async fn pruning_leaves_a_checkpoint_from_which_the_chain_still_verifies() {
+    let state = common::fresh_state().await;
+    append_n(&state, 6, "old").await;
+    state.clock.advance(time::Duration::days(200)).unwrap();
+    let cutoff = app::server::clock::rfc3339(state.clock.now() - time::Duration::days(184));
+    append_n(&state, 4, "new").await;
+    let removed = prune(&state.db.pool, &state.secrets, &state.clock, &cutoff)
+        .await
+        .unwrap();
+    assert_eq!(removed, 6);
+    let v = verify(&state.db.pool, &state.secrets).await.unwrap();
+    // 4 recent rows plus the audit row of the pruning itself.
+    assert_eq!((v.rows, v.first_break), (5, None));
+    // Nothing older than the cutoff: a second run removes nothing.
+    assert_eq!(
+        prune(&state.db.pool, &state.secrets, &state.clock, &cutoff)
+            .await
+            .unwrap(),
+        0
+    );
+    // Deleting a kept row is still found, and a forged checkpoint too.
+    tamper(&state, "DELETE FROM audit_events WHERE id = 8").await;
+    let v = verify(&state.db.pool, &state.secrets).await.unwrap();
+    assert_eq!(v.first_break, Some(Break::Discontinuity { id: 9 }));
+    let forged = match state.db.backend {
+        Backend::Sqlite => "DROP TRIGGER IF EXISTS audit_checkpoints_no_update",
+        Backend::Postgres => "ALTER TABLE audit_checkpoints DISABLE TRIGGER USER",
+    };
+    sqlx::query(forged).execute(&state.db.pool).await.unwrap();
+    sqlx::query("UPDATE audit_checkpoints SET through_id = 7")
+        .execute(&state.db.pool)
+        .await
+        .unwrap();
+    let v = verify(&state.db.pool, &state.secrets).await.unwrap();
+    assert!(
+        matches!(v.first_break, Some(Break::ForgedCheckpoint { .. })),
+        "{v:?}"
+    );
 }

@@ -39,7 +39,7 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
         _ => ("出错了", "", None),
     };
     let hint = view! {
-        <p>{hint}{link.map(|(href, text)| view! { " " <a href=href>{text}</a> })}</p>
+        <p>{(!hint.is_empty()).then_some(hint)}{link.map(|(href, text)| view! { <a href=href>{text}</a> })}</p>
     };
     view! {
         <div class="notice notice-error" role="alert" data-status=error.status()>

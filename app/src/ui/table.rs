@@ -90,7 +90,8 @@ pub fn SortHeader(key: &'static str, label: &'static str) -> impl IntoView {
     };
     view! {
         <th scope="col" aria-sort=state>
-            <a href=href>{label}{match state { "ascending" => " ▲", "descending" => " ▼", _ => "" }}</a>
+            // One text node: an empty adjacent one would not survive into the HTML and breaks hydration.
+            <a href=href>{format!("{label}{}", match state { "ascending" => " ▲", "descending" => " ▼", _ => "" })}</a>
         </th>
     }
 }

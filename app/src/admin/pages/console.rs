@@ -65,7 +65,7 @@ fn ConsoleFrame(me: Me) -> impl IntoView {
     view! {
         <div class="console">
             <div class="console-bar">
-                <span class="who" data-testid="console-user">{me.display_name.clone()}" （"{me.username.clone()}"） · "{me.unit.clone()}" · "{roles}</span>
+                <span class="who" data-testid="console-user">{format!("{} （{}） · {} · {}", me.display_name, me.username, me.unit, if roles.is_empty() { "未分配角色".to_string() } else { roles })}</span>
                 <a href="/account">"我的账户"</a>
                 <LogoutButton />
             </div>

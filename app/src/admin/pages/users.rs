@@ -278,8 +278,7 @@ fn UserView(
                 <dt>"姓名"</dt><dd>{u.row.display_name.clone()}</dd>
                 <dt>"所属单位"</dt><dd>{u.row.unit.clone()}</dd>
                 <dt>"角色"</dt><dd data-testid="user-roles">{roles_text(&u.row.roles)}</dd>
-                <dt>"状态"</dt><dd data-testid="user-status">{status_text(&u.row.status, u.locked_until.is_some())}
-                    {u.locked_until.clone().map(|t| format!("（锁定至 {t}）"))}</dd>
+                <dt>"状态"</dt><dd data-testid="user-status">{format!("{}{}", status_text(&u.row.status, u.locked_until.is_some()), u.locked_until.clone().map(|t| format!("（锁定至 {t}）")).unwrap_or_default())}</dd>
                 <dt>"连续登录失败"</dt><dd>{u.failed_logins}</dd>
                 <dt>"动态验证码"</dt><dd>{if u.totp_enabled { "已绑定" } else { "未绑定" }}</dd>
                 <dt>"须修改密码"</dt><dd>{if u.must_change_password { "是" } else { "否" }}</dd>
