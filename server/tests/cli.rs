@@ -101,6 +101,12 @@ async fn verify_audit_reports_a_broken_chain_and_fails() {
     );
     assert!(String::from_utf8_lossy(&ok.stdout).contains("审计链完整：已校验 3 条记录"));
 
+    // A database administrator removes the guard trigger first, then deletes a row.
+    let unguard = match state.db.backend {
+        app::server::db::Backend::Sqlite => "DROP TRIGGER audit_events_no_delete",
+        app::server::db::Backend::Postgres => "ALTER TABLE audit_events DISABLE TRIGGER USER",
+    };
+    sqlx::query(unguard).execute(&state.db.pool).await.unwrap();
     sqlx::query("DELETE FROM audit_events WHERE id = 2")
         .execute(&state.db.pool)
         .await
