@@ -137,6 +137,25 @@ async fn a_lock_expires_after_its_time() {
     assert_eq!(login(&c, &base, "editor", DEMO_PASSWORD).await.0, 200);
 }
 
+/// The raw answer to the operator's login, optionally with a cookie header of our choosing.
+async fn login_response(
+    c: &reqwest::Client,
+    base: &str,
+    cookie: Option<&str>,
+) -> reqwest::Response {
+    let mut req = c
+        .post(format!("{base}/api/auth/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form(&[
+            ("username", "operator"),
+            ("password", DEMO_PASSWORD),
+        ]));
+    if let Some(cookie) = cookie {
+        req = req.header(COOKIE, cookie);
+    }
+    req.send().await.unwrap()
+}
+
 /// Session fixation probe: an id planted before login is not kept.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_session_id_rotates_at_login() {
@@ -147,17 +166,7 @@ async fn the_session_id_rotates_at_login() {
         .unwrap();
     // An id chosen by an attacker and planted in the victim's browser.
     let planted = "xxcredit_sid=plantedsessionid0000000";
-    let r = c
-        .post(format!("{base}/api/auth/login"))
-        .header(COOKIE, planted)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(form(&[
-            ("username", "operator"),
-            ("password", DEMO_PASSWORD),
-        ]))
-        .send()
-        .await
-        .unwrap();
+    let r = login_response(&c, &base, Some(planted)).await;
     assert_eq!(r.status(), 200);
     let set: Vec<String> = r
         .headers()
@@ -185,34 +194,16 @@ async fn the_session_id_rotates_at_login() {
     // Rotation also holds for a real pre-login session: log in twice on one client.
     let c2 = client();
     assert_eq!(login(&c2, &base, "operator", DEMO_PASSWORD).await.0, 200);
-    let r1 = c2
-        .post(format!("{base}/api/auth/login"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(form(&[
-            ("username", "operator"),
-            ("password", DEMO_PASSWORD),
-        ]))
-        .send()
+    let first = login_response(&c2, &base, None)
         .await
-        .unwrap();
-    let first = r1
         .headers()
         .get(SET_COOKIE)
-        .map(|v| v.to_str().unwrap().to_string());
-    let r2 = c2
-        .post(format!("{base}/api/auth/login"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(form(&[
-            ("username", "operator"),
-            ("password", DEMO_PASSWORD),
-        ]))
-        .send()
+        .cloned();
+    let second = login_response(&c2, &base, None)
         .await
-        .unwrap();
-    let second = r2
         .headers()
         .get(SET_COOKIE)
-        .map(|v| v.to_str().unwrap().to_string());
+        .cloned();
     assert!(first.is_some() && second.is_some());
     assert_ne!(first, second);
 }

@@ -48,6 +48,35 @@ struct Stored {
     hmac: String,
 }
 
+impl Stored {
+    /// Reads a full `audit_events` row.
+    fn from_row(r: &sqlx::any::AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Stored {
+            id: r.try_get("id")?,
+            at: r.try_get("at")?,
+            detail_text: r.try_get("detail")?,
+            prev_hash: r.try_get("prev_hash")?,
+            hmac: r.try_get("hmac")?,
+            event: AuditEvent {
+                actor_id: r.try_get("actor_id")?,
+                actor_name: r.try_get("actor_name")?,
+                role: r.try_get("role")?,
+                action: r.try_get("action")?,
+                object_type: r.try_get("object_type")?,
+                object_id: r.try_get("object_id")?,
+                outcome: r.try_get("outcome")?,
+                ip: r.try_get("ip")?,
+                user_agent: r.try_get("user_agent")?,
+                detail: serde_json::Value::Null,
+            },
+        })
+    }
+
+    fn hash(&self) -> String {
+        row_hash(&self.prev_hash, &self.at, &self.event, &self.detail_text)
+    }
+}
+
 fn row_hash(prev_hash: &str, at: &str, e: &AuditEvent, detail_text: &str) -> String {
     // A JSON array is an unambiguous encoding of the fields.
     let canonical = serde_json::json!([
@@ -207,26 +236,8 @@ pub async fn verify(pool: &sqlx::AnyPool, secrets: &Secrets) -> Result<Verificat
             break;
         }
         for r in &page {
-            let s = Stored {
-                id: r.try_get("id")?,
-                at: r.try_get("at")?,
-                detail_text: r.try_get("detail")?,
-                prev_hash: r.try_get("prev_hash")?,
-                hmac: r.try_get("hmac")?,
-                event: AuditEvent {
-                    actor_id: r.try_get("actor_id")?,
-                    actor_name: r.try_get("actor_name")?,
-                    role: r.try_get("role")?,
-                    action: r.try_get("action")?,
-                    object_type: r.try_get("object_type")?,
-                    object_id: r.try_get("object_id")?,
-                    outcome: r.try_get("outcome")?,
-                    ip: r.try_get("ip")?,
-                    user_agent: r.try_get("user_agent")?,
-                    detail: serde_json::Value::Null,
-                },
-            };
-            let hash = row_hash(&s.prev_hash, &s.at, &s.event, &s.detail_text);
+            let s = Stored::from_row(r)?;
+            let hash = s.hash();
             if seal(secrets, &hash) != s.hmac {
                 return Ok(Verification {
                     rows,
@@ -324,7 +335,7 @@ pub async fn prune(
         .execute(&mut *tx)
         .await?;
     let last = sqlx::query(
-        "SELECT id, at, actor_id, actor_name, role, action, object_type, object_id, outcome, ip, user_agent,          detail, prev_hash FROM audit_events WHERE at < $1 ORDER BY id DESC LIMIT 1",
+        "SELECT id, at, actor_id, actor_name, role, action, object_type, object_id, outcome, ip, user_agent,          detail, prev_hash, hmac FROM audit_events WHERE at < $1 ORDER BY id DESC LIMIT 1",
     )
     .bind(before)
     .fetch_optional(&mut *tx)
@@ -332,25 +343,8 @@ pub async fn prune(
     let Some(r) = last else {
         return Ok(0);
     };
-    let through_id: i64 = r.try_get("id")?;
-    let event = AuditEvent {
-        actor_id: r.try_get("actor_id")?,
-        actor_name: r.try_get("actor_name")?,
-        role: r.try_get("role")?,
-        action: r.try_get("action")?,
-        object_type: r.try_get("object_type")?,
-        object_id: r.try_get("object_id")?,
-        outcome: r.try_get("outcome")?,
-        ip: r.try_get("ip")?,
-        user_agent: r.try_get("user_agent")?,
-        detail: serde_json::Value::Null,
-    };
-    let through_hash = row_hash(
-        &r.try_get::<String, _>("prev_hash")?,
-        &r.try_get::<String, _>("at")?,
-        &event,
-        &r.try_get::<String, _>("detail")?,
-    );
+    let stored = Stored::from_row(&r)?;
+    let (through_id, through_hash) = (stored.id, stored.hash());
     let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM audit_events WHERE id <= $1")
         .bind(through_id)
         .fetch_one(&mut *tx)
