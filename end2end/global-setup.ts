@@ -36,7 +36,7 @@ export default async function globalSetup() {
       APP_LOGIN_RATE_PER_MIN: "100000",
       LEPTOS_SITE_ROOT: path.join(root, "target", "site"),
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
-      RUST_LOG: "warn",
+      RUST_LOG: process.env.E2E_RUST_LOG ?? "warn",
     },
     stdio: ["ignore", "inherit", "inherit"],
   });

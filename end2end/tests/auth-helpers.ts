@@ -3,7 +3,7 @@ import { APIRequestContext, Page } from "@playwright/test";
 import { expect, open } from "./fixtures";
 
 /** The password of accounts made by the test hook (and of the demo accounts). */
-export const DEFAULT_PASSWORD = "Xiangxi#2026";
+export const DEFAULT_PASSWORD = "Credit#Demo2026";
 
 /** The message of every failed login (wrong password, unknown user, locked or disabled account). */
 export const LOGIN_FAILED = "用户名或密码错误";

@@ -32,7 +32,7 @@ pub fn runner(state: AppState) -> JobRunner {
                 .map_err(|e| e.to_string())?;
             let days = policy.audit_retention_days.max(184) as i64;
             let cutoff = app::server::clock::rfc3339(s.clock.now() - Duration::days(days));
-            app::server::audit::prune(&s.db.pool, &s.secrets, &s.clock, &cutoff)
+            app::server::audit::prune(&s.db, &s.secrets, &s.clock, &cutoff)
                 .await
                 .map_err(|e| e.to_string())?;
             Ok(())

@@ -188,7 +188,7 @@ async fn pruning_leaves_a_checkpoint_from_which_the_chain_still_verifies() {
     state.clock.advance(time::Duration::days(200)).unwrap();
     let cutoff = app::server::clock::rfc3339(state.clock.now() - time::Duration::days(184));
     append_n(&state, 4, "new").await;
-    let removed = prune(&state.db.pool, &state.secrets, &state.clock, &cutoff)
+    let removed = prune(&state.db, &state.secrets, &state.clock, &cutoff)
         .await
         .unwrap();
     assert_eq!(removed, 6);
@@ -197,7 +197,7 @@ async fn pruning_leaves_a_checkpoint_from_which_the_chain_still_verifies() {
     assert_eq!((v.rows, v.first_break), (5, None));
     // Nothing older than the cutoff: a second run removes nothing.
     assert_eq!(
-        prune(&state.db.pool, &state.secrets, &state.clock, &cutoff)
+        prune(&state.db, &state.secrets, &state.clock, &cutoff)
             .await
             .unwrap(),
         0

@@ -21,6 +21,8 @@ pub async fn list_users(
     #[server(default)] page: i64,
 ) -> Result<Page<UserRow>, AppError> {
     authz::respond(async move {
+        // Read the context before the first await.
+        let state = AppState::get()?;
         authz::authorize(Action::UserView).await?;
         let f = service::users::UserFilter {
             q,
@@ -29,7 +31,7 @@ pub async fn list_users(
             sort,
             page,
         };
-        service::users::list(&AppState::get()?, &f, None).await
+        service::users::list(&state, &f, None).await
     })
     .await
 }
@@ -37,8 +39,10 @@ pub async fn list_users(
 #[server(endpoint = "admin/user")]
 pub async fn get_user(id: String) -> Result<UserDetail, AppError> {
     authz::respond(async move {
+        // Read the context before the first await.
+        let state = AppState::get()?;
         authz::authorize(Action::UserView).await?;
-        service::users::detail(&AppState::get()?, &id).await
+        service::users::detail(&state, &id).await
     })
     .await
 }
@@ -52,13 +56,15 @@ pub async fn create_user(
     #[server(default)] county: String,
 ) -> Result<TemporaryPassword, AppError> {
     authz::respond(async move {
+        // Read the context before the first await.
+        let state = AppState::get()?;
         let caller = authz::authorize(Action::UserCreate).await?;
         let unit = service::users::Unit {
             kind: unit_kind,
             department,
             county,
         };
-        service::users::create(&AppState::get()?, &caller, &username, &display_name, &unit).await
+        service::users::create(&state, &caller, &username, &display_name, &unit).await
     })
     .await
 }
@@ -72,13 +78,15 @@ pub async fn update_user(
     #[server(default)] county: String,
 ) -> Result<(), AppError> {
     authz::respond(async move {
+        // Read the context before the first await.
+        let state = AppState::get()?;
         let caller = authz::authorize(Action::UserUpdate).await?;
         let unit = service::users::Unit {
             kind: unit_kind,
             department,
             county,
         };
-        service::users::update(&AppState::get()?, &caller, &id, &display_name, &unit).await
+        service::users::update(&state, &caller, &id, &display_name, &unit).await
     })
     .await
 }
@@ -86,8 +94,10 @@ pub async fn update_user(
 #[server(endpoint = "admin/user_status")]
 pub async fn set_user_status(id: String, active: bool) -> Result<(), AppError> {
     authz::respond(async move {
+        // Read the context before the first await.
+        let state = AppState::get()?;
         let caller = authz::authorize(Action::UserUpdate).await?;
-        service::users::set_status(&AppState::get()?, &caller, &id, active).await
+        service::users::set_status(&state, &caller, &id, active).await
     })
     .await
 }
@@ -95,8 +105,10 @@ pub async fn set_user_status(id: String, active: bool) -> Result<(), AppError> {
 #[server(endpoint = "admin/user_unlock")]
 pub async fn unlock_user(id: String) -> Result<(), AppError> {
     authz::respond(async move {
+        // Read the context before the first await.
+        let state = AppState::get()?;
         let caller = authz::authorize(Action::UserUnlock).await?;
-        service::users::unlock(&AppState::get()?, &caller, &id).await
+        service::users::unlock(&state, &caller, &id).await
     })
     .await
 }
@@ -104,8 +116,10 @@ pub async fn unlock_user(id: String) -> Result<(), AppError> {
 #[server(endpoint = "admin/user_reset_password")]
 pub async fn reset_user_password(id: String) -> Result<TemporaryPassword, AppError> {
     authz::respond(async move {
+        // Read the context before the first await.
+        let state = AppState::get()?;
         let caller = authz::authorize(Action::UserResetPassword).await?;
-        service::users::reset_password(&AppState::get()?, &caller, &id).await
+        service::users::reset_password(&state, &caller, &id).await
     })
     .await
 }
@@ -113,8 +127,10 @@ pub async fn reset_user_password(id: String) -> Result<TemporaryPassword, AppErr
 #[server(endpoint = "admin/user_end_sessions")]
 pub async fn end_user_sessions(id: String) -> Result<u64, AppError> {
     authz::respond(async move {
+        // Read the context before the first await.
+        let state = AppState::get()?;
         let caller = authz::authorize(Action::UserEndSessions).await?;
-        service::users::end_sessions(&AppState::get()?, &caller, &id).await
+        service::users::end_sessions(&state, &caller, &id).await
     })
     .await
 }
@@ -125,17 +141,28 @@ pub async fn set_user_roles(
     #[server(default)] roles: Vec<String>,
 ) -> Result<(), AppError> {
     authz::respond(async move {
+        // Read the context before the first await.
+        let state = AppState::get()?;
         let caller = authz::authorize(Action::RoleGrant).await?;
-        service::users::set_roles(&AppState::get()?, &caller, &id, &roles).await
+        service::users::set_roles(&state, &caller, &id, &roles).await
     })
     .await
 }
 
+/// Departments (one page, or all with `all = true` for choice lists) and counties.
 #[server(endpoint = "admin/orgs")]
-pub async fn list_orgs(#[server(default)] q: String) -> Result<Orgs, AppError> {
+pub async fn list_orgs(
+    #[server(default)] q: String,
+    #[server(default)] sort: String,
+    #[server(default)] page: i64,
+    #[server(default)] all: bool,
+) -> Result<Orgs, AppError> {
     authz::respond(async move {
+        // Read the context before the first await.
+        let state = AppState::get()?;
         let caller = authz::authorize(Action::OrgView).await?;
-        service::orgs::list(&AppState::get()?, &caller, &q).await
+        let page = (!all).then_some(page);
+        service::orgs::list(&state, &caller, &q, &sort, page).await
     })
     .await
 }
@@ -143,8 +170,10 @@ pub async fn list_orgs(#[server(default)] q: String) -> Result<Orgs, AppError> {
 #[server(endpoint = "admin/department")]
 pub async fn get_department(id: String) -> Result<DepartmentDetail, AppError> {
     authz::respond(async move {
+        // Read the context before the first await.
+        let state = AppState::get()?;
         let caller = authz::authorize(Action::OrgView).await?;
-        service::orgs::department(&AppState::get()?, &caller, &id).await
+        service::orgs::department(&state, &caller, &id).await
     })
     .await
 }
@@ -159,6 +188,8 @@ pub async fn save_department(
     #[server(default)] active: bool,
 ) -> Result<String, AppError> {
     authz::respond(async move {
+        // Read the context before the first await.
+        let state = AppState::get()?;
         let caller = authz::authorize(Action::OrgManage).await?;
         let input = service::orgs::DepartmentInput {
             public_id: id,
@@ -168,7 +199,7 @@ pub async fn save_department(
             county_code,
             active,
         };
-        service::orgs::save_department(&AppState::get()?, &caller, &input).await
+        service::orgs::save_department(&state, &caller, &input).await
     })
     .await
 }
@@ -180,8 +211,10 @@ pub async fn save_county(
     #[server(default)] sort_order: i64,
 ) -> Result<(), AppError> {
     authz::respond(async move {
+        // Read the context before the first await.
+        let state = AppState::get()?;
         let caller = authz::authorize(Action::OrgManage).await?;
-        service::orgs::save_county(&AppState::get()?, &caller, &code, &name, sort_order).await
+        service::orgs::save_county(&state, &caller, &code, &name, sort_order).await
     })
     .await
 }
@@ -189,8 +222,10 @@ pub async fn save_county(
 #[server(endpoint = "admin/policy")]
 pub async fn get_policy() -> Result<SecurityPolicy, AppError> {
     authz::respond(async move {
+        // Read the context before the first await.
+        let state = AppState::get()?;
         authz::authorize(Action::PolicyView).await?;
-        crate::server::settings::security_policy(&AppState::get()?).await
+        crate::server::settings::security_policy(&state).await
     })
     .await
 }
@@ -198,8 +233,10 @@ pub async fn get_policy() -> Result<SecurityPolicy, AppError> {
 #[server(endpoint = "admin/policy_save")]
 pub async fn save_policy(policy: SecurityPolicy) -> Result<(), AppError> {
     authz::respond(async move {
+        // Read the context before the first await.
+        let state = AppState::get()?;
         let caller = authz::authorize(Action::PolicyEdit).await?;
-        service::policy::save(&AppState::get()?, &caller, &policy).await
+        service::policy::save(&state, &caller, &policy).await
     })
     .await
 }
@@ -207,8 +244,10 @@ pub async fn save_policy(policy: SecurityPolicy) -> Result<(), AppError> {
 #[server(endpoint = "admin/holidays")]
 pub async fn list_holidays(year: i32) -> Result<Vec<HolidayRow>, AppError> {
     authz::respond(async move {
+        // Read the context before the first await.
+        let state = AppState::get()?;
         authz::authorize(Action::HolidayView).await?;
-        service::holidays::list(&AppState::get()?, year).await
+        service::holidays::list(&state, year).await
     })
     .await
 }
@@ -216,8 +255,10 @@ pub async fn list_holidays(year: i32) -> Result<Vec<HolidayRow>, AppError> {
 #[server(endpoint = "admin/holiday_save")]
 pub async fn save_holiday(day: String, kind: String, name: String) -> Result<(), AppError> {
     authz::respond(async move {
+        // Read the context before the first await.
+        let state = AppState::get()?;
         let caller = authz::authorize(Action::HolidayEdit).await?;
-        service::holidays::save(&AppState::get()?, &caller, &day, &kind, &name).await
+        service::holidays::save(&state, &caller, &day, &kind, &name).await
     })
     .await
 }
@@ -225,8 +266,10 @@ pub async fn save_holiday(day: String, kind: String, name: String) -> Result<(),
 #[server(endpoint = "admin/holiday_delete")]
 pub async fn delete_holiday(day: String) -> Result<(), AppError> {
     authz::respond(async move {
+        // Read the context before the first await.
+        let state = AppState::get()?;
         let caller = authz::authorize(Action::HolidayEdit).await?;
-        service::holidays::delete(&AppState::get()?, &caller, &day).await
+        service::holidays::delete(&state, &caller, &day).await
     })
     .await
 }
@@ -234,8 +277,10 @@ pub async fn delete_holiday(day: String) -> Result<(), AppError> {
 #[server(endpoint = "admin/holiday_import")]
 pub async fn import_holidays(csv: String) -> Result<ImportSummary, AppError> {
     authz::respond(async move {
+        // Read the context before the first await.
+        let state = AppState::get()?;
         let caller = authz::authorize(Action::HolidayEdit).await?;
-        service::holidays::import(&AppState::get()?, &caller, &csv).await
+        service::holidays::import(&state, &caller, &csv).await
     })
     .await
 }
@@ -247,9 +292,12 @@ pub async fn list_audit(
     #[server(default)] outcome: String,
     #[server(default)] from: String,
     #[server(default)] to: String,
+    #[server(default)] sort: String,
     #[server(default)] page: i64,
 ) -> Result<Page<AuditRow>, AppError> {
     authz::respond(async move {
+        // Read the context before the first await.
+        let state = AppState::get()?;
         authz::authorize(Action::AuditView).await?;
         let f = service::audit_log::AuditFilter {
             actor,
@@ -257,9 +305,10 @@ pub async fn list_audit(
             outcome,
             from,
             to,
+            sort,
             page,
         };
-        service::audit_log::list(&AppState::get()?, &f, None).await
+        service::audit_log::list(&state, &f, None).await
     })
     .await
 }
@@ -267,8 +316,10 @@ pub async fn list_audit(
 #[server(endpoint = "admin/audit_event")]
 pub async fn get_audit_event(id: i64) -> Result<AuditDetail, AppError> {
     authz::respond(async move {
+        // Read the context before the first await.
+        let state = AppState::get()?;
         authz::authorize(Action::AuditView).await?;
-        service::audit_log::event(&AppState::get()?, id).await
+        service::audit_log::event(&state, id).await
     })
     .await
 }
@@ -276,8 +327,10 @@ pub async fn get_audit_event(id: i64) -> Result<AuditDetail, AppError> {
 #[server(endpoint = "admin/audit_verify")]
 pub async fn verify_audit_chain() -> Result<ChainStatus, AppError> {
     authz::respond(async move {
+        // Read the context before the first await.
+        let state = AppState::get()?;
         authz::authorize(Action::AuditView).await?;
-        service::audit_log::chain_status(&AppState::get()?).await
+        service::audit_log::chain_status(&state).await
     })
     .await
 }
@@ -288,8 +341,10 @@ pub async fn list_alarms(
     #[server(default)] page: i64,
 ) -> Result<Page<AlarmRow>, AppError> {
     authz::respond(async move {
+        // Read the context before the first await.
+        let state = AppState::get()?;
         authz::authorize(Action::AlarmView).await?;
-        service::alarms::list(&AppState::get()?, &status, page, None).await
+        service::alarms::list(&state, &status, page, None).await
     })
     .await
 }
@@ -301,8 +356,10 @@ pub async fn handle_alarm(
     #[server(default)] note: String,
 ) -> Result<(), AppError> {
     authz::respond(async move {
+        // Read the context before the first await.
+        let state = AppState::get()?;
         let caller = authz::authorize(Action::AlarmHandle).await?;
-        service::alarms::handle(&AppState::get()?, &caller, id, resolve, &note).await
+        service::alarms::handle(&state, &caller, id, resolve, &note).await
     })
     .await
 }

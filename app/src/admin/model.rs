@@ -59,7 +59,7 @@ pub struct CountyRow {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Orgs {
-    pub departments: Vec<DepartmentRow>,
+    pub departments: crate::ui::table::Page<DepartmentRow>,
     pub counties: Vec<CountyRow>,
     /// The caller may add and edit.
     pub can_manage: bool,

@@ -131,8 +131,7 @@ pub async fn check_new_password(
     new_password: &str,
 ) -> Result<(), AppError> {
     let p = policy.password_policy();
-    let mut problems: Vec<FieldError> = p
-        .check(new_password, username)
+    let mut problems: Vec<FieldError> = password::problems(&p, new_password, username)
         .iter()
         .map(|x| field("new_password", x.code(), x.message()))
         .collect();
@@ -236,7 +235,7 @@ pub async fn change_password(
     .await?;
     let hash = password::hash(new_password.to_string()).await?;
     let now = state.clock.now_text();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     store_password(&mut tx, caller.user.user_id, &hash, &now, false).await?;
     let ended = end_user_logins(
         &mut tx,
@@ -287,18 +286,21 @@ pub async fn totp_confirm(
             "请先点击“生成二维码”，用验证器扫描后再输入验证码。",
         ));
     };
-    if !totp::check(&secret, &caller.user.username, code, state.clock.now()) {
+    let Some(step) = totp::matching_step(&secret, &caller.user.username, code, state.clock.now())
+    else {
         return Err(AppError::field(
             "code",
             "TOTP_FAILED",
             "验证码不正确：请输入验证器中显示的 6 位数字，并确认手机时间准确。",
         ));
-    }
-    let mut tx = state.db.pool.begin().await?;
+    };
+    let mut tx = state.db.begin().await?;
     sqlx::query(
-        "UPDATE users SET totp_secret_enc = $1, totp_enabled = 1, updated_at = $2 WHERE id = $3",
+        "UPDATE users SET totp_secret_enc = $1, totp_enabled = 1, totp_last_step = $2, updated_at = $3 \
+         WHERE id = $4",
     )
     .bind(state.secrets.encrypt_id(&secret))
+    .bind(step)
     .bind(state.clock.now_text())
     .bind(caller.user.user_id)
     .execute(&mut *tx)
@@ -318,7 +320,7 @@ pub async fn totp_confirm(
 /// "Log out everywhere else": ends every other login of the caller.
 pub async fn end_other_sessions(state: &AppState, caller: &Caller) -> Result<u64, AppError> {
     let now = state.clock.now_text();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let ended = end_user_logins(
         &mut tx,
         &now,

@@ -80,7 +80,7 @@ pub async fn login(
     let password_ok = password::verify(stored.clone(), password_text.to_string()).await;
     let now = state.clock.now();
     let now_text = rfc3339(now);
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let Some(row) = row else {
         let mut e = event(meta, &username, None, "auth.login", "failure");
         e.detail = serde_json::json!({ "reason": "unknown_user" });
@@ -227,18 +227,25 @@ pub async fn totp_step(
         return Err(AppError::RateLimited);
     }
     let policy = security_policy(state).await?;
-    let row = sqlx::query("SELECT public_id, username, totp_secret_enc FROM users WHERE id = $1")
-        .bind(auth.user_id)
-        .fetch_one(&state.db.pool)
-        .await?;
+    let row = sqlx::query(
+        "SELECT public_id, username, totp_secret_enc, totp_last_step FROM users WHERE id = $1",
+    )
+    .bind(auth.user_id)
+    .fetch_one(&state.db.pool)
+    .await?;
     let username: String = row.try_get("username")?;
     let public_id: String = row.try_get("public_id")?;
+    let last_step: i64 = row.try_get("totp_last_step")?;
     let secret = row
         .try_get::<Option<String>, _>("totp_secret_enc")?
         .map(|s| state.secrets.decrypt_id(&s))
         .transpose()?;
-    let ok = secret.is_some_and(|s| super::totp::check(&s, &username, code, state.clock.now()));
-    let mut tx = state.db.pool.begin().await?;
+    // A code is good once: a step at or before the last accepted one is a replay.
+    let step = secret
+        .and_then(|s| super::totp::matching_step(&s, &username, code, state.clock.now()))
+        .filter(|s| *s > last_step);
+    let ok = step.is_some();
+    let mut tx = state.db.begin().await?;
     let mut e = event(
         meta,
         &username,
@@ -262,7 +269,8 @@ pub async fn totp_step(
         tx.commit().await?;
         return Err(AppError::field("code", "TOTP_FAILED", TOTP_FAILED));
     }
-    sqlx::query("UPDATE users SET failed_logins = 0 WHERE id = $1")
+    sqlx::query("UPDATE users SET failed_logins = 0, totp_last_step = $1 WHERE id = $2")
+        .bind(step.unwrap_or(last_step))
         .bind(auth.user_id)
         .execute(&mut *tx)
         .await?;
@@ -293,7 +301,7 @@ pub async fn logout(
         if let Some(row) = row {
             let login_id: i64 = row.try_get("id")?;
             let username: String = row.try_get("username")?;
-            let mut tx = state.db.pool.begin().await?;
+            let mut tx = state.db.begin().await?;
             sqlx::query(
                 "UPDATE user_sessions SET ended_at = $1, end_reason = 'logout' WHERE id = $2 AND ended_at IS NULL",
             )

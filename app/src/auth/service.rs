@@ -1,7 +1,6 @@
 //! Account actions. Every one writes its audit event in the same transaction as the change.
 use super::model::{check_username, AdminRole};
 use crate::error::{AppError, FieldError};
-use crate::rules::password::PasswordPolicy;
 use crate::server::audit::{self, AuditEvent};
 use crate::server::{password, AppState};
 
@@ -23,7 +22,10 @@ pub async fn create_admin(
             message,
         });
     }
-    for p in PasswordPolicy::default().check(password_text, &username) {
+    let policy = crate::server::settings::security_policy(state)
+        .await?
+        .password_policy();
+    for p in password::problems(&policy, password_text, &username) {
         problems.push(FieldError {
             field: "password".into(),
             code: p.code().into(),
@@ -35,7 +37,7 @@ pub async fn create_admin(
     }
     let hash = password::hash(password_text.to_string()).await?;
     let now = state.clock.now_text();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let (user_id, public_id) = crate::admin::service::users::insert_account(
         &mut tx,
         &now,

@@ -51,10 +51,28 @@ pub fn qr_svg(url: &str) -> String {
         .unwrap_or_default()
 }
 
-pub fn check(secret_hex: &str, account: &str, code: &str, now: OffsetDateTime) -> bool {
+/// The time step (30 s slot) whose code matches, allowing one step of drift either way; `None` when
+/// the code is wrong. Callers accept a step only once (replay protection).
+pub fn matching_step(
+    secret_hex: &str,
+    account: &str,
+    code: &str,
+    now: OffsetDateTime,
+) -> Option<i64> {
     let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
-    let at = now.unix_timestamp().max(0) as u64;
-    code.len() == 6 && totp(secret_hex, account).is_some_and(|t| t.check(&code, at))
+    let t = totp(secret_hex, account)?;
+    if code.len() != 6 {
+        return None;
+    }
+    let step = now.unix_timestamp().max(0) / 30;
+    [step, step - 1, step + 1]
+        .into_iter()
+        .filter(|s| *s >= 0)
+        .find(|s| t.generate((*s * 30) as u64) == code)
+}
+
+pub fn check(secret_hex: &str, account: &str, code: &str, now: OffsetDateTime) -> bool {
+    matching_step(secret_hex, account, code, now).is_some()
 }
 
 /// The code for a moment (tests and the enrolment preview use it).

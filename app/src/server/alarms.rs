@@ -77,7 +77,7 @@ async fn transition(
     note: &str,
     resolve: bool,
 ) -> Result<(), AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     transition_in(&mut tx, clock, id, by, note, resolve).await?;
     tx.commit().await?;
     Ok(())

@@ -324,12 +324,12 @@ pub async fn checkpoint_summary(pool: &sqlx::AnyPool) -> Result<Option<String>, 
 /// and hash of the last removed row, so that the rest of the chain still verifies. The pruning itself is
 /// audited. Returns the number of rows removed.
 pub async fn prune(
-    pool: &sqlx::AnyPool,
+    db: &super::db::Db,
     secrets: &Secrets,
     clock: &Clock,
     before: &str,
 ) -> Result<u64, AppError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = db.begin().await?;
     // Take the head lock first, so no append interleaves.
     sqlx::query("UPDATE audit_chain_head SET updated_at = updated_at WHERE id = 1")
         .execute(&mut *tx)

@@ -301,7 +301,7 @@ impl JobRunner {
         } else {
             rfc3339(now)
         };
-        let mut tx = self.state.db.pool.begin().await?;
+        let mut tx = self.state.db.begin().await?;
         let updated = sqlx::query(
             "UPDATE jobs SET status = $1, run_at = $2, last_error = $3, lease_owner = NULL, lease_until = NULL, \
              updated_at = $4 WHERE id = $5 AND lease_owner = $6 AND status = 'running'",

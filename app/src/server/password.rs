@@ -59,6 +59,40 @@ pub async fn verify(stored: Option<String>, password: String) -> bool {
         .unwrap_or(false)
 }
 
+/// About 20,000 passwords seen in breach corpora (Django's list; `scripts/gen-common-passwords.sh`).
+/// Server-side only, to keep the WASM small; the browser checks the short list in `rules::password`.
+fn breached_list() -> &'static std::collections::HashSet<&'static str> {
+    static LIST: OnceLock<std::collections::HashSet<&'static str>> = OnceLock::new();
+    LIST.get_or_init(|| {
+        include_str!("data/common_passwords.txt")
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .collect()
+    })
+}
+
+/// True when the password, or its stem without a trailing run of digits and symbols, is in the list.
+pub fn is_breached(password: &str) -> bool {
+    let p = password.to_lowercase();
+    let stem = p.trim_end_matches(|c: char| c.is_ascii_digit() || !c.is_ascii_alphanumeric());
+    let list = breached_list();
+    list.contains(p.as_str()) || (stem.chars().count() >= 4 && list.contains(stem))
+}
+
+/// The policy's problems with a new password, plus the breached-password list.
+pub fn problems(
+    policy: &crate::rules::password::PasswordPolicy,
+    password: &str,
+    username: &str,
+) -> Vec<crate::rules::password::PasswordProblem> {
+    use crate::rules::password::PasswordProblem;
+    let mut out = policy.check(password, username);
+    if !out.contains(&PasswordProblem::Common) && is_breached(password) {
+        out.push(PasswordProblem::Common);
+    }
+    out
+}
+
 /// True when a stored hash uses weaker parameters than today's, so it should be rehashed at login.
 pub fn needs_rehash(stored: &str) -> bool {
     let Ok(parsed) = PasswordHash::new(stored) else {
@@ -70,6 +104,24 @@ pub fn needs_rehash(stored: &str) -> bool {
     parsed.algorithm.as_str() != "argon2id"
         || params.m_cost() < MEMORY_KIB
         || params.t_cost() < ITERATIONS
+}
+
+#[cfg(test)]
+mod breached_tests {
+    use super::*;
+
+    #[test]
+    fn breached_passwords_are_found_by_word_and_stem() {
+        assert!(breached_list().len() > 19_000);
+        assert!(is_breached("Dragon"));
+        assert!(is_breached("sunshine2024!"));
+        assert!(is_breached("Password1"));
+        assert!(!is_breached("Credit#Demo2026"));
+        assert!(!is_breached("Qz7!mkTr42ab"));
+        let p = crate::rules::password::PasswordPolicy::dengbao();
+        assert!(problems(&p, "Sunshine2024!", "zhang")
+            .contains(&crate::rules::password::PasswordProblem::Common));
+    }
 }
 
 #[cfg(test)]

@@ -24,9 +24,14 @@ impl AppState {
     }
 
     /// The state inside a server function.
+    #[track_caller]
     pub fn get() -> Result<Self, crate::error::AppError> {
+        let at = std::panic::Location::caller();
         leptos::prelude::use_context::<AppState>().ok_or_else(|| {
-            crate::error::AppError::internal("state", "AppState missing from context")
+            crate::error::AppError::internal(
+                "state",
+                format!("AppState missing from context at {at}"),
+            )
         })
     }
 }

@@ -92,7 +92,7 @@ async fn run(kind: Export, state: &AppState, req: Request) -> Result<Response, A
     let get = |k: &str| form.get(k).cloned().unwrap_or_default();
     let (name, headers, rows) = sheet(kind, state, &caller, &get).await?;
     let file = xlsx(name, &headers, &rows)?;
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let mut e = caller.event(
         if kind == Export::Audit {
             "audit.export"
@@ -182,9 +182,10 @@ async fn sheet(
             )
         }
         Export::Orgs => {
-            let o = orgs::list(state, caller, &get("q")).await?;
+            let o = orgs::list(state, caller, &get("q"), &get("sort"), None).await?;
             let rows = o
                 .departments
+                .rows
                 .into_iter()
                 .map(|d| {
                     vec![
@@ -241,6 +242,7 @@ async fn sheet(
                 outcome: get("outcome"),
                 from: get("from"),
                 to: get("to"),
+                sort: get("sort"),
                 page: 1,
             };
             let rows = audit_log::list(state, &f, Some(MAX_ROWS))

@@ -101,7 +101,7 @@ async fn create_user(state: &AppState, u: &NewTestUser) -> Result<Value, app::er
         u.county.clone(),
         dept.is_none() && u.county.is_none(),
     );
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let (id, public_id) = app::admin::service::users::insert_account(
         &mut tx,
         &now,

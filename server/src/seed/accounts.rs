@@ -6,7 +6,7 @@ use app::error::AppError;
 use app::server::{audit, password, AppState};
 use sqlx::Row;
 
-pub const DEMO_PASSWORD: &str = "Xiangxi#2026";
+pub const DEMO_PASSWORD: &str = "Credit#Demo2026";
 
 /// Where a demo account belongs.
 pub enum Home {
@@ -95,7 +95,7 @@ pub async fn seed(state: &AppState) -> Result<usize, AppError> {
     let hash = password::hash(DEMO_PASSWORD.to_string()).await?;
     let now = state.clock.now_text();
     let mut created = 0;
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     for (username, name, role, home) in DEMO_ACCOUNTS {
         let exists = sqlx::query("SELECT id FROM users WHERE username = $1")
             .bind(*username)
@@ -138,4 +138,21 @@ pub fn describe() -> String {
         out.push_str(&format!("  {username:<10} {}\n", role.label()));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The demo accounts must be able to log in under the policy they demonstrate.
+    #[test]
+    fn the_demo_password_meets_both_profiles() {
+        use app::rules::password::PasswordPolicy;
+        for policy in [PasswordPolicy::dengbao(), PasswordPolicy::asvs()] {
+            for (username, ..) in DEMO_ACCOUNTS {
+                let problems = app::server::password::problems(&policy, DEMO_PASSWORD, username);
+                assert!(problems.is_empty(), "{username}: {problems:?}");
+            }
+        }
+    }
 }

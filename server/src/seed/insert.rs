@@ -178,7 +178,7 @@ fn cols(a: &[&'static str], b: &[&'static str]) -> Vec<&'static str> {
 }
 
 pub async fn departments(state: &AppState, rows: &[Vec<V>]) -> Result<(), AppError> {
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     insert_rows(
         &mut tx,
         state.db.backend,
@@ -192,7 +192,7 @@ pub async fn departments(state: &AppState, rows: &[Vec<V>]) -> Result<(), AppErr
 }
 
 pub async fn articles(state: &AppState, rows: &[Vec<V>]) -> Result<u64, AppError> {
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     insert_rows(&mut tx, state.db.backend, "articles", ARTICLE_COLS, rows).await?;
     tx.commit().await?;
     Ok(rows.len() as u64)
@@ -200,7 +200,7 @@ pub async fn articles(state: &AppState, rows: &[Vec<V>]) -> Result<u64, AppError
 
 /// One chunk of subjects and their records, all or nothing.
 pub async fn batch(state: &AppState, b: &Batch) -> Result<(), AppError> {
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     insert_rows(
         &mut tx,
         state.db.backend,

@@ -3,19 +3,20 @@ use crate::admin::api::*;
 use crate::admin::model::{audit_action_label, outcome_label, AuditDetail};
 use crate::ui::form::CsrfField;
 use crate::ui::status::ErrorNotice;
-use crate::ui::table::{page_param, param, Pager};
+use crate::ui::table::{page_param, param, Pager, SortHeader};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
-    let (actor, action, outcome, from, to, page) = (
+    let (actor, action, outcome, from, to, sort, page) = (
         param("actor"),
         param("action"),
         param("outcome"),
         param("from"),
         param("to"),
+        param("sort"),
         page_param(),
     );
     let data = Resource::new(
@@ -26,10 +27,11 @@ pub fn AuditPage() -> impl IntoView {
                 outcome.get(),
                 from.get(),
                 to.get(),
+                sort.get(),
                 page.get(),
             )
         },
-        |(a, b, c, d, e, p)| list_audit(a, b, c, d, e, p),
+        |(a, b, c, d, e, s, p)| list_audit(a, b, c, d, e, s, p),
     );
     let verify = Action::new(|_: &()| verify_audit_chain());
     view! {
@@ -73,6 +75,7 @@ pub fn AuditPage() -> impl IntoView {
             <input type="hidden" name="outcome" value=move || outcome.get() />
             <input type="hidden" name="from" value=move || from.get() />
             <input type="hidden" name="to" value=move || to.get() />
+            <input type="hidden" name="sort" value=move || sort.get() />
             <button type="submit" class="button button-secondary">"导出 Excel"</button>
         </form>
         <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>
@@ -83,7 +86,15 @@ pub fn AuditPage() -> impl IntoView {
                         view! {
                             <div class="table-wrap">
                                 <table class="data-table" data-testid="audit-table">
-                                    <thead><tr><th scope="col">"序号"</th><th scope="col">"时间（UTC）"</th><th scope="col">"操作人"</th><th scope="col">"操作"</th><th scope="col">"对象"</th><th scope="col">"结果"</th><th scope="col">"IP"</th></tr></thead>
+                                    <thead><tr>
+                                        <SortHeader key="id" label="序号" />
+                                        <SortHeader key="at" label="时间（UTC）" />
+                                        <SortHeader key="actor" label="操作人" />
+                                        <SortHeader key="action" label="操作" />
+                                        <th scope="col">"对象"</th>
+                                        <SortHeader key="outcome" label="结果" />
+                                        <th scope="col">"IP"</th>
+                                    </tr></thead>
                                     <tbody>
                                         {p.rows.into_iter().map(|r| view! {
                                             <tr>

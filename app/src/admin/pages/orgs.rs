@@ -3,24 +3,26 @@ use crate::admin::api::*;
 use crate::admin::model::DepartmentDetail;
 use crate::ui::form::{CsrfField, Field, FormAlert};
 use crate::ui::status::ErrorNotice;
-use crate::ui::table::param;
+use crate::ui::table::{page_param, param, Pager, SortHeader};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn OrgsPage() -> impl IntoView {
-    let q = param("q");
+    let (q, sort, page) = (param("q"), param("sort"), page_param());
     let save_dept = ServerAction::<SaveDepartment>::new();
     let save_cty = ServerAction::<SaveCounty>::new();
     let data = Resource::new(
         move || {
             (
                 q.get(),
+                sort.get(),
+                page.get(),
                 save_dept.version().get() + save_cty.version().get(),
             )
         },
-        |(q, _)| list_orgs(q),
+        |(q, sort, page, _)| list_orgs(q, sort, page, false),
     );
     let dept_error = Signal::derive(move || save_dept.value().get().and_then(|r| r.err()));
     let cty_error = Signal::derive(move || save_cty.value().get().and_then(|r| r.err()));
@@ -34,6 +36,7 @@ pub fn OrgsPage() -> impl IntoView {
         <form class="export" method="post" action="/console/export/orgs.xlsx">
             <CsrfField />
             <input type="hidden" name="q" value=move || q.get() />
+            <input type="hidden" name="sort" value=move || sort.get() />
             <button type="submit" class="button button-secondary">"导出 Excel"</button>
         </form>
         <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>
@@ -42,13 +45,21 @@ pub fn OrgsPage() -> impl IntoView {
                     Ok(o) => {
                         let manage = o.can_manage;
                         let counties = o.counties.clone();
+                        let (total, page_no, pages) = (o.departments.total, o.departments.page, o.departments.pages());
                         view! {
                             <h2>"信源单位"</h2>
                             <div class="table-wrap">
                                 <table class="data-table" data-testid="departments-table">
-                                    <thead><tr><th scope="col">"编码"</th><th scope="col">"名称"</th><th scope="col">"所在区县"</th><th scope="col">"统一社会信用代码"</th><th scope="col">"账户数"</th><th scope="col">"状态"</th></tr></thead>
+                                    <thead><tr>
+                                        <SortHeader key="code" label="编码" />
+                                        <SortHeader key="name" label="名称" />
+                                        <SortHeader key="county" label="所在区县" />
+                                        <th scope="col">"统一社会信用代码"</th>
+                                        <SortHeader key="users" label="账户数" />
+                                        <th scope="col">"状态"</th>
+                                    </tr></thead>
                                     <tbody>
-                                        {o.departments.into_iter().map(|d| view! {
+                                        {o.departments.rows.into_iter().map(|d| view! {
                                             <tr>
                                                 <td data-label="编码">{d.code}</td>
                                                 <td data-label="名称"><a href=format!("/console/orgs/{}", d.public_id)>{d.name}</a></td>
@@ -61,6 +72,7 @@ pub fn OrgsPage() -> impl IntoView {
                                     </tbody>
                                 </table>
                             </div>
+                            <Pager page=page_no pages total />
                             <h2>"区县"</h2>
                             <div class="table-wrap">
                                 <table class="data-table">

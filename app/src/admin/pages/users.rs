@@ -149,7 +149,7 @@ fn UnitFields(
             <label for="f-department">"信源单位（所属为信源单位时）"</label>
             <select id="f-department" name="department">
                 <option value="">"—"</option>
-                {orgs.departments.into_iter().map(|d| {
+                {orgs.departments.rows.into_iter().map(|d| {
                     let sel = department.as_deref() == Some(d.public_id.as_str());
                     view! { <option value=d.public_id selected=sel>{d.name}</option> }
                 }).collect_view()}
@@ -180,7 +180,7 @@ fn TemporaryPasswordNotice(t: TemporaryPassword) -> impl IntoView {
 
 #[component]
 fn CreateUserForm(create: ServerAction<CreateUser>) -> impl IntoView {
-    let orgs = Resource::new(|| (), |_| list_orgs(String::new()));
+    let orgs = Resource::new(|| (), |_| list_orgs(String::new(), String::new(), 0, true));
     let error = Signal::derive(move || create.value().get().and_then(|r| r.err()));
     view! {
         <section class="panel" aria-labelledby="new-user">
@@ -269,7 +269,7 @@ fn UserView(
     let live = u.sessions.iter().filter(|s| s.ended_at.is_none()).count();
     let roles_error = Signal::derive(move || roles.value().get().and_then(|r| r.err()));
     let update_error = Signal::derive(move || update.value().get().and_then(|r| r.err()));
-    let orgs = Resource::new(|| (), |_| list_orgs(String::new()));
+    let orgs = Resource::new(|| (), |_| list_orgs(String::new(), String::new(), 0, true));
     let held = u.row.roles.clone();
     view! {
         <h1>{format!("账户：{}", u.row.username)}</h1>

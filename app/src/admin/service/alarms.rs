@@ -61,7 +61,7 @@ pub async fn handle(
             "解决告警时请填写处理说明（原因和采取的措施）。",
         ));
     }
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     alarms::transition_in(
         &mut tx,
         &state.clock,

@@ -15,6 +15,8 @@ pub struct AuditFilter {
     /// YYYY-MM-DD, inclusive, UTC.
     pub from: String,
     pub to: String,
+    /// `id`, `at`, `actor`, `action` or `outcome`, `-` for descending; newest first by default.
+    pub sort: String,
     pub page: i64,
 }
 
@@ -75,9 +77,20 @@ pub async fn list(
     let total: i64 = count.fetch_one(&state.db.pool).await?.try_get("n")?;
     let per_page = limit.unwrap_or(PER_PAGE);
     let page = f.page.max(1);
+    let order = crate::ui::table::order_by(
+        &f.sort,
+        &[
+            ("id", "id"),
+            ("at", "at"),
+            ("actor", "actor_name"),
+            ("action", "action"),
+            ("outcome", "outcome"),
+        ],
+        "id DESC",
+    );
     let sql = format!(
         "SELECT id, at, actor_name, role, action, object_type, object_id, outcome, ip FROM audit_events \
-         WHERE {where_sql} ORDER BY id DESC LIMIT {per_page} OFFSET {}",
+         WHERE {where_sql} ORDER BY {order}, id DESC LIMIT {per_page} OFFSET {}",
         (page - 1) * per_page
     );
     let mut q = sqlx::query(&sql);

@@ -83,7 +83,7 @@ pub async fn save(
 ) -> Result<(), AppError> {
     let (day, kind, name) =
         parse_day(day, kind, name).map_err(|m| AppError::field("day", "HOLIDAY_INVALID", m))?;
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     upsert(&mut tx, &day, kind, &name, "manual").await?;
     let mut e = caller.event("holiday.save", "success");
     e.object_type = Some("holiday".into());
@@ -95,7 +95,7 @@ pub async fn save(
 }
 
 pub async fn delete(state: &AppState, caller: &Caller, day: &str) -> Result<(), AppError> {
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let done = sqlx::query("DELETE FROM holidays WHERE day = $1")
         .bind(day.trim())
         .execute(&mut *tx)
@@ -161,7 +161,7 @@ pub async fn import(
         inserted: 0,
         updated: 0,
     };
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     for (day, kind, name) in &days {
         if upsert(&mut tx, day, kind, name, "import").await? {
             summary.updated += 1;

@@ -7,7 +7,11 @@ use crate::rules::uscc;
 use crate::server::audit;
 use crate::server::authz::Caller;
 use crate::server::AppState;
+use crate::ui::table::{Page, PER_PAGE};
 use sqlx::any::AnyRow;
+
+/// More departments than any prefecture has; the cap of a choice list or an export.
+const MAX_DEPARTMENTS: i64 = 10_000;
 use sqlx::Row;
 
 const DEPT_SELECT: &str =
@@ -47,19 +51,14 @@ fn scope_filter(caller: &Caller) -> (String, Option<String>) {
     }
 }
 
-pub async fn list(state: &AppState, caller: &Caller, q: &str) -> Result<Orgs, AppError> {
-    let (cond, bind) = scope_filter(caller);
-    let mut sql = format!("{DEPT_SELECT} WHERE {cond}");
-    let pattern = crate::ui::table::like_pattern(q);
-    let n = if bind.is_some() { 2 } else { 1 };
-    if !q.trim().is_empty() {
-        sql.push_str(&format!(
-            " AND (LOWER(d.name) LIKE ${n} ESCAPE '\\' OR LOWER(d.code) LIKE ${n} ESCAPE '\\')"
-        ));
-    }
-    sql.push_str(" ORDER BY d.county_code, d.code");
-    let mut query = sqlx::query(&sql);
-    if let Some(b) = &bind {
+/// Binds the scope value and the search pattern, in the order `list` numbers them.
+fn bind_filters<'q>(
+    mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    caller: &Caller,
+    bind: &Option<String>,
+    q: &str,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    if let Some(b) = bind {
         // The department id is numeric; bind it as such for PostgreSQL.
         query = match caller.scope {
             Scope::OwnDepartment => query.bind(b.parse::<i64>().unwrap_or(-1)),
@@ -67,14 +66,63 @@ pub async fn list(state: &AppState, caller: &Caller, q: &str) -> Result<Orgs, Ap
         };
     }
     if !q.trim().is_empty() {
-        query = query.bind(pattern);
+        query = query.bind(crate::ui::table::like_pattern(q));
     }
-    let departments = query
+    query
+}
+
+/// Departments within the caller's scope, filtered by `q`, sorted by `sort`, one page of them
+/// (`page = None`: all, for choosers and exports), with every county.
+pub async fn list(
+    state: &AppState,
+    caller: &Caller,
+    q: &str,
+    sort: &str,
+    page: Option<i64>,
+) -> Result<Orgs, AppError> {
+    let (cond, bind) = scope_filter(caller);
+    let mut where_sql = cond;
+    if !q.trim().is_empty() {
+        let n = if bind.is_some() { 2 } else { 1 };
+        where_sql.push_str(&format!(
+            " AND (LOWER(d.name) LIKE ${n} ESCAPE '\\' OR LOWER(d.code) LIKE ${n} ESCAPE '\\')"
+        ));
+    }
+    let count_sql = format!("SELECT COUNT(*) AS n FROM departments d WHERE {where_sql}");
+    let total: i64 = bind_filters(sqlx::query(&count_sql), caller, &bind, q)
+        .fetch_one(&state.db.pool)
+        .await?
+        .try_get("n")?;
+    let order = crate::ui::table::order_by(
+        sort,
+        &[
+            ("code", "d.code"),
+            ("name", "d.name"),
+            ("county", "d.county_code"),
+            ("users", "users"),
+        ],
+        "d.county_code ASC, d.code ASC",
+    );
+    let (per_page, page_no) = match page {
+        Some(p) => (PER_PAGE, p.max(1)),
+        None => (MAX_DEPARTMENTS, 1),
+    };
+    let sql = format!(
+        "{DEPT_SELECT} WHERE {where_sql} ORDER BY {order}, d.id LIMIT {per_page} OFFSET {}",
+        (page_no - 1) * per_page
+    );
+    let rows = bind_filters(sqlx::query(&sql), caller, &bind, q)
         .fetch_all(&state.db.pool)
         .await?
         .iter()
         .map(dept_row)
         .collect::<Result<Vec<_>, _>>()?;
+    let departments = Page {
+        rows,
+        total,
+        page: page_no,
+        per_page,
+    };
     let counties = sqlx::query(
         "SELECT c.code, c.name, c.sort_order, (SELECT COUNT(*) FROM departments d WHERE d.county_code = c.code) \
          AS departments FROM counties c ORDER BY c.sort_order, c.code",
@@ -224,7 +272,7 @@ pub async fn save_department(
         }
     }
     let now = state.clock.now_text();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let clash = sqlx::query("SELECT public_id FROM departments WHERE code = $1")
         .bind(&code)
         .fetch_optional(&mut *tx)
@@ -303,7 +351,7 @@ pub async fn save_county(
             "请填写区县名称（1–30 个字）。",
         ));
     }
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     sqlx::query(
         "INSERT INTO counties (code, name, sort_order) VALUES ($1, $2, $3) \
          ON CONFLICT (code) DO UPDATE SET name = excluded.name, sort_order = excluded.sort_order",

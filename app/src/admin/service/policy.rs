@@ -15,7 +15,7 @@ pub async fn save(
     }
     let before = settings::security_policy(state).await?;
     let now = state.clock.now_text();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     settings::save_security_policy(&mut tx, &now, &caller.user.username, policy).await?;
     let mut e = caller.event("policy.save", "success");
     e.object_type = Some("setting".into());

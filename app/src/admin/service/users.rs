@@ -336,7 +336,7 @@ pub async fn create(
     let temp = temporary_password();
     let hash = password::hash(temp.clone()).await?;
     let now = state.clock.now_text();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let (_, public_id) = insert_account(
         &mut tx,
         &now,
@@ -385,7 +385,7 @@ pub async fn update(
         )
     })?;
     let now = state.clock.now_text();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     sqlx::query(
         "UPDATE users SET display_name = $1, department_id = $2, county_code = $3, is_credit_office = $4, \
          updated_at = $5 WHERE id = $6",
@@ -419,7 +419,7 @@ pub async fn set_status(
         return Err(AppError::Conflict("不能停用自己的账户。".into()));
     }
     let now = state.clock.now_text();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     sqlx::query("UPDATE users SET status = $1, updated_at = $2 WHERE id = $3")
         .bind(if active { "active" } else { "disabled" })
         .bind(&now)
@@ -446,7 +446,7 @@ pub async fn set_status(
 
 pub async fn unlock(state: &AppState, caller: &Caller, public_id: &str) -> Result<(), AppError> {
     let (id, _) = find(state, public_id).await?;
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     sqlx::query(
         "UPDATE users SET locked_until = NULL, failed_logins = 0, updated_at = $1 WHERE id = $2",
     )
@@ -478,7 +478,7 @@ pub async fn reset_password(
     let temp = temporary_password();
     let hash = password::hash(temp.clone()).await?;
     let now = state.clock.now_text();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     store_password(&mut tx, id, &hash, &now, true).await?;
     sqlx::query("UPDATE users SET totp_secret_enc = NULL, totp_enabled = 0 WHERE id = $1")
         .bind(id)
@@ -504,7 +504,7 @@ pub async fn end_sessions(
 ) -> Result<u64, AppError> {
     let (id, _) = find(state, public_id).await?;
     let now = state.clock.now_text();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let keep = (id == caller.user.user_id).then_some(caller.user.login_id);
     let ended = end_user_logins(&mut tx, &now, id, keep, "admin").await?;
     let mut e = caller.event("user.end_sessions", "success");
@@ -544,7 +544,7 @@ pub async fn set_roles(
         .map_err(|m| AppError::field("roles", "ROLE_SET", m))?;
     let before = roles_of(state, id).await?;
     let now = state.clock.now_text();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     sqlx::query("DELETE FROM user_roles WHERE user_id = $1")
         .bind(id)
         .execute(&mut *tx)
