@@ -5,6 +5,7 @@ use super::api::{
 };
 use super::model::{end_reason_label, AccountOverview};
 use crate::error::AppError;
+use crate::rules::date::beijing_minute as bj;
 use crate::ui::form::{CsrfField, Field, FormAlert};
 use crate::ui::status::ErrorNotice;
 use leptos::prelude::*;
@@ -137,8 +138,8 @@ fn AccountView(o: AccountOverview, ended: Action<(), Result<u64, AppError>>) -> 
                 <dt>"姓名"</dt><dd>{o.me.display_name.clone()}</dd>
                 <dt>"所属单位"</dt><dd>{o.me.unit.clone()}</dd>
                 <dt>"角色"</dt><dd>{if roles.is_empty() { "（未分配）".to_string() } else { roles }}</dd>
-                <dt>"密码修改时间"</dt><dd>{o.password_changed_at.clone().unwrap_or_else(|| "—".into())}</dd>
-                <dt>"密码到期"</dt><dd>{o.password_expires_at.clone().unwrap_or_else(|| "不过期".into())}</dd>
+                <dt>"密码修改时间"</dt><dd>{o.password_changed_at.as_deref().map(bj).unwrap_or_else(|| "—".into())}</dd>
+                <dt>"密码到期"</dt><dd>{o.password_expires_at.as_deref().map(bj).unwrap_or_else(|| "不过期".into())}</dd>
                 <dt>"动态验证码"</dt><dd>{if o.totp_enabled { "已绑定" } else { "未绑定" }}</dd>
             </dl>
             <p class="actions">
@@ -154,14 +155,14 @@ fn AccountView(o: AccountOverview, ended: Action<(), Result<u64, AppError>>) -> 
                     <tbody>
                         {o.logins.into_iter().map(|l| view! {
                             <tr>
-                                <td data-label="登录时间">{l.started_at}</td>
-                                <td data-label="最后活动">{l.last_seen_at}</td>
+                                <td data-label="登录时间">{bj(&l.started_at)}</td>
+                                <td data-label="最后活动">{bj(&l.last_seen_at)}</td>
                                 <td data-label="IP 地址">{l.ip}</td>
                                 <td data-label="浏览器" class="ua">{l.user_agent}</td>
                                 <td data-label="状态">{if l.current { "当前会话".to_string() } else {
                                     match (l.ended_at, l.end_reason) {
                                         (None, _) => "在线".to_string(),
-                                        (Some(at), r) => format!("{}（{at}）", end_reason_label(r.as_deref().unwrap_or(""))),
+                                        (Some(at), r) => format!("{}（{}）", end_reason_label(r.as_deref().unwrap_or("")), bj(&at)),
                                     }
                                 }}</td>
                             </tr>

@@ -1,7 +1,7 @@
 //! The home page: counts, latest 双公示 records and news, rendered on the server from the database.
 use super::api::get_home_data;
 use super::model::{HomeData, RecordBrief};
-use crate::ui::status::ErrorNotice;
+use crate::ui::status::await_view;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -15,14 +15,7 @@ pub fn HomePage() -> impl IntoView {
             <p>"查询企业和个体工商户的信用信息，查看行政许可和行政处罚公示。"</p>
             <a class="button button-light" href="/tools/uscc">"统一社会信用代码校验"</a>
         </section>
-        <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(home) => view! { <HomeContent home /> }.into_any(),
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {await_view(data, move |home| view! { <HomeContent home /> })}
     }
 }
 

@@ -96,6 +96,24 @@ impl Ymd {
     }
 }
 
+/// An RFC 3339 UTC timestamp (as stored) shown in Beijing time to the minute: `2026-11-29 21:34`.
+/// Text that is not such a timestamp comes back unchanged.
+pub fn beijing_minute(utc: &str) -> String {
+    let parsed = (|| {
+        let day = Ymd::parse_iso(utc.get(..10)?)?;
+        if utc.as_bytes().get(10) != Some(&b'T') || !utc.ends_with('Z') {
+            return None;
+        }
+        let hour: i64 = utc.get(11..13)?.parse().ok()?;
+        let minute = utc.get(14..16)?;
+        minute.parse::<u32>().ok()?;
+        let shifted = hour + 8;
+        let day = day.add_days(shifted / 24);
+        Some(format!("{} {:02}:{minute}", day.iso(), shifted % 24))
+    })();
+    parsed.unwrap_or_else(|| utc.to_string())
+}
+
 pub fn is_leap_year(year: i32) -> bool {
     (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
 }
@@ -113,6 +131,18 @@ pub fn days_in_month(year: i32, month: u32) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timestamps_show_in_beijing_time() {
+        assert_eq!(
+            beijing_minute("2026-11-29T13:34:22.684Z"),
+            "2026-11-29 21:34"
+        );
+        assert_eq!(beijing_minute("2026-12-31T16:05:00Z"), "2027-01-01 00:05");
+        assert_eq!(beijing_minute("2024-02-28T20:00:00Z"), "2024-02-29 04:00");
+        assert_eq!(beijing_minute("—"), "—");
+        assert_eq!(beijing_minute("2026-11-29"), "2026-11-29");
+    }
 
     #[test]
     fn rejects_impossible_dates() {

@@ -4,8 +4,9 @@ use crate::admin::model::AlarmRow;
 use crate::admin::model::{alarm_status_label as status_label, severity_label};
 use crate::auth::model::Me;
 use crate::auth::policy::{may, Action as Perm};
+use crate::rules::date::beijing_minute as bj;
 use crate::ui::form::{CsrfField, FormAlert};
-use crate::ui::status::ErrorNotice;
+use crate::ui::status::await_view;
 use crate::ui::table::{page_param, param, Pager};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -41,23 +42,18 @@ pub fn AlarmsPage() -> impl IntoView {
             <button type="submit" class="button button-secondary">"导出 Excel"</button>
         </form>
         <FormAlert error fields=&[] />
-        <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(p) if p.rows.is_empty() => view! { <p class="empty">"没有符合条件的告警。"</p> }.into_any(),
-                    Ok(p) => {
-                        let pages = p.pages();
-                        view! {
-                            <ul class="alarm-list" data-testid="alarm-list">
-                                {p.rows.into_iter().map(|a| view! { <AlarmItem a handle can_handle /> }).collect_view()}
-                            </ul>
-                            <Pager page=p.page pages total=p.total />
-                        }.into_any()
-                    }
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {await_view(data, move |p| {
+            if p.rows.is_empty() {
+                return view! { <p class="empty">"没有符合条件的告警。"</p> }.into_any();
+            }
+            let pages = p.pages();
+            view! {
+                <ul class="alarm-list" data-testid="alarm-list">
+                    {p.rows.into_iter().map(|a| view! { <AlarmItem a handle can_handle /> }).collect_view()}
+                </ul>
+                <Pager page=p.page pages total=p.total />
+            }.into_any()
+        })}
     }
 }
 
@@ -68,7 +64,7 @@ fn AlarmItem(a: AlarmRow, handle: ServerAction<HandleAlarm>, can_handle: bool) -
     view! {
         <li class=format!("alarm alarm-{}", a.severity)>
             <h2>{a.title}</h2>
-            <p class="small">{format!("{} · {} · 发生 {} 次 · 首次 {} · 最近 {}", severity_label(&a.severity), status_label(&a.status), a.occurrences, a.raised_at, a.last_seen_at)}</p>
+            <p class="small">{format!("{} · {} · 发生 {} 次 · 首次 {} · 最近 {}", severity_label(&a.severity), status_label(&a.status), a.occurrences, bj(&a.raised_at), bj(&a.last_seen_at))}</p>
             <p>{a.detail}</p>
             {(!a.note.is_empty()).then(|| view! { <p class="small">{format!("处理说明（{}）：{}", a.handled_by, a.note)}</p> })}
             {(can_handle && open).then(|| view! {

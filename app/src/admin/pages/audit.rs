@@ -1,8 +1,9 @@
 //! The audit viewer (audit admin only): filters, one event in full, chain verification, export.
 use crate::admin::api::*;
 use crate::admin::model::{audit_action_label, outcome_label, AuditDetail};
+use crate::rules::date::beijing_minute as bj;
 use crate::ui::form::CsrfField;
-use crate::ui::status::ErrorNotice;
+use crate::ui::status::{await_view, ErrorNotice};
 use crate::ui::table::{page_param, param, Pager, SortHeader};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -78,17 +79,14 @@ pub fn AuditPage() -> impl IntoView {
             <input type="hidden" name="sort" value=move || sort.get() />
             <button type="submit" class="button button-secondary">"导出 Excel"</button>
         </form>
-        <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(p) => {
+        {await_view(data, move |p| {
                         let pages = p.pages();
                         view! {
                             <div class="table-wrap">
                                 <table class="data-table" data-testid="audit-table">
                                     <thead><tr>
                                         <SortHeader key="id" label="序号" />
-                                        <SortHeader key="at" label="时间（UTC）" />
+                                        <SortHeader key="at" label="时间" />
                                         <SortHeader key="actor" label="操作人" />
                                         <SortHeader key="action" label="操作" />
                                         <th scope="col">"对象"</th>
@@ -99,7 +97,7 @@ pub fn AuditPage() -> impl IntoView {
                                         {p.rows.into_iter().map(|r| view! {
                                             <tr>
                                                 <td data-label="序号"><a href=format!("/console/audit/{}", r.id)>{r.id}</a></td>
-                                                <td data-label="时间">{r.at}</td>
+                                                <td data-label="时间">{bj(&r.at)}</td>
                                                 <td data-label="操作人">{r.actor_name}</td>
                                                 <td data-label="操作">{audit_action_label(&r.action)}<span class="muted small">{format!(" {}", r.action)}</span></td>
                                                 <td data-label="对象">{r.object}</td>
@@ -112,11 +110,7 @@ pub fn AuditPage() -> impl IntoView {
                             </div>
                             <Pager page=p.page pages total=p.total />
                         }.into_any()
-                    }
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+                    })}
     }
 }
 
@@ -136,14 +130,7 @@ pub fn AuditEventPage() -> impl IntoView {
     view! {
         <Title text="审计记录" />
         <p><a href="/console/audit">"← 返回审计日志"</a></p>
-        <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(d) => view! { <AuditEventView d /> }.into_any(),
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {await_view(data, move |d| view! { <AuditEventView d /> })}
     }
 }
 
@@ -152,7 +139,7 @@ fn AuditEventView(d: AuditDetail) -> impl IntoView {
     view! {
         <h1>{format!("审计记录 #{}", d.row.id)}</h1>
         <dl class="facts">
-            <dt>"时间（UTC）"</dt><dd>{d.row.at}</dd>
+            <dt>"时间"</dt><dd>{format!("{}（北京时间；UTC {}）", bj(&d.row.at), d.row.at)}</dd>
             <dt>"操作人"</dt><dd>{d.row.actor_name}</dd>
             <dt>"角色"</dt><dd>{d.row.role}</dd>
             <dt>"操作"</dt><dd>{audit_action_label(&d.row.action)}" ("{d.row.action.clone()}")"</dd>

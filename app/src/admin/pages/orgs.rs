@@ -2,7 +2,7 @@
 use crate::admin::api::*;
 use crate::admin::model::DepartmentDetail;
 use crate::ui::form::{CsrfField, Field, FormAlert};
-use crate::ui::status::ErrorNotice;
+use crate::ui::status::await_view;
 use crate::ui::table::{page_param, param, Pager, SortHeader};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -39,10 +39,7 @@ pub fn OrgsPage() -> impl IntoView {
             <input type="hidden" name="sort" value=move || sort.get() />
             <button type="submit" class="button button-secondary">"导出 Excel"</button>
         </form>
-        <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(o) => {
+        {await_view(data, move |o| {
                         let manage = o.can_manage;
                         let counties = o.counties.clone();
                         let (total, page_no, pages) = (o.departments.total, o.departments.page, o.departments.pages());
@@ -116,11 +113,7 @@ pub fn OrgsPage() -> impl IntoView {
                                 </section>
                             })}
                         }.into_any()
-                    }
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+                    })}
     }
 }
 
@@ -134,14 +127,7 @@ pub fn DepartmentPage() -> impl IntoView {
     view! {
         <Title text="信源单位" />
         <p><a href="/console/orgs">"← 返回单位列表"</a></p>
-        <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(d) => view! { <DepartmentView d /> }.into_any(),
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {await_view(data, move |d| view! { <DepartmentView d /> })}
     }
 }
 

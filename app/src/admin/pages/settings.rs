@@ -5,7 +5,7 @@ use crate::auth::model::SecurityPolicy;
 use crate::auth::policy::{may, Action as Perm};
 use crate::rules::password::Profile;
 use crate::ui::form::{CsrfField, Field, FormAlert};
-use crate::ui::status::ErrorNotice;
+use crate::ui::status::await_view;
 use crate::ui::table::param;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -21,14 +21,7 @@ pub fn PolicyPage() -> impl IntoView {
         <h1>"密码与会话安全策略"</h1>
         {move || matches!(save.value().get(), Some(Ok(()))).then(|| view! { <div class="notice notice-success" role="status">"安全策略已保存，立即生效。"</div> })}
         <FormAlert error fields=&[] />
-        <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(p) => view! { <PolicyForm p save editable /> }.into_any(),
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {await_view(data, move |p| view! { <PolicyForm p save editable /> })}
     }
 }
 
@@ -105,11 +98,11 @@ pub fn HolidaysPage() -> impl IntoView {
             <input type="hidden" name="year" value=move || year.get().to_string() />
             <button type="submit" class="button button-secondary">"导出 Excel"</button>
         </form>
-        <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(rows) if rows.is_empty() => view! { <p class="empty">"该年份尚无节假日安排。"</p> }.into_any(),
-                    Ok(rows) => view! {
+        {await_view(data, move |rows| {
+            if rows.is_empty() {
+                return view! { <p class="empty">"该年份尚无节假日安排。"</p> }.into_any();
+            }
+            view! {
                         <div class="table-wrap">
                             <table class="data-table" data-testid="holidays-table">
                                 <thead><tr><th scope="col">"日期"</th><th scope="col">"类型"</th><th scope="col">"名称"</th><th scope="col">"来源"</th>{editable.then(|| view! { <th scope="col">"操作"</th> })}</tr></thead>
@@ -136,11 +129,8 @@ pub fn HolidaysPage() -> impl IntoView {
                                 </tbody>
                             </table>
                         </div>
-                    }.into_any(),
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+                    }.into_any()
+        })}
         {editable.then(|| view! {
             <section class="panel" aria-labelledby="holiday-edit">
                 <h2 id="holiday-edit">"录入或修改一天"</h2>

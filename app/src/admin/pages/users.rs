@@ -3,8 +3,9 @@ use crate::admin::api::*;
 use crate::admin::model::{Orgs, TemporaryPassword, UserDetail};
 use crate::auth::model::{end_reason_label, Me, Role};
 use crate::auth::policy::{may, Action as Perm};
+use crate::rules::date::beijing_minute as bj;
 use crate::ui::form::{CsrfField, Field, FormAlert};
-use crate::ui::status::ErrorNotice;
+use crate::ui::status::await_view;
 use crate::ui::table::{page_param, param, Pager, SortHeader};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -80,10 +81,7 @@ pub fn UsersPage() -> impl IntoView {
             <input type="hidden" name="status" value=move || status.get() />
             <button type="submit" class="button button-secondary">"导出 Excel"</button>
         </form>
-        <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(p) => {
+        {await_view(data, move |p| {
                         let pages = p.pages();
                         view! {
                             <div class="table-wrap">
@@ -104,7 +102,7 @@ pub fn UsersPage() -> impl IntoView {
                                                 <td data-label="所属单位">{u.unit}</td>
                                                 <td data-label="角色">{roles_text(&u.roles)}</td>
                                                 <td data-label="状态">{status_text(&u.status, u.locked)}</td>
-                                                <td data-label="最近登录">{u.last_login_at.unwrap_or_else(|| "—".into())}</td>
+                                                <td data-label="最近登录">{u.last_login_at.map(|t| bj(&t)).unwrap_or_else(|| "—".into())}</td>
                                             </tr>
                                         }).collect_view()}
                                     </tbody>
@@ -112,11 +110,7 @@ pub fn UsersPage() -> impl IntoView {
                             </div>
                             <Pager page=p.page pages total=p.total />
                         }.into_any()
-                    }
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+                    })}
         {can(Perm::UserCreate).then(|| view! { <CreateUserForm create /> })}
     }
 }
@@ -243,14 +237,7 @@ pub fn UserPage() -> impl IntoView {
         <p><a href="/console/users">"← 返回用户列表"</a></p>
         <FormAlert error=action_error />
         {move || reset.value().get().and_then(|r| r.ok()).map(|t| view! { <TemporaryPasswordNotice t /> })}
-        <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(u) => view! { <UserView u status unlock reset end roles update /> }.into_any(),
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {await_view(data, move |u| view! { <UserView u status unlock reset end roles update /> })}
     }
 }
 
@@ -278,11 +265,11 @@ fn UserView(
                 <dt>"姓名"</dt><dd>{u.row.display_name.clone()}</dd>
                 <dt>"所属单位"</dt><dd>{u.row.unit.clone()}</dd>
                 <dt>"角色"</dt><dd data-testid="user-roles">{roles_text(&u.row.roles)}</dd>
-                <dt>"状态"</dt><dd data-testid="user-status">{format!("{}{}", status_text(&u.row.status, u.locked_until.is_some()), u.locked_until.clone().map(|t| format!("（锁定至 {t}）")).unwrap_or_default())}</dd>
+                <dt>"状态"</dt><dd data-testid="user-status">{format!("{}{}", status_text(&u.row.status, u.locked_until.is_some()), u.locked_until.clone().map(|t| format!("（锁定至 {}）", bj(&t))).unwrap_or_default())}</dd>
                 <dt>"连续登录失败"</dt><dd>{u.failed_logins}</dd>
                 <dt>"动态验证码"</dt><dd>{if u.totp_enabled { "已绑定" } else { "未绑定" }}</dd>
                 <dt>"须修改密码"</dt><dd>{if u.must_change_password { "是" } else { "否" }}</dd>
-                <dt>"创建时间"</dt><dd>{u.row.created_at.clone()}</dd>
+                <dt>"创建时间"</dt><dd>{bj(&u.row.created_at)}</dd>
             </dl>
             <div class="actions">
                 {can(Perm::UserUpdate).then({ let id = id.clone(); move || view! {
@@ -353,16 +340,17 @@ fn UserView(
         })}
         <section class="panel">
             <h2>"最近登录"</h2>
+            {u.sessions.is_empty().then(|| view! { <p class="empty">"该账户还没有登录过。"</p> })}
             <div class="table-wrap">
                 <table class="data-table">
                     <thead><tr><th scope="col">"登录时间"</th><th scope="col">"最后活动"</th><th scope="col">"IP 地址"</th><th scope="col">"状态"</th></tr></thead>
                     <tbody>
                         {u.sessions.into_iter().map(|s| view! {
                             <tr>
-                                <td data-label="登录时间">{s.started_at}</td>
-                                <td data-label="最后活动">{s.last_seen_at}</td>
+                                <td data-label="登录时间">{bj(&s.started_at)}</td>
+                                <td data-label="最后活动">{bj(&s.last_seen_at)}</td>
                                 <td data-label="IP 地址">{s.ip}</td>
-                                <td data-label="状态">{match s.ended_at { None => "在线".to_string(), Some(at) => format!("{}（{at}）", end_reason_label(s.end_reason.as_deref().unwrap_or(""))) }}</td>
+                                <td data-label="状态">{match s.ended_at { None => "在线".to_string(), Some(at) => format!("{}（{}）", end_reason_label(s.end_reason.as_deref().unwrap_or("")), bj(&at)) }}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>
