@@ -1,0 +1,169 @@
+//! Matching a file's header row to the catalogue's fields: v1 codes, v2 codes, Chinese names, synonyms,
+//! and the mappings a unit confirmed earlier for headers nobody else uses.
+use crate::rules::catalog::{ClassSpec, Requirement};
+use crate::rules::normalize;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// Canonical form for comparing headers: half-width, no spaces or BOM, codes upper-cased, Chinese and
+/// ASCII brackets the same.
+pub fn header_key(raw: &str) -> String {
+    normalize::to_half_width(raw)
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{feff}' && *c != '*')
+        .map(|c| match c {
+            '【' | '[' => '(',
+            '】' | ']' => ')',
+            c => c.to_ascii_uppercase(),
+        })
+        .collect()
+}
+
+/// How each column of the file maps to a field.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeaderMap {
+    /// Per file column: the field index it fills, if any.
+    pub columns: Vec<Option<usize>>,
+    /// Headers matched to no field, with their column number (0-based).
+    pub unknown: Vec<(usize, String)>,
+    /// Required fields no column fills (they may still be filled from trusted sources).
+    pub missing_required: Vec<usize>,
+}
+
+impl HeaderMap {
+    pub fn is_complete(&self) -> bool {
+        self.unknown.is_empty()
+    }
+}
+
+/// Resolves headers against the class. `remembered` maps a unit's own header keys to field keys.
+/// Two columns may fill one field only when the field takes several values (v1 CF_CFLB1 + CF_CFLB2).
+pub fn resolve(
+    spec: &ClassSpec,
+    headers: &[String],
+    remembered: &HashMap<String, String>,
+) -> HeaderMap {
+    let mut lookup: HashMap<String, usize> = HashMap::new();
+    for (i, field) in spec.fields.iter().enumerate() {
+        for h in field.headers() {
+            lookup.entry(header_key(h)).or_insert(i);
+        }
+    }
+    for (header, key) in remembered {
+        if let Some(i) = spec.index_of(key) {
+            lookup.entry(header_key(header)).or_insert(i);
+        }
+    }
+    let mut map = HeaderMap::default();
+    for (col, raw) in headers.iter().enumerate() {
+        let key = header_key(raw);
+        if key.is_empty() {
+            map.columns.push(None);
+            continue;
+        }
+        match lookup.get(&key) {
+            Some(&i) => map.columns.push(Some(i)),
+            None => {
+                map.columns.push(None);
+                map.unknown.push((col, raw.trim().to_string()));
+            }
+        }
+    }
+    for (i, field) in spec.fields.iter().enumerate() {
+        if field.requirement == Requirement::Required && !map.columns.contains(&Some(i)) {
+            map.missing_required.push(i);
+        }
+    }
+    map
+}
+
+/// Gathers one row's cells into per-field values (empty when absent). Multi-value fields joined from
+/// several columns are separated by `;`.
+pub fn gather(spec: &ClassSpec, map: &HeaderMap, cells: &[String]) -> Vec<String> {
+    let mut values = vec![String::new(); spec.fields.len()];
+    for (col, target) in map.columns.iter().enumerate() {
+        let (Some(i), Some(cell)) = (target, cells.get(col)) else {
+            continue;
+        };
+        let cell = cell.trim();
+        if cell.is_empty() {
+            continue;
+        }
+        if values[*i].is_empty() {
+            values[*i] = cell.to_string();
+        } else {
+            values[*i].push(';');
+            values[*i].push_str(cell);
+        }
+    }
+    values
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::catalog::builtin_classes;
+
+    fn penalty() -> ClassSpec {
+        builtin_classes().remove(1)
+    }
+
+    fn headers(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn v1_v2_chinese_and_synonyms_all_resolve() {
+        let spec = penalty();
+        let none = HashMap::new();
+        let v2 = resolve(
+            &spec,
+            &headers(&["CF_WSH", "cf_xdr_mc", "\u{feff}CF_JDRQ"]),
+            &none,
+        );
+        let cn = resolve(
+            &spec,
+            &headers(&["行政处罚决定书文号", "行政相对人名称 ", "处罚决定日期"]),
+            &none,
+        );
+        let syn = resolve(
+            &spec,
+            &headers(&["处罚文书号", "当事人名称", "处罚日期"]),
+            &none,
+        );
+        let v1 = resolve(&spec, &headers(&["CF_WSH", "CF_XDR_MC", "CF_JDRQ"]), &none);
+        for m in [&v2, &cn, &syn, &v1] {
+            assert!(m.is_complete(), "{m:?}");
+            let keys: Vec<&str> = m
+                .columns
+                .iter()
+                .map(|c| spec.fields[c.unwrap()].key.as_str())
+                .collect();
+            assert_eq!(keys, vec!["decision_no", "subject_name", "decision_date"]);
+        }
+        assert!(v2
+            .missing_required
+            .contains(&spec.index_of("authority").unwrap()));
+    }
+
+    #[test]
+    fn unknown_headers_are_reported_and_remembered_ones_used() {
+        let spec = penalty();
+        let mut remembered = HashMap::new();
+        let h = headers(&["CF_WSH", "案件编号"]);
+        let m = resolve(&spec, &h, &remembered);
+        assert_eq!(m.unknown, vec![(1, "案件编号".to_string())]);
+        remembered.insert("案件编号".to_string(), "remark".to_string());
+        let m = resolve(&spec, &h, &remembered);
+        assert!(m.is_complete());
+        assert_eq!(m.columns[1], spec.index_of("remark"));
+    }
+
+    #[test]
+    fn two_category_columns_join() {
+        let spec = penalty();
+        let m = resolve(&spec, &headers(&["CF_CFLB1", "CF_CFLB2"]), &HashMap::new());
+        let v = gather(&spec, &m, &headers(&["罚款", "没收违法所得"]));
+        assert_eq!(v[spec.index_of("categories").unwrap()], "罚款;没收违法所得");
+    }
+}

@@ -1,0 +1,331 @@
+//! Row checks against the planted faults of the collection acceptance test.
+use super::row::{check, Checked, Context, RegistryEntry, SubjectKey, SubjectKind, Unit};
+use super::rules as r;
+use crate::rules::catalog::{builtin_classes, ClassSpec};
+use crate::rules::date::Ymd;
+use crate::rules::disclosure::{Regime, Severity};
+
+const TODAY: Ymd = Ymd::new(2026, 11, 29);
+
+fn penalty() -> ClassSpec {
+    builtin_classes().remove(1)
+}
+
+fn licence() -> ClassSpec {
+    builtin_classes().remove(0)
+}
+
+fn unit() -> Unit {
+    Unit {
+        name: "湘西州市场监督管理局".into(),
+        uscc: Some(unit_uscc()),
+        county_code: Some("433100".into()),
+    }
+}
+
+fn row(spec: &ClassSpec, pairs: &[(&str, &str)]) -> Vec<String> {
+    let mut v = vec![String::new(); spec.fields.len()];
+    for (k, val) in pairs {
+        v[spec.index_of(k).unwrap_or_else(|| panic!("no field {k}"))] = val.to_string();
+    }
+    v
+}
+
+fn good_penalty() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("subject_name", "湘西某某商贸有限公司"),
+        ("subject_category", "法人及非法人组织"),
+        ("subject_uscc", "91433101MA4L0XXX0X"),
+        ("legal_rep", "张三"),
+        ("decision_no", "湘西市监罚〔2026〕12号"),
+        ("violation_type", "销售不合格产品"),
+        ("violation_facts", "经查，当事人销售不合格产品。"),
+        ("legal_basis", "《产品质量法》第四十九条"),
+        ("categories", "警告；罚款"),
+        ("content", "警告并处罚款0.5万元"),
+        ("fine", "0.5"),
+        ("decision_date", "2026/3/7"),
+        ("authority", "湘西州市场监督管理局"),
+    ]
+}
+
+fn run(spec: &ClassSpec, pairs: &[(&str, &str)]) -> Checked {
+    let regime = Regime::regime_2025();
+    let unit = unit();
+    let ctx = Context {
+        today: TODAY,
+        regime: &regime,
+        unit: &unit,
+    };
+    check(spec, &ctx, row(spec, pairs), 7, None)
+}
+
+fn codes(c: &Checked) -> Vec<&str> {
+    c.faults.iter().map(|f| f.code.as_str()).collect()
+}
+
+fn with(
+    base: Vec<(&'static str, &'static str)>,
+    key: &'static str,
+    value: &'static str,
+) -> Vec<(&'static str, &'static str)> {
+    let mut v: Vec<_> = base.into_iter().filter(|(k, _)| *k != key).collect();
+    v.push((key, value));
+    v
+}
+
+fn unit_uscc() -> String {
+    crate::rules::uscc::compose('1', '1', "433100", 77)
+}
+
+fn valid_uscc() -> &'static str {
+    // A code composed by the rules themselves, in Jishou.
+    Box::leak(crate::rules::uscc::compose('9', '1', "433101", 4242).into_boxed_str())
+}
+
+#[test]
+fn a_clean_penalty_passes_and_is_filled_and_derived() {
+    let spec = penalty();
+    let c = run(&spec, &with(good_penalty(), "subject_uscc", valid_uscc()));
+    assert!(!c.has_errors(), "{:?}", c.faults);
+    assert_eq!(c.get(&spec, "decision_date"), "2026-03-07");
+    assert_eq!(c.get(&spec, "categories"), "警告;罚款");
+    assert_eq!(c.get(&spec, "source_unit"), "湘西州市场监督管理局");
+    assert_eq!(c.get(&spec, "authority_uscc"), unit_uscc());
+    let filled: Vec<&str> = c
+        .filled
+        .iter()
+        .map(|(i, _)| spec.fields[*i].key.as_str())
+        .collect();
+    assert_eq!(
+        filled,
+        vec!["source_unit", "source_unit_uscc", "authority_uscc"]
+    );
+    let terms = c.penalty.unwrap();
+    assert_eq!(terms.severity, Severity::General);
+    assert_eq!(terms.display_until, Ymd::new(2027, 3, 7));
+    assert_eq!(terms.fine_fen, Some(500_000));
+    assert_eq!(c.kind, SubjectKind::Organisation);
+    assert_eq!(c.subject, Some(SubjectKey::Uscc(valid_uscc().into())));
+}
+
+#[test]
+fn bad_check_character_is_reported_with_its_code_and_row() {
+    let spec = penalty();
+    let mut code = valid_uscc().to_string();
+    let last = code.pop().unwrap();
+    code.push(if last == '0' { '1' } else { '0' });
+    let code: &'static str = Box::leak(code.into_boxed_str());
+    let c = run(&spec, &with(good_penalty(), "subject_uscc", code));
+    assert_eq!(codes(&c), vec!["USCC_CHECK_CHAR"]);
+    assert_eq!(c.faults[0].row, 7);
+    assert_eq!(c.faults[0].field, "subject_uscc");
+    assert!(
+        c.faults[0].message.contains("第18位校验码错误"),
+        "{}",
+        c.faults[0].message
+    );
+}
+
+#[test]
+fn inverted_dates_are_reported() {
+    let spec = licence();
+    let c = run(
+        &spec,
+        &[
+            ("subject_name", "湘西某某商贸有限公司"),
+            ("subject_uscc", valid_uscc()),
+            ("legal_rep", "李四"),
+            ("decision_doc_name", "食品经营许可决定书"),
+            ("decision_no", "JY14331010001"),
+            ("licence_category", "普通"),
+            ("content", "食品经营"),
+            ("decision_date", "2026-01-05"),
+            ("valid_from", "2026-01-05"),
+            ("valid_to", "2021-01-04"),
+            ("authority", "湘西州市场监督管理局"),
+            ("state", "0"),
+        ],
+    );
+    assert_eq!(codes(&c), vec![r::DATE_RANGE]);
+    assert_eq!(c.get(&spec, "subject_category"), "法人及非法人组织");
+    assert_eq!(c.get(&spec, "state"), "有效");
+}
+
+#[test]
+fn missing_required_field_names_the_field() {
+    let spec = penalty();
+    let base: Vec<_> = with(good_penalty(), "subject_uscc", valid_uscc())
+        .into_iter()
+        .filter(|(k, _)| *k != "legal_basis")
+        .collect();
+    let c = run(&spec, &base);
+    assert_eq!(codes(&c), vec![r::REQUIRED]);
+    assert!(c.faults[0].message.contains("处罚依据"));
+    assert!(c.faults[0].message.contains("CF_YJ"));
+}
+
+#[test]
+fn fine_without_its_category_and_category_without_fine() {
+    let spec = penalty();
+    let c = run(
+        &spec,
+        &with(
+            with(good_penalty(), "subject_uscc", valid_uscc()),
+            "categories",
+            "警告",
+        ),
+    );
+    assert!(
+        codes(&c).contains(&r::FINE_WITHOUT_CATEGORY),
+        "{:?}",
+        codes(&c)
+    );
+    let c = run(
+        &spec,
+        &with(
+            with(good_penalty(), "subject_uscc", valid_uscc()),
+            "fine",
+            "",
+        ),
+    );
+    assert_eq!(codes(&c), vec![r::FINE_MISSING]);
+}
+
+#[test]
+fn unmasked_id_in_a_public_text_field_is_an_error() {
+    let spec = penalty();
+    let c = run(
+        &spec,
+        &with(
+            with(good_penalty(), "subject_uscc", valid_uscc()),
+            "violation_facts",
+            "当事人张三（身份证号11010519491231002X）销售不合格产品。",
+        ),
+    );
+    assert_eq!(codes(&c), vec![r::TEXT_ID]);
+    assert!(c.has_errors());
+}
+
+#[test]
+fn future_decision_and_display_before_decision() {
+    let spec = penalty();
+    let base = with(good_penalty(), "subject_uscc", valid_uscc());
+    let c = run(&spec, &with(base.clone(), "decision_date", "2027-01-01"));
+    assert_eq!(codes(&c), vec![r::DATE_FUTURE]);
+    let c = run(&spec, &with(base, "display_until_given", "2026-01-01"));
+    assert_eq!(codes(&c), vec![r::DISPLAY_BEFORE_DECISION]);
+}
+
+#[test]
+fn subject_kind_and_identifiers_must_agree() {
+    let spec = penalty();
+    let person = vec![
+        ("subject_name", "张三"),
+        ("subject_category", "自然人"),
+        ("person_id", "11010519491231002X"),
+        ("decision_no", "湘西市监罚〔2026〕13号"),
+        ("violation_type", "无照经营"),
+        ("violation_facts", "无照经营"),
+        ("legal_basis", "《无证无照经营查处办法》"),
+        ("categories", "罚款"),
+        ("content", "罚款0.1万元"),
+        ("fine", "0.1"),
+        ("decision_date", "2026-03-07"),
+        ("authority", "湘西州市场监督管理局"),
+    ];
+    let c = run(&spec, &person);
+    assert!(!c.has_errors(), "{:?}", c.faults);
+    assert_eq!(
+        c.subject,
+        Some(SubjectKey::Person("11010519491231002X".into()))
+    );
+    assert_eq!(codes(&c), vec![r::PERSON_PENALTY]);
+    let c = run(&spec, &with(person.clone(), "subject_uscc", valid_uscc()));
+    assert!(codes(&c).contains(&r::KIND_MISMATCH));
+    let c = run(&spec, &with(person, "person_id", "110105194912310021"));
+    assert!(codes(&c).contains(&r::ID_NUMBER));
+}
+
+#[test]
+fn unknown_category_values_and_bad_amounts() {
+    let spec = penalty();
+    let base = with(good_penalty(), "subject_uscc", valid_uscc());
+    let c = run(&spec, &with(base.clone(), "categories", "罚款;记过"));
+    assert_eq!(codes(&c), vec![r::ENUM]);
+    assert!(c.faults[0].message.contains("记过"));
+    let c = run(&spec, &with(base.clone(), "fine", "-2"));
+    assert!(codes(&c).contains(&r::MONEY_NEGATIVE));
+    let c = run(&spec, &with(base, "fine", "五千"));
+    assert!(codes(&c).contains(&r::MONEY));
+}
+
+#[test]
+fn name_conflict_with_the_registry_is_a_warning() {
+    let spec = penalty();
+    let regime = Regime::regime_2025();
+    let unit = unit();
+    let ctx = Context {
+        today: TODAY,
+        regime: &regime,
+        unit: &unit,
+    };
+    let registry = RegistryEntry {
+        name: "湘西另一家有限公司".into(),
+        legal_rep: Some("王五".into()),
+        county_code: None,
+    };
+    let values = row(
+        &spec,
+        &with(
+            with(good_penalty(), "subject_uscc", valid_uscc()),
+            "legal_rep",
+            "",
+        ),
+    );
+    let c = check(&spec, &ctx, values, 3, Some(&registry));
+    assert_eq!(codes(&c), vec![r::NAME_CONFLICT]);
+    assert!(!c.has_errors());
+    assert_eq!(c.get(&spec, "legal_rep"), "王五");
+}
+
+#[test]
+fn switched_off_rules_stay_silent_but_fixed_ones_cannot_be() {
+    let mut spec = penalty();
+    spec.disabled_rules = vec![r::FINE_WITHOUT_CATEGORY.into()];
+    let c = run(
+        &spec,
+        &with(
+            with(good_penalty(), "subject_uscc", valid_uscc()),
+            "categories",
+            "警告",
+        ),
+    );
+    assert!(!codes(&c).contains(&r::FINE_WITHOUT_CATEGORY));
+    assert!(r::RULES
+        .iter()
+        .filter(|x| !x.optional)
+        .any(|x| x.code == r::REQUIRED));
+}
+
+#[test]
+fn serious_categories_make_a_serious_penalty_with_its_window() {
+    let spec = penalty();
+    let c = run(
+        &spec,
+        &with(
+            with(
+                with(good_penalty(), "subject_uscc", valid_uscc()),
+                "categories",
+                "罚款;吊销许可证件",
+            ),
+            "suspended_licence",
+            "食品经营许可证 JY14331010001",
+        ),
+    );
+    assert!(!c.has_errors(), "{:?}", c.faults);
+    let t = c.penalty.unwrap();
+    assert_eq!(t.severity, Severity::Serious);
+    assert_eq!(t.display_until, Ymd::new(2029, 3, 7));
+    assert_eq!(t.repair_eligible_from, Ymd::new(2027, 3, 7));
+}
