@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod collect;
 pub mod error;
 pub mod portal;
 pub mod rules;

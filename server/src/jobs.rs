@@ -38,6 +38,18 @@ pub fn runner(state: AppState) -> JobRunner {
             Ok(())
         })
         .schedule("system.audit_prune", Duration::days(1))
+        .register(app::collect::service::intake::CHECK_JOB, |ctx| async move {
+            // A retried check starts from a clean slate, so a crash mid-way leaves nothing half-done.
+            let payload: serde_json::Value =
+                serde_json::from_str(&ctx.payload).map_err(|e| e.to_string())?;
+            let batch_id = payload["batch_id"]
+                .as_i64()
+                .ok_or("payload without batch_id")?;
+            app::collect::service::pipeline::check_file(&ctx.state, batch_id)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        })
 }
 
 fn hostname() -> String {

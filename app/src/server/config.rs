@@ -30,6 +30,8 @@ pub struct Config {
     pub trust_proxy: bool,
     /// Login attempts allowed per client IP per minute (per instance).
     pub login_rate_per_minute: u32,
+    /// Largest data file a unit may upload, in MB.
+    pub upload_max_mb: u64,
 }
 
 /// Reads `KEY=VALUE` lines; `#` starts a comment; values may be quoted.
@@ -131,6 +133,10 @@ impl Config {
                 .and_then(|v| v.parse().ok())
                 .filter(|n| *n > 0)
                 .unwrap_or(10),
+            upload_max_mb: get("APP_UPLOAD_MAX_MB")
+                .and_then(|v| v.parse().ok())
+                .filter(|n| *n > 0)
+                .unwrap_or(200),
         })
     }
 

@@ -2,6 +2,8 @@
 pub mod alarms;
 pub mod audit;
 pub mod authz;
+pub mod bulk;
+pub mod cache;
 pub mod calendar;
 pub mod clock;
 pub mod config;

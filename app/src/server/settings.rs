@@ -38,3 +38,31 @@ pub async fn save_security_policy(
     .await?;
     Ok(())
 }
+
+/// A setting stored as JSON, or `default` when absent or unreadable.
+pub async fn get_or<T: serde::de::DeserializeOwned>(
+    state: &AppState,
+    key: &str,
+    default: T,
+) -> Result<T, AppError> {
+    let row = sqlx::query("SELECT value FROM settings WHERE key = $1")
+        .bind(key)
+        .fetch_optional(&state.db.pool)
+        .await?;
+    Ok(match row {
+        Some(r) => serde_json::from_str(&r.try_get::<String, _>("value")?).unwrap_or(default),
+        None => default,
+    })
+}
+
+/// The disclosure-period regime in force (DOMAIN §7): the 2025 rules until an operator picks another.
+pub async fn disclosure_regime(
+    state: &AppState,
+) -> Result<crate::rules::disclosure::Regime, AppError> {
+    get_or(
+        state,
+        "disclosure_regime",
+        crate::rules::disclosure::Regime::regime_2025(),
+    )
+    .await
+}

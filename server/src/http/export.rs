@@ -319,6 +319,11 @@ async fn sheet(
     })
 }
 
+/// Cells a spreadsheet would evaluate: leading `=`, `+`, `-`, `@`, tab or carriage return.
+pub fn looks_like_formula(v: &str) -> bool {
+    v.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
 /// One sheet with a bold header row, frozen, and fitted column widths.
 pub fn xlsx(name: &str, headers: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, AppError> {
     let err = |e: rust_xlsxwriter::XlsxError| AppError::internal("xlsx", e);
@@ -331,9 +336,18 @@ pub fn xlsx(name: &str, headers: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8
             .write_string_with_format(0, c as u16, *h, &bold)
             .map_err(err)?;
     }
+    // Text that a spreadsheet would read as a formula keeps Excel's quote prefix: shown and stored as
+    // typed, never evaluated, also after the file is edited and saved again (formula injection).
+    let text = Format::new().set_quote_prefix();
     for (r, row) in rows.iter().enumerate() {
         for (c, v) in row.iter().enumerate() {
-            sheet.write_string(r as u32 + 1, c as u16, v).map_err(err)?;
+            if looks_like_formula(v) {
+                sheet
+                    .write_string_with_format(r as u32 + 1, c as u16, v, &text)
+                    .map_err(err)?;
+            } else {
+                sheet.write_string(r as u32 + 1, c as u16, v).map_err(err)?;
+            }
         }
     }
     sheet.set_freeze_panes(1, 0).map_err(err)?;

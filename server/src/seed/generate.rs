@@ -268,6 +268,18 @@ impl Generator {
         self.as_of.add_days(-days_back).max(established)
     }
 
+    /// The record's de-duplication key, exactly as the collection pipeline computes it.
+    fn dedupe_key(&self, ctx: &RecordCtx, decision_no: &str, authority: &str) -> String {
+        use app::rules::clean::{keys, row::SubjectKey};
+        let subject = match (ctx.uscc, ctx.person) {
+            (Some(code), _) => SubjectKey::Uscc(code.to_string()),
+            (None, Some(number)) => SubjectKey::Person(number.to_string()),
+            (None, None) => SubjectKey::NameArea(ctx.name.to_string(), ctx.county.to_string()),
+        };
+        let part = keys::subject_part(&subject, |n| self.secrets.id_hmac(n));
+        keys::record_key(decision_no, &part, authority)
+    }
+
     /// Columns shared by licences and penalties: ids, subject and identifiers.
     fn common(&mut self, ctx: &RecordCtx, id: i64, dept_id: i64) -> Vec<V> {
         let public_id = self.public_id();
@@ -311,10 +323,12 @@ impl Generator {
         } else {
             "无效"
         };
+        let decision_no = format!("{}许〔{}〕{}号", dept.abbr, decided.year, id);
+        let key = self.dedupe_key(ctx, &decision_no, dept.name);
         let mut row = self.common(ctx, id, dept_id);
         row.extend([
             V::s(doc),
-            V::S(format!("{}许〔{}〕{}号", dept.abbr, decided.year, id)),
+            V::S(decision_no),
             V::s(cat),
             V::s(cert),
             V::S(format!("L{}{:08}", &ctx.county[2..], id)),
@@ -327,6 +341,7 @@ impl Generator {
             V::s(state),
             V::s(dept.name),
             V::S(Generator::department_uscc((dept_id - 1) as usize)),
+            V::S(key),
             V::S(self.now.clone()),
             V::S(self.now.clone()),
         ]);
@@ -368,9 +383,11 @@ impl Generator {
             (Some(f), None) => format!("{}；罚款{}元", cats.join("、"), f / 100),
             _ => cats.join("、"),
         };
+        let decision_no = format!("{}罚〔{}〕{}号", dept.abbr, decided.year, id);
+        let key = self.dedupe_key(ctx, &decision_no, dept.name);
         let mut row = self.common(ctx, id, dept_id);
         row.extend([
-            V::S(format!("{}罚〔{}〕{}号", dept.abbr, decided.year, id)),
+            V::S(decision_no),
             V::s(wfxw),
             V::s(facts),
             V::s(basis),
@@ -391,6 +408,7 @@ impl Generator {
             V::s(severity.as_str()),
             V::S(display_until.iso()),
             V::S(repair_from.iso()),
+            V::S(key),
             V::S(self.now.clone()),
             V::S(self.now.clone()),
         ]);

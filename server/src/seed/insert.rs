@@ -1,32 +1,9 @@
-//! Multi-row inserts with portable `$N` placeholders, split to stay under the backends' bind limits.
+//! The demo data's tables and their columns, written with the shared multi-row insert.
 use super::generate::Batch;
 use app::error::AppError;
-use app::server::{db::Backend, AppState};
-use sqlx::any::AnyArguments;
-use sqlx::{Any, AnyConnection, Arguments};
-
-/// A value to bind.
-#[derive(Debug, Clone, PartialEq)]
-pub enum V {
-    I(i64),
-    S(String),
-    NullS,
-    NullI,
-}
-
-impl V {
-    pub fn s(s: &str) -> V {
-        V::S(s.to_string())
-    }
-    pub fn opt(s: Option<String>) -> V {
-        s.map(V::S).unwrap_or(V::NullS)
-    }
-    pub fn opt_i(i: Option<i64>) -> V {
-        i.map(V::I).unwrap_or(V::NullI)
-    }
-}
-
-const MAX_BINDS: usize = 16_000;
+use app::server::bulk::insert_rows;
+pub use app::server::bulk::V;
+use app::server::AppState;
 
 const SUBJECT_COLS: &[&str] = &[
     "id",
@@ -76,6 +53,7 @@ const LICENCE_COLS: &[&str] = &[
     "state",
     "source_unit",
     "source_unit_uscc",
+    "dedupe_key",
     "created_at",
     "updated_at",
 ];
@@ -98,6 +76,7 @@ const PENALTY_COLS: &[&str] = &[
     "severity",
     "display_until",
     "repair_eligible_from",
+    "dedupe_key",
     "created_at",
     "updated_at",
 ];
@@ -123,55 +102,6 @@ const ARTICLE_COLS: &[&str] = &[
     "created_at",
     "updated_at",
 ];
-
-/// SQLite resolves numbered parameters (`$N`, `?N`) through a linear list, so a statement with
-/// thousands of them is quadratic; plain `?` is positional and free. PostgreSQL needs `$N`.
-fn placeholder(backend: Backend, n: usize) -> String {
-    match backend {
-        Backend::Sqlite => "?".to_string(),
-        Backend::Postgres => format!("${n}"),
-    }
-}
-
-async fn insert_rows(
-    conn: &mut AnyConnection,
-    backend: Backend,
-    table: &str,
-    cols: &[&str],
-    rows: &[Vec<V>],
-) -> Result<(), AppError> {
-    let per_stmt = (MAX_BINDS / cols.len()).max(1);
-    for chunk in rows.chunks(per_stmt) {
-        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", cols.join(", "));
-        let mut args = AnyArguments::default();
-        let mut n = 0;
-        for (r, row) in chunk.iter().enumerate() {
-            if r > 0 {
-                sql.push_str(", ");
-            }
-            sql.push('(');
-            for (c, v) in row.iter().enumerate() {
-                n += 1;
-                if c > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push_str(&placeholder(backend, n));
-                let bound = match v {
-                    V::I(i) => args.add(*i),
-                    V::S(s) => args.add(s.clone()),
-                    V::NullS => args.add(Option::<String>::None),
-                    V::NullI => args.add(Option::<i64>::None),
-                };
-                bound.map_err(|e| AppError::internal("seed bind", e))?;
-            }
-            sql.push(')');
-        }
-        sqlx::query_with::<Any, _>(&sql, args)
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(())
-}
 
 fn cols(a: &[&'static str], b: &[&'static str]) -> Vec<&'static str> {
     a.iter().chain(b).copied().collect()

@@ -64,6 +64,7 @@ pub async fn seed_reference(state: &AppState) -> Result<(), AppError> {
         .execute(pool)
         .await?;
     }
+    app::collect::service::catalogue::ensure_builtin(state).await?;
     for (i, (code, name)) in catalog::COLUMNS.iter().enumerate() {
         sqlx::query("INSERT INTO site_columns (code, name, sort_order) VALUES ($1, $2, $3) ON CONFLICT (code) DO NOTHING")
             .bind(*code)

@@ -19,6 +19,10 @@ pub fn header_key(raw: &str) -> String {
         .collect()
 }
 
+/// Columns the platform adds to its own error report; a corrected report can be uploaded as it is.
+pub const REPORT_ROW: &str = "原行号";
+pub const REPORT_FAULTS: &str = "错误说明";
+
 /// How each column of the file maps to a field.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HeaderMap {
@@ -57,7 +61,7 @@ pub fn resolve(
     let mut map = HeaderMap::default();
     for (col, raw) in headers.iter().enumerate() {
         let key = header_key(raw);
-        if key.is_empty() {
+        if key.is_empty() || key == REPORT_ROW || key == REPORT_FAULTS {
             map.columns.push(None);
             continue;
         }

@@ -1,0 +1,138 @@
+//! Creating batches: a stored upload (content-addressed under the data directory), or rows sent by the
+//! API or the web form. Checking is a job, so a large file never holds a request open.
+use super::catalogue;
+use super::pipeline;
+use crate::error::AppError;
+use crate::server::jobs::{self, NewJob};
+use crate::server::AppState;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+pub const CHECK_JOB: &str = "collect.check_batch";
+
+/// Who submits, for which unit, which class, by which channel.
+pub struct Submission<'a> {
+    pub class_code: &'a str,
+    pub department_id: i64,
+    pub user_id: Option<i64>,
+    pub channel: &'a str,
+}
+
+/// Stores an uploaded file and creates its batch (status `uploaded`). Returns (id, public id).
+pub async fn create_file_batch(
+    state: &AppState,
+    sub: &Submission<'_>,
+    file_name: &str,
+    bytes: &[u8],
+) -> Result<(i64, String), AppError> {
+    let limits = pipeline::upload_limits(state);
+    if bytes.len() as u64 > limits.max_bytes {
+        return Err(AppError::field(
+            "file",
+            "FILE_TOO_LARGE",
+            format!(
+                "文件大小 {:.1} MB 超过上限 {} MB：请拆分成多个文件分别上传。",
+                bytes.len() as f64 / 1_048_576.0,
+                limits.max_bytes / 1_048_576
+            ),
+        ));
+    }
+    // Type by content, before anything is stored.
+    super::files::sniff(&bytes[..bytes.len().min(64 * 1024)])?;
+    let sha = hex::encode(Sha256::digest(bytes));
+    let dir = state.config.data_path("uploads");
+    std::fs::create_dir_all(&dir).map_err(|e| AppError::internal("uploads dir", e))?;
+    let path = dir.join(format!("{sha}.upload"));
+    if !path.exists() {
+        let tmp = dir.join(format!("{sha}.{}.tmp", uuid::Uuid::new_v4().simple()));
+        std::fs::write(&tmp, bytes).map_err(|e| AppError::internal("store upload", e))?;
+        std::fs::rename(&tmp, &path).map_err(|e| AppError::internal("store upload", e))?;
+    }
+    let name: String = file_name
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect();
+    create(
+        state,
+        sub,
+        Some((&name, &sha, bytes.len() as i64, &path.to_string_lossy())),
+    )
+    .await
+}
+
+/// A batch row; file details when the batch comes from a file.
+pub async fn create(
+    state: &AppState,
+    sub: &Submission<'_>,
+    file: Option<(&str, &str, i64, &str)>,
+) -> Result<(i64, String), AppError> {
+    let (class_id, _) = catalogue::load(state, sub.class_code).await?;
+    let now = state.clock.now_text();
+    let public_id = uuid::Uuid::new_v4().simple().to_string();
+    let id: i64 = sqlx::query(
+        "INSERT INTO batches (public_id, class_id, department_id, channel, file_name, file_sha256, file_size, \
+         file_path, status, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, \
+         'uploaded', $9, $10, $10) RETURNING id",
+    )
+    .bind(&public_id)
+    .bind(class_id)
+    .bind(sub.department_id)
+    .bind(sub.channel)
+    .bind(file.map(|f| f.0))
+    .bind(file.map(|f| f.1))
+    .bind(file.map(|f| f.2))
+    .bind(file.map(|f| f.3))
+    .bind(sub.user_id)
+    .bind(&now)
+    .fetch_one(&state.db.pool)
+    .await?
+    .try_get("id")?;
+    Ok((id, public_id))
+}
+
+/// Queues the check of a file batch; a second request for the same batch is not queued twice.
+pub async fn queue_check(
+    state: &AppState,
+    batch_id: i64,
+    attempt_key: &str,
+) -> Result<(), AppError> {
+    let mut job = NewJob::new(CHECK_JOB);
+    job.payload = serde_json::json!({ "batch_id": batch_id }).to_string();
+    job.dedupe_key = Some(format!("{CHECK_JOB}:{batch_id}:{attempt_key}"));
+    job.max_attempts = 3;
+    sqlx::query("UPDATE batches SET status = 'checking', updated_at = $2 WHERE id = $1 AND status IN ('uploaded', 'checked')")
+        .bind(batch_id)
+        .bind(state.clock.now_text())
+        .execute(&state.db.pool)
+        .await?;
+    jobs::enqueue(state, job).await?;
+    Ok(())
+}
+
+/// Remembers a unit's header → field choices for a class (the mapping screen).
+pub async fn save_mappings(
+    state: &AppState,
+    department_id: i64,
+    class_id: i64,
+    mappings: &[(String, String)],
+) -> Result<(), AppError> {
+    let now = state.clock.now_text();
+    let mut tx = state.db.begin().await?;
+    for (header, key) in mappings {
+        sqlx::query(
+            "INSERT INTO header_mappings (department_id, class_id, header, field_key, created_at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (department_id, class_id, header) \
+             DO UPDATE SET field_key = excluded.field_key",
+        )
+        .bind(department_id)
+        .bind(class_id)
+        .bind(header.trim())
+        .bind(key)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}

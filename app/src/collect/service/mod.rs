@@ -1,0 +1,9 @@
+//! Collection services: catalogue, intake, the checking pipeline, confirmation and the registry.
+pub mod catalogue;
+pub mod confirm;
+pub mod files;
+pub mod intake;
+pub mod pipeline;
+pub mod report;
+pub mod store;
+pub mod subjects;

@@ -1,0 +1,140 @@
+//! How a checked row is stored: the typed tables' columns for licences and penalties, a JSON payload
+//! for other classes. ID numbers are encrypted, hashed and masked here and nowhere else.
+use crate::rules::catalog::{ClassSpec, FieldType, Storage, LICENCE, PENALTY};
+use crate::rules::clean::row::Checked;
+use crate::rules::clean::values;
+use crate::rules::mask;
+use crate::server::bulk::V;
+use crate::server::secrets::Secrets;
+
+/// The typed table of a class, if it has one.
+pub fn typed_table(spec: &ClassSpec) -> Option<&'static str> {
+    match (spec.storage, spec.code.as_str()) {
+        (Storage::Typed, PENALTY) => Some("penalties"),
+        (Storage::Typed, LICENCE) => Some("licences"),
+        _ => None,
+    }
+}
+
+/// The kind name used in the version trace and URLs.
+pub fn record_kind(spec: &ClassSpec) -> &str {
+    match typed_table(spec) {
+        Some("penalties") => "penalty",
+        Some("licences") => "licence",
+        _ => spec.code.as_str(),
+    }
+}
+
+/// Stored columns of one field in a typed table.
+fn field_columns(key: &str, ty: FieldType) -> Vec<String> {
+    match (key, ty) {
+        (_, FieldType::IdNumber) => vec![
+            format!("{key}_enc"),
+            format!("{key}_masked"),
+            format!("{key}_hmac"),
+        ],
+        ("fine", _) => vec!["fine_fen".into()],
+        ("confiscated", _) => vec!["confiscated_fen".into()],
+        // The given severity feeds the derived one, which has its own column.
+        ("severity", _) => vec![],
+        _ => vec![key.to_string()],
+    }
+}
+
+/// The catalogue fields' columns, in order (the typed insert adds the common ones).
+pub fn field_column_list(spec: &ClassSpec) -> Vec<String> {
+    spec.fields
+        .iter()
+        .flat_map(|f| field_columns(&f.key, f.field_type))
+        .collect()
+}
+
+/// Values for [`field_column_list`].
+pub fn field_values(spec: &ClassSpec, checked: &Checked, secrets: &Secrets) -> Vec<V> {
+    let mut out = Vec::with_capacity(spec.fields.len() + 6);
+    for (i, f) in spec.fields.iter().enumerate() {
+        let v = checked.values[i].as_str();
+        match (f.key.as_str(), f.field_type) {
+            (_, FieldType::IdNumber) if v.is_empty() => out.extend([V::NullS, V::NullS, V::NullS]),
+            (_, FieldType::IdNumber) => out.extend([
+                V::S(secrets.encrypt_id(v)),
+                V::S(mask::resident_id(v)),
+                V::S(secrets.id_hmac(v)),
+            ]),
+            ("fine" | "confiscated", _) => out.push(V::opt_i(values::parse_wan_yuan(v).ok())),
+            ("severity", _) => {}
+            _ => out.push(V::text(v)),
+        }
+    }
+    out
+}
+
+/// A value as compared between an incoming row and a stored record: IDs by their keyed hash, money in
+/// fen, everything else as canonical text. Equal comparables mean "nothing changed".
+pub fn comparable(spec: &ClassSpec, checked: &Checked, secrets: &Secrets) -> Vec<String> {
+    spec.fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let v = checked.values[i].as_str();
+            match (f.key.as_str(), f.field_type) {
+                (_, FieldType::IdNumber) if !v.is_empty() => secrets.id_hmac(v),
+                ("fine" | "confiscated", _) => values::parse_wan_yuan(v)
+                    .map(|fen| fen.to_string())
+                    .unwrap_or_default(),
+                ("severity", _) => checked
+                    .penalty
+                    .as_ref()
+                    .map(|t| t.severity.as_str().to_string())
+                    .unwrap_or_default(),
+                _ => v.to_string(),
+            }
+        })
+        .collect()
+}
+
+/// The SQL expression that reads a field's comparable back from a typed row.
+pub fn comparable_column(key: &str, ty: FieldType) -> String {
+    match (key, ty) {
+        (_, FieldType::IdNumber) => format!("{key}_hmac"),
+        ("fine", _) => "fine_fen".into(),
+        ("confiscated", _) => "confiscated_fen".into(),
+        _ => key.to_string(),
+    }
+}
+
+/// How a field's value is shown in a diff: ID numbers masked, money in 万元.
+pub fn display_value(key: &str, ty: FieldType, comparable: &str, masked: Option<&str>) -> String {
+    match (key, ty) {
+        (_, FieldType::IdNumber) => masked
+            .unwrap_or(if comparable.is_empty() {
+                ""
+            } else {
+                "（已加密）"
+            })
+            .to_string(),
+        ("fine" | "confiscated", _) => comparable
+            .parse::<i64>()
+            .map(values::fen_to_wan_yuan)
+            .unwrap_or_default(),
+        _ => comparable.to_string(),
+    }
+}
+
+/// The JSON payload of a generic record: shown values (ID numbers masked), the encrypted numbers, and
+/// each field's comparable (`_cmp_<key>`) for duplicate and update detection.
+pub fn generic_payload(spec: &ClassSpec, checked: &Checked, secrets: &Secrets) -> String {
+    let cmp = comparable(spec, checked, secrets);
+    let mut map = serde_json::Map::new();
+    for (i, f) in spec.fields.iter().enumerate() {
+        let v = checked.values[i].as_str();
+        if f.field_type == FieldType::IdNumber && !v.is_empty() {
+            map.insert(f.key.clone(), mask::resident_id(v).into());
+            map.insert(format!("{}_enc", f.key), secrets.encrypt_id(v).into());
+        } else {
+            map.insert(f.key.clone(), v.into());
+        }
+        map.insert(format!("_cmp_{}", f.key), cmp[i].clone().into());
+    }
+    serde_json::Value::Object(map).to_string()
+}

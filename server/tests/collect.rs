@@ -1,0 +1,576 @@
+//! Collection acceptance: a unit uploads a GBK CSV with v1 headers and an XLSX with Chinese headers;
+//! planted faults come back with the right rule code and row; clean rows publish on confirm; the error
+//! report round-trips; an update becomes a new version; hostile files are refused and change nothing.
+mod common;
+use app::collect::service::confirm::{self, Actor};
+use app::collect::service::intake::{self, Submission};
+use app::collect::service::pipeline::CheckOutcome;
+use app::collect::service::{pipeline, report};
+use app::rules::date::Ymd;
+use app::rules::uscc;
+use app::server::audit::AuditEvent;
+use app::server::AppState;
+use server::seed::{seed_demo, SeedOptions};
+use sqlx::Row;
+
+struct Unit {
+    id: i64,
+    name: String,
+}
+
+async fn setup() -> (AppState, Unit) {
+    let state = common::fresh_state().await;
+    seed_demo(
+        &state,
+        &SeedOptions {
+            subjects: 30,
+            seed: 7,
+            as_of: Ymd::new(2026, 11, 29),
+        },
+        |_, _| {},
+    )
+    .await
+    .expect("seed");
+    let r = sqlx::query("SELECT id, name FROM departments WHERE code = 'scjg'")
+        .fetch_one(&state.db.pool)
+        .await
+        .unwrap();
+    let unit = Unit {
+        id: r.get("id"),
+        name: r.get("name"),
+    };
+    (state, unit)
+}
+
+fn code(serial: u64) -> String {
+    uscc::compose('9', '1', "433101", 900_000 + serial)
+}
+
+fn bad_check(serial: u64) -> String {
+    let mut c = code(serial);
+    let last = c.pop().unwrap();
+    c.push(if last == '0' { '1' } else { '0' });
+    c
+}
+
+fn actor() -> Actor {
+    Actor {
+        user_id: None,
+        name: "test".into(),
+        event: AuditEvent::new("test", "collect", "success"),
+    }
+}
+
+async fn upload(state: &AppState, unit: &Unit, name: &str, bytes: &[u8]) -> (i64, CheckOutcome) {
+    let sub = Submission {
+        class_code: "penalty",
+        department_id: unit.id,
+        user_id: None,
+        channel: "file",
+    };
+    let (id, _) = intake::create_file_batch(state, &sub, name, bytes)
+        .await
+        .expect("create batch");
+    let outcome = pipeline::check_file(state, id).await.expect("check");
+    (id, outcome)
+}
+
+/// (row, rule code) of every fault of a batch, warnings included.
+async fn faults(state: &AppState, batch: i64) -> Vec<(i64, String)> {
+    sqlx::query(
+        "SELECT row_no, rule_code FROM batch_faults WHERE batch_id = $1 ORDER BY row_no, id",
+    )
+    .bind(batch)
+    .fetch_all(&state.db.pool)
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| (r.get("row_no"), r.get("rule_code")))
+    .collect()
+}
+
+async fn counts(state: &AppState, batch: i64) -> [i64; 4] {
+    let r = sqlx::query(
+        "SELECT rows_new, rows_update, rows_duplicate, rows_faulty FROM batches WHERE id = $1",
+    )
+    .bind(batch)
+    .fetch_one(&state.db.pool)
+    .await
+    .unwrap();
+    [
+        r.get("rows_new"),
+        r.get("rows_update"),
+        r.get("rows_duplicate"),
+        r.get("rows_faulty"),
+    ]
+}
+
+async fn scalar(state: &AppState, sql: &str) -> i64 {
+    sqlx::query(sql)
+        .fetch_one(&state.db.pool)
+        .await
+        .unwrap()
+        .get(0)
+}
+
+fn xlsx(rows: &[Vec<String>]) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            sheet.write_string(r as u32, c as u16, v).unwrap();
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+fn s(v: &[&str]) -> Vec<String> {
+    v.iter().map(|x| x.to_string()).collect()
+}
+
+const XLSX_HEADERS: &[&str] = &[
+    "行政相对人名称",
+    "行政相对人类别",
+    "统一社会信用代码",
+    "法定代表人",
+    "行政处罚决定书文号",
+    "违法行为类型",
+    "违法事实",
+    "处罚依据",
+    "处罚类别",
+    "处罚内容",
+    "罚款金额（万元）",
+    "处罚决定日期",
+    "公示截止期",
+    "处罚机关",
+];
+
+fn xlsx_row(
+    name: &str,
+    uscc: &str,
+    no: &str,
+    facts: &str,
+    basis: &str,
+    cats: &str,
+    fine: &str,
+    until: &str,
+    authority: &str,
+) -> Vec<String> {
+    s(&[
+        name,
+        "法人及非法人组织",
+        uscc,
+        "张三",
+        no,
+        "违反产品质量管理规定",
+        facts,
+        basis,
+        cats,
+        "依法处理",
+        fine,
+        "2026-03-07",
+        until,
+        authority,
+    ])
+}
+
+#[tokio::test]
+async fn planted_faults_publish_update_and_error_report_round_trip() {
+    let (state, unit) = setup().await;
+    let auth = unit.name.as_str();
+    let basis = "《中华人民共和国产品质量法》第四十九条";
+    // 1. XLSX with Chinese headers.
+    let book = xlsx(&[
+        s(XLSX_HEADERS),
+        xlsx_row(
+            "湘西甲商贸有限公司",
+            &code(1),
+            "湘西市监罚〔2026〕101号",
+            "销售不合格产品",
+            basis,
+            "罚款",
+            "0.5",
+            "",
+            auth,
+        ),
+        xlsx_row(
+            "湘西乙商贸有限公司",
+            &code(2),
+            "湘西市监罚〔2026〕102号",
+            "销售不合格产品",
+            basis,
+            "警告",
+            "0.5",
+            "",
+            auth,
+        ),
+        xlsx_row(
+            "湘西丙商贸有限公司",
+            &code(3),
+            "湘西市监罚〔2026〕103号",
+            "销售不合格产品",
+            basis,
+            "罚款",
+            "1",
+            "2026-01-01",
+            auth,
+        ),
+        xlsx_row(
+            "湘西丁商贸有限公司",
+            &code(4),
+            "湘西市监罚〔2026〕104号",
+            "生产不合格产品",
+            basis,
+            "责令停产停业",
+            "",
+            "",
+            auth,
+        ),
+        xlsx_row(
+            "湘西戊商贸有限公司",
+            &code(5),
+            "湘西市监罚〔2026〕105号",
+            "=HYPERLINK(\"http://x.invalid\")",
+            "",
+            "警告",
+            "",
+            "",
+            auth,
+        ),
+    ]);
+    let before_subjects = scalar(&state, "SELECT COUNT(*) FROM subjects").await;
+    let (xb, outcome) = upload(&state, &unit, "处罚.xlsx", &book).await;
+    assert_eq!(outcome, CheckOutcome::Checked);
+    let f = faults(&state, xb).await;
+    assert!(f.contains(&(2, "FINE_WITHOUT_CATEGORY".into())), "{f:?}");
+    assert!(
+        f.contains(&(3, "DATE_DISPLAY_BEFORE_DECISION".into())),
+        "{f:?}"
+    );
+    assert!(f.contains(&(5, "REQ_MISSING".into())), "{f:?}");
+    assert_eq!(counts(&state, xb).await, [2, 0, 0, 3]);
+    // Staged, not public yet.
+    let public = "SELECT COUNT(*) FROM penalties WHERE published = 1 AND decision_no LIKE '湘西市监罚〔2026〕1%'";
+    assert_eq!(scalar(&state, public).await, 0);
+    let report = confirm::confirm(&state, xb, &actor())
+        .await
+        .expect("confirm");
+    assert_eq!(report.published, 2);
+    assert_eq!(scalar(&state, public).await, 2);
+    assert_eq!(
+        scalar(&state, "SELECT COUNT(*) FROM subjects").await,
+        before_subjects + 2,
+        "the two published rows' subjects join the registry"
+    );
+    // A second confirmation is refused.
+    assert!(confirm::confirm(&state, xb, &actor()).await.is_err());
+
+    // 2. GBK CSV with v1 headers.
+    let header = "CF_WSH,CF_CFMC,CF_CFLB1,CF_CFLB2,CF_SY,CF_YJ,CF_XDR_MC,CF_XDR_SHXYM,CF_FR,CF_JG,CF_JDRQ,CF_XZJG,DFBM,BZ";
+    let line = |no: &str,
+                facts: &str,
+                basis: &str,
+                name: &str,
+                code: &str,
+                cat: &str,
+                date: &str| {
+        format!("{no},违反产品质量管理规定,{cat},,{facts},{basis},{name},{code},张三,依法处理,{date},{auth},433101,")
+    };
+    let rows = [
+        line(
+            "湘西市监罚〔2026〕201号",
+            "无照经营",
+            basis,
+            "湘西己商贸有限公司",
+            &code(6),
+            "责令停产停业",
+            "2026/04/01",
+        ),
+        line(
+            "湘西市监罚〔2026〕202号",
+            "无照经营",
+            basis,
+            "湘西庚商贸有限公司",
+            &bad_check(7),
+            "责令停产停业",
+            "2026/04/01",
+        ),
+        line(
+            "湘西市监罚〔2026〕203号",
+            "无照经营",
+            "",
+            "湘西辛商贸有限公司",
+            &code(8),
+            "责令停产停业",
+            "2026/04/01",
+        ),
+        line(
+            "湘西市监罚〔2026〕204号",
+            "当事人王五（身份证11010519491231002X）无照经营",
+            basis,
+            "湘西壬商贸有限公司",
+            &code(9),
+            "责令停产停业",
+            "2026/04/01",
+        ),
+        line(
+            "湘西市监罚〔2026〕201号",
+            "无照经营",
+            basis,
+            "湘西己商贸有限公司",
+            &code(6),
+            "责令停产停业",
+            "2026/04/01",
+        ),
+        line(
+            "湘西市监罚〔2026〕104号",
+            "生产不合格产品，且拒不改正",
+            basis,
+            "湘西丁商贸有限公司",
+            &code(4),
+            "责令停产停业",
+            "2026年3月7日",
+        ),
+    ];
+    let text = format!("{header}\r\n{}\r\n", rows.join("\r\n"));
+    let (gbk, _, unmappable) = encoding_rs::GBK.encode(&text);
+    assert!(!unmappable);
+    let (cb, outcome) = upload(&state, &unit, "处罚v1.csv", &gbk).await;
+    assert_eq!(outcome, CheckOutcome::Checked);
+    let enc: String = sqlx::query("SELECT encoding FROM batches WHERE id = $1")
+        .bind(cb)
+        .fetch_one(&state.db.pool)
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(enc, "GBK/GB18030");
+    let f = faults(&state, cb).await;
+    assert!(f.contains(&(2, "USCC_CHECK_CHAR".into())), "{f:?}");
+    assert!(f.contains(&(3, "REQ_MISSING".into())), "{f:?}");
+    assert!(f.contains(&(4, "TEXT_ID_UNMASKED".into())), "{f:?}");
+    assert!(f.contains(&(5, "DUPLICATE".into())), "{f:?}");
+    assert_eq!(counts(&state, cb).await, [1, 1, 1, 3]);
+
+    // The error report: faulty rows as sent, with reasons; fix them and upload the report itself.
+    let rep = report::faulty_rows(&state, cb).await.unwrap();
+    assert_eq!(rep.rows.len(), 3);
+    assert_eq!(rep.headers.first().map(String::as_str), Some("原行号"));
+    assert_eq!(rep.headers.last().map(String::as_str), Some("错误说明"));
+    assert!(rep.rows[0].last().unwrap().contains("校验码"));
+    let file = server::http::export::xlsx(
+        "错误数据",
+        &rep.headers.iter().map(String::as_str).collect::<Vec<_>>(),
+        &rep.rows,
+    )
+    .unwrap();
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(file)).unwrap();
+    use calamine::Reader;
+    let range = book.worksheet_range("错误数据").unwrap();
+    let mut table: Vec<Vec<String>> = range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(table[1][0], "2");
+    let col = |name: &str| table[0].iter().position(|h| h == name).unwrap();
+    let (c_code, c_basis, c_facts) = (col("CF_XDR_SHXYM"), col("CF_YJ"), col("CF_SY"));
+    table[1][c_code] = code(7);
+    table[2][c_basis] = basis.into();
+    table[3][c_facts] = "当事人王五（身份证110105********002X）无照经营".into();
+    let fixed = xlsx(&table);
+    let (fb, outcome) = upload(&state, &unit, "错误数据-已修改.xlsx", &fixed).await;
+    assert_eq!(outcome, CheckOutcome::Checked);
+    assert_eq!(
+        counts(&state, fb).await,
+        [3, 0, 0, 0],
+        "{:?}",
+        faults(&state, fb).await
+    );
+
+    // Confirm the CSV: one new record, one update with a version.
+    let done = confirm::confirm(&state, cb, &actor()).await.unwrap();
+    assert_eq!((done.published, done.updated), (1, 1));
+    let r = sqlx::query("SELECT id, version, violation_facts FROM penalties WHERE decision_no = '湘西市监罚〔2026〕104号'")
+        .fetch_one(&state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(r.get::<i64, _>("version"), 2);
+    assert_eq!(
+        r.get::<String, _>("violation_facts"),
+        "生产不合格产品，且拒不改正"
+    );
+    let v = sqlx::query("SELECT version, action, changes FROM record_versions WHERE record_kind = 'penalty' AND record_id = $1")
+        .bind(r.get::<i64, _>("id"))
+        .fetch_one(&state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(v.get::<i64, _>("version"), 2);
+    assert_eq!(v.get::<String, _>("action"), "update");
+    let changes: Vec<confirm::Change> =
+        serde_json::from_str(&v.get::<String, _>("changes")).unwrap();
+    let facts = changes
+        .iter()
+        .find(|c| c.field == "violation_facts")
+        .expect("facts changed");
+    assert_eq!(facts.from, "生产不合格产品");
+    assert_eq!(facts.to, "生产不合格产品，且拒不改正");
+}
+
+#[tokio::test]
+async fn formula_cells_are_neutralised_in_the_error_report() {
+    let (state, unit) = setup().await;
+    let book = xlsx(&[
+        s(XLSX_HEADERS),
+        xlsx_row(
+            "湘西戊商贸有限公司",
+            &code(5),
+            "湘西市监罚〔2026〕105号",
+            "=1+2",
+            "",
+            "警告",
+            "",
+            "",
+            &unit.name,
+        ),
+        xlsx_row(
+            "湘西戊商贸有限公司",
+            &code(5),
+            "@SUM(A1)",
+            "-3+4",
+            "",
+            "+警告",
+            "",
+            "",
+            &unit.name,
+        ),
+    ]);
+    let (b, _) = upload(&state, &unit, "f.xlsx", &book).await;
+    let rep = report::faulty_rows(&state, b).await.unwrap();
+    assert_eq!(rep.rows.len(), 2);
+    let file = server::http::export::xlsx(
+        "错误数据",
+        &rep.headers.iter().map(String::as_str).collect::<Vec<_>>(),
+        &rep.rows,
+    )
+    .unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(file)).unwrap();
+    let mut sheet = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(),
+        &mut sheet,
+    )
+    .unwrap();
+    assert!(!sheet.contains("<f>"), "no formula in the report");
+    let mut styles = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("xl/styles.xml").unwrap(), &mut styles).unwrap();
+    assert!(
+        styles.contains("quotePrefix=\"1\""),
+        "formula-like cells carry the quote prefix"
+    );
+    for v in ["=1+2", "@SUM(A1)", "-3+4", "+警告"] {
+        assert!(server::http::export::looks_like_formula(v));
+    }
+}
+
+/// Hostile and broken files: each refused with a clear message, nothing stored changes.
+#[tokio::test]
+async fn bad_files_are_refused_and_change_nothing() {
+    let url = common::fresh_database_url().await;
+    let state = common::state_with_config(
+        common::test_config_with(&url, &[("APP_UPLOAD_MAX_MB", "10")]),
+        app::server::clock::Clock::adjustable(),
+    )
+    .await;
+    seed_demo(
+        &state,
+        &SeedOptions {
+            subjects: 10,
+            seed: 1,
+            as_of: Ymd::new(2026, 11, 29),
+        },
+        |_, _| {},
+    )
+    .await
+    .unwrap();
+    let unit_id: i64 = scalar(&state, "SELECT id FROM departments WHERE code = 'scjg'").await;
+    let unit = Unit {
+        id: unit_id,
+        name: String::new(),
+    };
+    let snapshot = |state: AppState| async move {
+        (
+            scalar(&state, "SELECT COUNT(*) FROM penalties").await,
+            scalar(&state, "SELECT COUNT(*) FROM subjects").await,
+            scalar(&state, "SELECT COUNT(*) FROM batch_rows").await,
+        )
+    };
+    let before = snapshot(state.clone()).await;
+    let sub = Submission {
+        class_code: "penalty",
+        department_id: unit.id,
+        user_id: None,
+        channel: "file",
+    };
+
+    // Refused at upload: empty, executable, legacy/encrypted workbook, over the size limit.
+    let exe = [b"MZ\x90\x00".as_slice(), &[0u8; 100]].concat();
+    let ole = [
+        [0xD0u8, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1].as_slice(),
+        &[0u8; 100],
+    ]
+    .concat();
+    let big = vec![b'a'; 11 * 1024 * 1024];
+    for (bytes, needle) in [
+        (Vec::new(), "空"),
+        (exe, "不是表格"),
+        (ole, "加密"),
+        (big, "超过上限"),
+    ] {
+        let e = intake::create_file_batch(&state, &sub, "x.pdf", &bytes)
+            .await
+            .expect_err("refused");
+        assert!(e.to_string().contains(needle), "{e}");
+    }
+
+    // Refused while checking: the batch fails with the reason.
+    let book = xlsx(&[s(XLSX_HEADERS), s(&["湘西"])]);
+    let truncated = book[..book.len() / 2].to_vec();
+    let mut bomb = Vec::new();
+    {
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(&mut bomb));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        w.start_file("xl/worksheets/sheet1.xml", opts).unwrap();
+        let zeros = vec![b'0'; 1024 * 1024];
+        for _ in 0..200 {
+            std::io::Write::write_all(&mut w, &zeros).unwrap();
+        }
+        w.finish().unwrap();
+    }
+    let wide = format!("{}\n", vec!["CF_WSH"; 1_000_000].join(","));
+    let huge_cell = format!(
+        "CF_WSH,CF_SY\n湘西市监罚〔2026〕1号,{}\n",
+        "事".repeat(1_000_000 / 3 + 1)
+    );
+    let mixed: Vec<u8> = [
+        b"CF_WSH,CF_SY\n".as_slice(),
+        &[0x81, 0x20, 0xFF, 0xFE, 0x80, 0x0A],
+    ]
+    .concat();
+    for (name, bytes, needle) in [
+        ("truncated.xlsx", truncated, "损坏"),
+        ("bomb.xlsx", bomb, "压缩炸弹"),
+        ("wide.csv", wide.into_bytes(), "列"),
+        ("cell.csv", huge_cell.into_bytes(), "单元格上限"),
+        ("mixed.csv", mixed, "编码"),
+    ] {
+        let (id, _) = intake::create_file_batch(&state, &sub, name, &bytes)
+            .await
+            .expect(name);
+        match pipeline::check_file(&state, id).await.expect(name) {
+            CheckOutcome::Failed(message) => assert!(message.contains(needle), "{name}: {message}"),
+            other => panic!("{name}: {other:?}"),
+        }
+    }
+    assert_eq!(snapshot(state.clone()).await, before);
+}
