@@ -75,6 +75,10 @@ pub fn App() -> impl IntoView {
                         <Route path=StaticSegment("audit") view=admin::pages::audit::AuditPage />
                         <Route path=(StaticSegment("audit"), ParamSegment("id")) view=admin::pages::audit::AuditEventPage />
                         <Route path=StaticSegment("alarms") view=admin::pages::alarms::AlarmsPage />
+                        <Route path=StaticSegment("collect") view=collect::pages::batches::BatchesPage />
+                        <Route path=(StaticSegment("collect"), StaticSegment("batch"), ParamSegment("id")) view=collect::pages::batch::BatchPage />
+                        <Route path=StaticSegment("catalogue") view=collect::pages::catalogue::CataloguePage />
+                        <Route path=(StaticSegment("catalogue"), ParamSegment("code")) view=collect::pages::catalogue::ClassPage />
                     </ParentRoute>
                 </Routes>
             </ui::layout::Layout>

@@ -79,6 +79,7 @@ CREATE TABLE batches (
     status          TEXT NOT NULL CHECK (status IN ('uploaded', 'checking', 'checked', 'confirming', 'published', 'discarded', 'failed')),
     rows_total      BIGINT NOT NULL DEFAULT 0,
     rows_done       BIGINT NOT NULL DEFAULT 0,
+    bytes_done      BIGINT NOT NULL DEFAULT 0,  -- progress through a CSV while checking
     rows_new        BIGINT NOT NULL DEFAULT 0,
     rows_update     BIGINT NOT NULL DEFAULT 0,
     rows_duplicate  BIGINT NOT NULL DEFAULT 0,

@@ -44,6 +44,15 @@ fn sample(endpoint: &str) -> Option<&'static str> {
         "POST /__test/clock" => "{}",
         "POST /__test/user" => r#"{"username":"x","role":"no-such-role"}"#,
         e if e.starts_with("POST /console/export/") => "",
+        "collect/options" | "collect/batches" | "catalogue/classes" => "",
+        "collect/batch"
+        | "collect/batch_confirm"
+        | "collect/batch_discard"
+        | "collect/batch_mapping" => "id=no-such-batch",
+        "catalogue/class" => "code=no-such-class",
+        "POST /console/collect/upload" | "POST /console/collect/errors.xlsx" => {
+            "batch=no-such-batch"
+        }
         _ => return None,
     })
 }

@@ -29,6 +29,15 @@ pub enum Action {
     AuditExport,
     AlarmView,
     AlarmHandle,
+    /// The credit catalogue: classes, fields, rules, source units.
+    CatalogueView,
+    CatalogueManage,
+    /// Send data: upload a file, fix and resend rows, map unknown headers.
+    DataSubmit,
+    /// Batches, their faults and error reports.
+    BatchView,
+    /// Publish or discard a checked batch.
+    BatchConfirm,
 }
 
 /// How far a permission reaches.
@@ -98,6 +107,19 @@ pub const POLICY: &[(Role, Action, Scope)] = &[
     (SystemAdmin, AlarmView, All),
     (Operator, AlarmHandle, All),
     (SystemAdmin, AlarmHandle, All),
+    // Collection: a clerk works for their unit, a county user watches the units of the county, the
+    // credit office runs the catalogue and may act for any unit.
+    (Clerk, CatalogueView, OwnDepartment),
+    (County, CatalogueView, OwnCounty),
+    (Operator, CatalogueView, All),
+    (Operator, CatalogueManage, All),
+    (Clerk, DataSubmit, OwnDepartment),
+    (Operator, DataSubmit, All),
+    (Clerk, BatchView, OwnDepartment),
+    (County, BatchView, OwnCounty),
+    (Operator, BatchView, All),
+    (Clerk, BatchConfirm, OwnDepartment),
+    (Operator, BatchConfirm, All),
 ];
 
 /// The widest scope any of the roles has for the action, or `None` when none may perform it.
@@ -154,6 +176,14 @@ pub const ENDPOINTS: &[(&str, Access)] = &[
     ("admin/audit_verify", Access::Action(AuditView)),
     ("admin/alarms", Access::Action(AlarmView)),
     ("admin/alarm_handle", Access::Action(AlarmHandle)),
+    ("collect/options", Access::Action(DataSubmit)),
+    ("collect/batches", Access::Action(BatchView)),
+    ("collect/batch", Access::Action(BatchView)),
+    ("collect/batch_confirm", Access::Action(BatchConfirm)),
+    ("collect/batch_discard", Access::Action(BatchConfirm)),
+    ("collect/batch_mapping", Access::Action(DataSubmit)),
+    ("catalogue/classes", Access::Action(CatalogueView)),
+    ("catalogue/class", Access::Action(CatalogueView)),
     // REST endpoints (axum handlers), named by method and path.
     ("GET /healthz", Access::Public),
     ("GET /readyz", Access::Public),
@@ -174,6 +204,11 @@ pub const ENDPOINTS: &[(&str, Access)] = &[
     (
         "POST /console/export/alarms.xlsx",
         Access::Action(AlarmView),
+    ),
+    ("POST /console/collect/upload", Access::Action(DataSubmit)),
+    (
+        "POST /console/collect/errors.xlsx",
+        Access::Action(BatchView),
     ),
 ];
 

@@ -17,13 +17,15 @@ pub async fn home_data(state: &AppState) -> Result<HomeData, AppError> {
     };
     let counts = SiteCounts {
         subjects: count("SELECT COUNT(*) FROM subjects").await?,
-        licences: count("SELECT COUNT(*) FROM licences WHERE withdrawn = 0").await?,
-        penalties: count("SELECT COUNT(*) FROM penalties WHERE withdrawn = 0").await?,
+        licences: count("SELECT COUNT(*) FROM licences WHERE published = 1 AND withdrawn = 0")
+            .await?,
+        penalties: count("SELECT COUNT(*) FROM penalties WHERE published = 1 AND withdrawn = 0")
+            .await?,
         departments: count("SELECT COUNT(*) FROM departments WHERE active = 1").await?,
     };
     let penalties = sqlx::query(
         "SELECT public_id, subject_name, subject_category, decision_no, authority, decision_date, categories \
-         FROM penalties WHERE withdrawn = 0 AND repaired = 0 AND display_until >= $1 \
+         FROM penalties WHERE published = 1 AND withdrawn = 0 AND repaired = 0 AND display_until >= $1 \
          AND subject_category <> '自然人' AND severity <> 'minor' \
          ORDER BY decision_date DESC, id DESC LIMIT $2",
     )
@@ -33,7 +35,7 @@ pub async fn home_data(state: &AppState) -> Result<HomeData, AppError> {
     .await?;
     let licences = sqlx::query(
         "SELECT public_id, subject_name, subject_category, decision_no, authority, decision_date, \
-         licence_category AS categories FROM licences WHERE withdrawn = 0 AND valid_to >= $1 \
+         licence_category AS categories FROM licences WHERE published = 1 AND withdrawn = 0 AND valid_to >= $1 \
          ORDER BY decision_date DESC, id DESC LIMIT $2",
     )
     .bind(&today)

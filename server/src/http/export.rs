@@ -53,10 +53,16 @@ pub async fn handle(kind: Export, State(state): State<AppState>, req: Request) -
 
 /// Errors of a plain form post: a short Chinese page with the right status.
 pub fn error_response(e: &AppError) -> Response {
+    error_page(e, "无法导出", "/console", "返回工作台")
+}
+
+/// A short Chinese error page with the error's status and a way back.
+pub fn error_page(e: &AppError, title: &str, back: &str, back_label: &str) -> Response {
     let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let html = format!(
-        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>无法导出</title></head>\
-         <body><h1>无法导出（{}）</h1><p>{}</p><p><a href=\"/console\">返回工作台</a></p></body></html>",
+        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title></head>\
+         <body><main><h1>{title}（{}）</h1><p role=\"alert\">{}</p><p><a href=\"{back}\">{back_label}</a></p></main></body></html>",
         status.as_u16(),
         html_escape(&e.to_string())
     );

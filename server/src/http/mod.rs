@@ -1,5 +1,6 @@
 //! The HTTP router: Leptos pages and server functions, health, static assets, and the middleware
 //! stack (request id, access log, compression, security headers, CSP by hash, cache policy).
+pub mod collect;
 mod elder;
 pub mod export;
 mod health;
@@ -76,6 +77,8 @@ pub fn rest_routes(test_hooks: bool) -> Vec<String> {
         .map(String::from)
         .collect();
     out.extend(export::ROUTES.iter().map(|(p, _)| format!("POST {p}")));
+    out.push(format!("POST {}", collect::UPLOAD_PATH));
+    out.push(format!("POST {}", collect::ERRORS_PATH));
     if test_hooks {
         out.push("POST /__test/clock".into());
         out.push("POST /__test/user".into());
@@ -127,6 +130,14 @@ fn build(app_state: AppState, leptos: LeptosOptions, store: sessions::Store) -> 
             ),
         );
     }
+    // Uploads may be larger than the default body limit; the intake checks the configured maximum.
+    let upload_limit = (app_state.config.upload_max_mb as usize) * 1024 * 1024 + 64 * 1024;
+    router = router
+        .route(
+            collect::UPLOAD_PATH,
+            post(collect::upload).layer(axum::extract::DefaultBodyLimit::max(upload_limit)),
+        )
+        .route(collect::ERRORS_PATH, post(collect::errors));
     if app_state.config.test_hooks {
         router = router
             .route("/__test/clock", post(test_hooks::clock))

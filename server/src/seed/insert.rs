@@ -170,3 +170,18 @@ pub async fn advance_identities(state: &AppState) -> Result<(), AppError> {
     }
     Ok(())
 }
+
+/// Every demo unit reports licences and penalties: market regulation daily, the others weekly.
+pub async fn class_sources(state: &AppState) -> Result<(), AppError> {
+    let now = state.clock.now_text();
+    sqlx::query(
+        "INSERT INTO class_sources (class_id, department_id, frequency, created_at, updated_at) \
+         SELECT c.id, d.id, CASE WHEN d.code = 'scjg' THEN 'daily' ELSE 'weekly' END, $1, $1 \
+         FROM data_classes c CROSS JOIN departments d WHERE c.code IN ('licence', 'penalty') \
+         ON CONFLICT (class_id, department_id) DO NOTHING",
+    )
+    .bind(&now)
+    .execute(&state.db.pool)
+    .await?;
+    Ok(())
+}

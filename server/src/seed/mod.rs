@@ -106,6 +106,7 @@ pub async fn seed_demo(
         state.clock.now_text(),
     );
     insert::departments(state, &generator.departments()).await?;
+    insert::class_sources(state).await?;
     let mut report = SeedReport::default();
     report.articles = insert::articles(state, &generator.articles()).await?;
     let mut done = 0;

@@ -14,6 +14,8 @@ use leptos_router::hooks::use_location;
 /// Console pages and the permission each needs; the navigation shows only those the user may open.
 pub const CONSOLE_NAV: &[(&str, &str, Action)] = &[
     ("/console", "工作台首页", Action::ConsoleEnter),
+    ("/console/collect", "数据报送", Action::BatchView),
+    ("/console/catalogue", "信用目录", Action::CatalogueView),
     ("/console/users", "用户管理", Action::UserView),
     ("/console/orgs", "单位与区县", Action::OrgView),
     ("/console/security", "安全策略", Action::PolicyView),

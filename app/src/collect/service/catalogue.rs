@@ -159,3 +159,86 @@ pub async fn remembered_headers(
     .filter_map(|r| Some((r.try_get("header").ok()?, r.try_get("field_key").ok()?)))
     .collect())
 }
+
+/// The catalogue's classes with their field and unit counts.
+pub async fn summaries(
+    state: &AppState,
+) -> Result<Vec<crate::collect::model::ClassSummary>, AppError> {
+    sqlx::query(
+        "SELECT c.code, c.name, c.storage, c.builtin, \
+         (SELECT COUNT(*) FROM class_fields f WHERE f.class_id = c.id) AS fields, \
+         (SELECT COUNT(*) FROM class_sources s WHERE s.class_id = c.id) AS units \
+         FROM data_classes c WHERE c.active = 1 ORDER BY c.sort_order, c.id",
+    )
+    .fetch_all(&state.db.pool)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(crate::collect::model::ClassSummary {
+            code: r.try_get("code")?,
+            name: r.try_get("name")?,
+            storage: r.try_get("storage")?,
+            builtin: r.try_get::<i64, _>("builtin")? == 1,
+            fields: r.try_get("fields")?,
+            units: r.try_get("units")?,
+        })
+    })
+    .collect()
+}
+
+/// One class: its fields, the rules with their switches, and the units that supply it.
+pub async fn detail(
+    state: &AppState,
+    code: &str,
+) -> Result<crate::collect::model::ClassDetail, AppError> {
+    use crate::collect::model::{ClassDetail, FieldView, RuleView, SourceView};
+    let (id, spec) = load(state, code).await?;
+    let fields = spec
+        .fields
+        .iter()
+        .map(|f| FieldView {
+            key: f.key.clone(),
+            name: f.name.clone(),
+            code_v2: f.code_v2.clone().unwrap_or_default(),
+            codes_v1: f.codes_v1.join("、"),
+            synonyms: f.synonyms.join("、"),
+            field_type: f.field_type.label().into(),
+            requirement: f.requirement.label().into(),
+            options: f.canonical_options().join("、"),
+        })
+        .collect();
+    let rules = crate::rules::clean::rules::RULES
+        .iter()
+        .map(|r| RuleView {
+            code: r.code.into(),
+            duty: r.duty.into(),
+            name: r.name.into(),
+            level: r.level.label().into(),
+            enabled: spec.rule_enabled(r.code),
+            optional: r.optional,
+        })
+        .collect();
+    let sources = sqlx::query(
+        "SELECT d.name, s.frequency FROM class_sources s JOIN departments d ON d.id = s.department_id \
+         WHERE s.class_id = $1 ORDER BY d.id",
+    )
+    .bind(id)
+    .fetch_all(&state.db.pool)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(SourceView {
+            unit: r.try_get("name")?,
+            frequency: crate::rules::catalog::frequency_label(&r.try_get::<String, _>("frequency")?).into(),
+        })
+    })
+    .collect::<Result<Vec<_>, AppError>>()?;
+    Ok(ClassDetail {
+        code: spec.code,
+        name: spec.name,
+        storage: spec.storage.as_str().into(),
+        fields,
+        rules,
+        sources,
+    })
+}

@@ -287,6 +287,22 @@ fn check_cells(cells: Vec<String>, row: u64, limits: &Limits) -> Result<Vec<Stri
 }
 
 impl Opened {
+    /// Bytes read so far (CSV), for progress.
+    pub fn position(&self) -> u64 {
+        match &self.table {
+            Table::Csv { reader, .. } => reader.position().byte(),
+            Table::Xlsx { .. } => 0,
+        }
+    }
+
+    /// Data rows, when known before reading them (XLSX).
+    pub fn known_rows(&self) -> Option<u64> {
+        match &self.table {
+            Table::Csv { .. } => None,
+            Table::Xlsx { rows } => Some(rows.len() as u64),
+        }
+    }
+
     /// The next data row (1-based row numbers follow the header), or None at the end.
     pub fn next_row(&mut self, row: u64) -> Option<Result<Vec<String>, AppError>> {
         if row > self.limits.max_rows {

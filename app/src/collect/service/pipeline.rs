@@ -166,10 +166,14 @@ pub async fn check_file(state: &AppState, batch_id: i64) -> Result<CheckOutcome,
         ));
     }
     save_headers(state, b.id, &file.headers).await?;
-    sqlx::query("UPDATE batches SET status = 'checking', check_started_at = $2, encoding = $3 WHERE id = $1")
+    sqlx::query(
+        "UPDATE batches SET status = 'checking', check_started_at = $2, encoding = $3, rows_total = $4, \
+         bytes_done = 0 WHERE id = $1",
+    )
         .bind(b.id)
         .bind(state.clock.now_text())
         .bind(file.encoding.map(|e| e.label()))
+        .bind(file.known_rows().unwrap_or(0) as i64)
         .execute(&state.db.pool)
         .await?;
     let mut checker = Checker::new(state, &b, map).await?;
@@ -195,6 +199,11 @@ pub async fn check_file(state: &AppState, batch_id: i64) -> Result<CheckOutcome,
             break;
         }
         checker.chunk(chunk, row_no).await?;
+        sqlx::query("UPDATE batches SET bytes_done = $2 WHERE id = $1")
+            .bind(b.id)
+            .bind(file.position() as i64)
+            .execute(&state.db.pool)
+            .await?;
     }
     finish(state, b.id).await?;
     Ok(CheckOutcome::Checked)

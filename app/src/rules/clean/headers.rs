@@ -22,6 +22,8 @@ pub fn header_key(raw: &str) -> String {
 /// Columns the platform adds to its own error report; a corrected report can be uploaded as it is.
 pub const REPORT_ROW: &str = "原行号";
 pub const REPORT_FAULTS: &str = "错误说明";
+/// A remembered mapping to this key means "ignore this column".
+pub const IGNORE: &str = "_ignore";
 
 /// How each column of the file maps to a field.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,15 +55,18 @@ pub fn resolve(
             lookup.entry(header_key(h)).or_insert(i);
         }
     }
+    let mut ignored = std::collections::HashSet::new();
     for (header, key) in remembered {
-        if let Some(i) = spec.index_of(key) {
+        if key == IGNORE {
+            ignored.insert(header_key(header));
+        } else if let Some(i) = spec.index_of(key) {
             lookup.entry(header_key(header)).or_insert(i);
         }
     }
     let mut map = HeaderMap::default();
     for (col, raw) in headers.iter().enumerate() {
         let key = header_key(raw);
-        if key.is_empty() || key == REPORT_ROW || key == REPORT_FAULTS {
+        if key.is_empty() || key == REPORT_ROW || key == REPORT_FAULTS || ignored.contains(&key) {
             map.columns.push(None);
             continue;
         }
@@ -161,6 +166,10 @@ mod tests {
         let m = resolve(&spec, &h, &remembered);
         assert!(m.is_complete());
         assert_eq!(m.columns[1], spec.index_of("remark"));
+        remembered.insert("案件编号".to_string(), IGNORE.to_string());
+        let m = resolve(&spec, &h, &remembered);
+        assert!(m.is_complete());
+        assert_eq!(m.columns[1], None);
     }
 
     #[test]

@@ -1,0 +1,104 @@
+//! Server functions of the collection console: authorise, scope, call the service.
+use super::model::*;
+use crate::error::AppError;
+use crate::ui::table::Page;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use super::service::batches;
+#[cfg(feature = "ssr")]
+use crate::auth::policy::Action;
+#[cfg(feature = "ssr")]
+use crate::server::{authz, AppState};
+
+#[server(endpoint = "collect/options")]
+pub async fn get_submit_options() -> Result<SubmitOptions, AppError> {
+    authz::respond(async move {
+        let state = AppState::get()?;
+        let caller = authz::authorize(Action::DataSubmit).await?;
+        batches::submit_options(&state, &caller).await
+    })
+    .await
+}
+
+#[server(endpoint = "collect/batches")]
+pub async fn list_batches(
+    #[server(default)] status: String,
+    #[server(default)] page: i64,
+) -> Result<Page<BatchRow>, AppError> {
+    authz::respond(async move {
+        let state = AppState::get()?;
+        let caller = authz::authorize(Action::BatchView).await?;
+        batches::list(&state, &caller, &status, page).await
+    })
+    .await
+}
+
+#[server(endpoint = "collect/batch")]
+pub async fn get_batch(
+    id: String,
+    #[server(default)] level: String,
+    #[server(default)] page: i64,
+) -> Result<BatchDetail, AppError> {
+    authz::respond(async move {
+        let state = AppState::get()?;
+        let caller = authz::authorize(Action::BatchView).await?;
+        batches::detail(&state, &caller, &id, &level, page).await
+    })
+    .await
+}
+
+#[server(endpoint = "collect/batch_confirm")]
+pub async fn confirm_batch(id: String) -> Result<String, AppError> {
+    authz::respond(async move {
+        let state = AppState::get()?;
+        let caller = authz::authorize(Action::BatchConfirm).await?;
+        batches::confirm(&state, &caller, &id).await
+    })
+    .await
+}
+
+#[server(endpoint = "collect/batch_discard")]
+pub async fn discard_batch(id: String) -> Result<(), AppError> {
+    authz::respond(async move {
+        let state = AppState::get()?;
+        let caller = authz::authorize(Action::BatchConfirm).await?;
+        batches::discard(&state, &caller, &id).await
+    })
+    .await
+}
+
+/// Saves the mapping of unknown headers (`header` and `field` repeated) and checks the batch again.
+#[server(endpoint = "collect/batch_mapping")]
+pub async fn save_mapping(
+    id: String,
+    #[server(default)] header: Vec<String>,
+    #[server(default)] field: Vec<String>,
+) -> Result<(), AppError> {
+    authz::respond(async move {
+        let state = AppState::get()?;
+        let caller = authz::authorize(Action::DataSubmit).await?;
+        batches::save_mapping(&state, &caller, &id, &header, &field).await
+    })
+    .await
+}
+
+#[server(endpoint = "catalogue/classes")]
+pub async fn list_classes() -> Result<Vec<ClassSummary>, AppError> {
+    authz::respond(async move {
+        let state = AppState::get()?;
+        authz::authorize(Action::CatalogueView).await?;
+        super::service::catalogue::summaries(&state).await
+    })
+    .await
+}
+
+#[server(endpoint = "catalogue/class")]
+pub async fn get_class(code: String) -> Result<ClassDetail, AppError> {
+    authz::respond(async move {
+        let state = AppState::get()?;
+        authz::authorize(Action::CatalogueView).await?;
+        super::service::catalogue::detail(&state, &code).await
+    })
+    .await
+}

@@ -1,0 +1,159 @@
+//! Types shared by the collection pages (browser) and services (server).
+use serde::{Deserialize, Serialize};
+
+/// Batch states, in the order a batch moves through them.
+pub const BATCH_STATUSES: &[(&str, &str)] = &[
+    ("uploaded", "待映射表头"),
+    ("checking", "检查中"),
+    ("checked", "待确认"),
+    ("published", "已发布"),
+    ("discarded", "已作废"),
+    ("failed", "无法读取"),
+];
+
+pub fn status_label(code: &str) -> &'static str {
+    BATCH_STATUSES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or("未知", |(_, l)| l)
+}
+
+pub fn channel_label(code: &str) -> &'static str {
+    match code {
+        "form" => "在线填报",
+        "file" => "文件上传",
+        "api" => "接口报送",
+        "exchange" => "定时交换",
+        _ => "其他",
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClassOption {
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitOption {
+    pub id: i64,
+    pub name: String,
+}
+
+/// What the upload form offers this caller.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubmitOptions {
+    pub classes: Vec<ClassOption>,
+    /// Empty for a clerk, who always submits for their own unit.
+    pub units: Vec<UnitOption>,
+    pub own_unit: Option<String>,
+    pub max_mb: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BatchRow {
+    pub public_id: String,
+    pub class_name: String,
+    pub unit_name: String,
+    pub channel: String,
+    pub file_name: String,
+    pub status: String,
+    pub rows_total: i64,
+    pub rows_new: i64,
+    pub rows_update: i64,
+    pub rows_duplicate: i64,
+    pub rows_faulty: i64,
+    pub created_at: String,
+    pub created_by: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuleCount {
+    pub code: String,
+    pub name: String,
+    pub level: String,
+    pub rows: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FaultRow {
+    pub row_no: i64,
+    pub field: String,
+    pub code: String,
+    pub level: String,
+    pub message: String,
+}
+
+/// A header the pipeline did not recognise, with the fields it could be mapped to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MappingNeed {
+    pub headers: Vec<String>,
+    pub fields: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BatchDetail {
+    pub batch: BatchRow,
+    pub encoding: String,
+    pub rows_done: i64,
+    pub rows_warning: i64,
+    pub error: String,
+    /// Rows per second and seconds left while checking.
+    pub speed: Option<f64>,
+    pub remaining_secs: Option<f64>,
+    pub checked_at: String,
+    pub confirmed_at: String,
+    pub rule_counts: Vec<RuleCount>,
+    pub faults: crate::ui::table::Page<FaultRow>,
+    pub mapping: Option<MappingNeed>,
+    pub can_confirm: bool,
+    pub can_submit: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClassSummary {
+    pub code: String,
+    pub name: String,
+    pub storage: String,
+    pub builtin: bool,
+    pub fields: i64,
+    pub units: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldView {
+    pub key: String,
+    pub name: String,
+    pub code_v2: String,
+    pub codes_v1: String,
+    pub synonyms: String,
+    pub field_type: String,
+    pub requirement: String,
+    pub options: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuleView {
+    pub code: String,
+    pub duty: String,
+    pub name: String,
+    pub level: String,
+    pub enabled: bool,
+    pub optional: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceView {
+    pub unit: String,
+    pub frequency: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClassDetail {
+    pub code: String,
+    pub name: String,
+    pub storage: String,
+    pub fields: Vec<FieldView>,
+    pub rules: Vec<RuleView>,
+    pub sources: Vec<SourceView>,
+}

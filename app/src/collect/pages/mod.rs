@@ -1,0 +1,4 @@
+//! Collection console pages: batches (upload, list, detail) and the catalogue.
+pub mod batch;
+pub mod batches;
+pub mod catalogue;

@@ -1,0 +1,204 @@
+//! The collection routes that are not server functions: the file upload (a multipart form that works
+//! without JavaScript) and the error report download (XLSX). Both check the caller like every endpoint.
+use super::export::{error_page, error_response, xlsx};
+use app::auth::policy::Action;
+use app::collect::service::{intake, report};
+use app::error::AppError;
+use app::server::audit;
+use app::server::authz::{check, Caller};
+use app::server::session::RequestMeta;
+use app::server::AppState;
+use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use http::{header, HeaderValue, StatusCode};
+use sqlx::Row;
+use std::collections::HashMap;
+use tower_sessions::Session;
+
+pub const UPLOAD_PATH: &str = "/console/collect/upload";
+pub const ERRORS_PATH: &str = "/console/collect/errors.xlsx";
+
+async fn caller(
+    state: &AppState,
+    parts: &http::request::Parts,
+    action: Action,
+) -> Result<Caller, AppError> {
+    let session = parts
+        .extensions
+        .get::<Session>()
+        .cloned()
+        .ok_or_else(|| AppError::internal("session", "session layer missing"))?;
+    let meta = RequestMeta::from_parts(parts, state.config.trust_proxy);
+    Ok(check(state, &session, meta, Some(action)).await?.0)
+}
+
+fn bad_form(message: &str) -> AppError {
+    AppError::field("file", "BAD_FORM", message)
+}
+
+/// POST multipart: `csrf_token`, `class`, `department` (credit office only), `file`. The CSRF token is
+/// checked here because the general check reads only url-encoded forms.
+pub async fn upload(State(state): State<AppState>, req: Request) -> Response {
+    match upload_inner(&state, req).await {
+        Ok(public_id) => {
+            Redirect::to(&format!("/console/collect/batch/{public_id}")).into_response()
+        }
+        Err(e) => error_page(&e, "上传未成功", "/console/collect", "返回数据报送"),
+    }
+}
+
+async fn upload_inner(state: &AppState, req: Request) -> Result<String, AppError> {
+    let (parts, body) = req.into_parts();
+    let caller = caller(state, &parts, Action::DataSubmit).await?;
+    let cookie = app::server::csrf::cookie_value(&parts.headers, app::server::csrf::COOKIE)
+        .map(str::to_owned);
+    let mut multipart = Multipart::from_request(Request::from_parts(parts, body), state)
+        .await
+        .map_err(|_| bad_form("请通过上传页面选择文件后提交。"))?;
+    let mut fields: HashMap<String, String> = HashMap::new();
+    let mut file: Option<(String, Vec<u8>)> = None;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(AppError::field(
+                    "file",
+                    "FILE_TOO_LARGE",
+                    format!(
+                        "文件超过上限 {} MB：请拆分成多个文件分别上传。",
+                        state.config.upload_max_mb
+                    ),
+                ))
+            }
+            Err(_) => return Err(bad_form("上传中断或表单不完整，请重新选择文件上传。")),
+        };
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "file" {
+            let file_name = field.file_name().unwrap_or("upload").to_string();
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|_| bad_form("上传中断，请重新上传。"))?;
+            file = Some((file_name, bytes.to_vec()));
+        } else {
+            let text = field
+                .text()
+                .await
+                .map_err(|_| bad_form("表单内容无法读取。"))?;
+            fields.insert(name, text);
+        }
+    }
+    let token = fields.get(app::server::csrf::FIELD).map(String::as_str);
+    if !app::server::csrf::valid(&state.secrets, cookie.as_deref(), token) {
+        return Err(AppError::Forbidden);
+    }
+    let class = fields.get("class").cloned().unwrap_or_default();
+    let department_id = match caller.user.department_id {
+        Some(id) if caller.scope != app::auth::policy::Scope::All => id,
+        own => fields
+            .get("department")
+            .and_then(|d| d.parse::<i64>().ok())
+            .or(own)
+            .ok_or_else(|| AppError::field("department", "REQUIRED", "请选择报送单位。"))?,
+    };
+    let exists = sqlx::query("SELECT id FROM departments WHERE id = $1 AND active = 1")
+        .bind(department_id)
+        .fetch_optional(&state.db.pool)
+        .await?;
+    if exists.is_none() {
+        return Err(AppError::field(
+            "department",
+            "UNKNOWN",
+            "所选报送单位不存在或已停用。",
+        ));
+    }
+    let (file_name, bytes) = file.filter(|(_, b)| !b.is_empty()).ok_or_else(|| {
+        AppError::field(
+            "file",
+            "FILE_EMPTY",
+            "请选择要上传的文件（CSV 或 XLSX），文件不能为空。",
+        )
+    })?;
+    let sub = intake::Submission {
+        class_code: &class,
+        department_id,
+        user_id: Some(caller.user.user_id),
+        channel: "file",
+    };
+    let (id, public_id) = intake::create_file_batch(state, &sub, &file_name, &bytes).await?;
+    intake::queue_check(state, id, "upload").await?;
+    let mut tx = state.db.begin().await?;
+    let mut e = caller.event("collect.upload", "success");
+    e.object_type = Some("batch".into());
+    e.object_id = Some(public_id.clone());
+    e.detail = serde_json::json!({ "class": class, "file": file_name, "bytes": bytes.len() });
+    audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+    tx.commit().await?;
+    Ok(public_id)
+}
+
+/// POST form `batch` (public id): the batch's faulty rows as XLSX, audited.
+pub async fn errors(State(state): State<AppState>, req: Request) -> Response {
+    match errors_inner(&state, req).await {
+        Ok(r) => r,
+        Err(e) => error_response(&e),
+    }
+}
+
+async fn errors_inner(state: &AppState, req: Request) -> Result<Response, AppError> {
+    let (parts, body) = req.into_parts();
+    let caller = caller(state, &parts, Action::BatchView).await?;
+    let bytes = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .map_err(|_| bad_form("请求内容过大。"))?;
+    let form: HashMap<String, String> = form_urlencoded::parse(&bytes).into_owned().collect();
+    let public_id = form.get("batch").cloned().unwrap_or_default();
+    let row = sqlx::query(
+        "SELECT b.id, b.department_id, d.county_code, COALESCE(b.file_name, '') AS file_name FROM batches b \
+         JOIN departments d ON d.id = b.department_id WHERE b.public_id = $1",
+    )
+    .bind(&public_id)
+    .fetch_optional(&state.db.pool)
+    .await?
+    .ok_or_else(|| AppError::NotFound("该批次".into()))?;
+    let county: Option<String> = row.try_get("county_code")?;
+    caller
+        .check_unit(Some(row.try_get("department_id")?), county.as_deref())
+        .map_err(|_| AppError::NotFound("该批次".into()))?;
+    let rep = report::faulty_rows(state, row.try_get("id")?).await?;
+    let headers: Vec<&str> = rep.headers.iter().map(String::as_str).collect();
+    let file = xlsx("错误数据", &headers, &rep.rows)?;
+    let mut tx = state.db.begin().await?;
+    let mut e = caller.event("collect.error_report", "success");
+    e.object_type = Some("batch".into());
+    e.object_id = Some(public_id.clone());
+    e.detail = serde_json::json!({ "rows": rep.rows.len() });
+    audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+    tx.commit().await?;
+    let original: String = row.try_get("file_name")?;
+    let stem = original
+        .rsplit_once('.')
+        .map_or(original.as_str(), |(s, _)| s);
+    let filename = format!(
+        "{}-错误数据.xlsx",
+        if stem.is_empty() { "批次" } else { stem }
+    );
+    let disposition = format!(
+        "attachment; filename=\"errors.xlsx\"; filename*=UTF-8''{}",
+        form_urlencoded::byte_serialize(filename.as_bytes()).collect::<String>()
+    );
+    let mut res = (StatusCode::OK, file).into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    );
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(res)
+}
