@@ -32,6 +32,8 @@ export default async function globalSetup() {
       DATABASE_URL: `sqlite://${path.join(dataDir, "e2e.db")}?mode=rwc`,
       APP_DEMO_SUBJECTS: "300",
       APP_TEST_HOOKS: "1",
+      // Uploaded batches are checked by the job runner: poll often so tests do not wait.
+      APP_JOB_POLL_MS: "300",
       // Every test logs in from 127.0.0.1; the per-IP login limit is tested by the Rust probes.
       APP_LOGIN_RATE_PER_MIN: "100000",
       LEPTOS_SITE_ROOT: path.join(root, "target", "site"),

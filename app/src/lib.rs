@@ -77,6 +77,8 @@ pub fn App() -> impl IntoView {
                         <Route path=StaticSegment("alarms") view=admin::pages::alarms::AlarmsPage />
                         <Route path=StaticSegment("collect") view=collect::pages::batches::BatchesPage />
                         <Route path=(StaticSegment("collect"), StaticSegment("batch"), ParamSegment("id")) view=collect::pages::batch::BatchPage />
+                        <Route path=StaticSegment("records") view=collect::pages::records::RecordsPage />
+                        <Route path=(StaticSegment("records"), ParamSegment("kind"), ParamSegment("id")) view=collect::pages::records::RecordPage />
                         <Route path=StaticSegment("catalogue") view=collect::pages::catalogue::CataloguePage />
                         <Route path=(StaticSegment("catalogue"), ParamSegment("code")) view=collect::pages::catalogue::ClassPage />
                     </ParentRoute>

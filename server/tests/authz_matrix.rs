@@ -50,6 +50,9 @@ fn sample(endpoint: &str) -> Option<&'static str> {
         | "collect/batch_discard"
         | "collect/batch_mapping" => "id=no-such-batch",
         "catalogue/class" => "code=no-such-class",
+        "records/search" => "kind=penalty",
+        "records/record" => "kind=penalty&id=no-such-record",
+        "records/withdraw" => "kind=penalty&id=no-such-record&reason=x",
         "POST /console/collect/upload" | "POST /console/collect/errors.xlsx" => {
             "batch=no-such-batch"
         }

@@ -574,3 +574,157 @@ async fn bad_files_are_refused_and_change_nothing() {
     }
     assert_eq!(snapshot(state.clone()).await, before);
 }
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+async fn login(c: &reqwest::Client, base: &str, user: &str) {
+    let password = server::seed::accounts::DEMO_PASSWORD.replace('#', "%23");
+    let r = c
+        .post(format!("{base}/api/auth/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("username={user}&password={password}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "login {user}");
+}
+
+async fn post(c: &reqwest::Client, base: &str, endpoint: &str, body: &str) -> (u16, String) {
+    let r = c
+        .post(format!("{base}/api/{endpoint}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+/// A withdrawal takes the record off public view at once, is a version with its reason, is audited,
+/// and a clerk of another unit cannot even see the record.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn withdrawal_is_a_version_and_leaves_public_view_at_once() {
+    let (state, _) = setup().await;
+    let base = common::serve(state.clone()).await;
+    let clerk_unit: i64 = scalar(
+        &state,
+        "SELECT department_id FROM users WHERE username = 'clerk'",
+    )
+    .await;
+    // One of the home page's latest penalties (its query), from a unit other than the clerk's.
+    let today = state.clock.today().iso();
+    let r = sqlx::query(&format!(
+        "SELECT public_id, decision_no, department_id FROM penalties WHERE published = 1 AND withdrawn = 0 \
+         AND repaired = 0 AND display_until >= '{today}' AND subject_category <> '自然人' AND severity <> 'minor' \
+         ORDER BY decision_date DESC, id DESC LIMIT 8"
+    ))
+    .fetch_all(&state.db.pool)
+    .await
+    .unwrap()
+    .into_iter()
+    .find(|r| r.get::<i64, _>("department_id") != clerk_unit)
+    .expect("a home-page penalty of another unit");
+    let (id, decision_no): (String, String) = (r.get("public_id"), r.get("decision_no"));
+    let home = reqwest::get(format!("{base}/"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        home.contains(&decision_no),
+        "the record is on the home page before"
+    );
+
+    let clerk = client();
+    login(&clerk, &base, "clerk").await;
+    let (status, _) = post(
+        &clerk,
+        &base,
+        "records/record",
+        &format!("kind=penalty&id={id}"),
+    )
+    .await;
+    assert_eq!(
+        status, 404,
+        "outside the clerk's unit the record does not exist for them"
+    );
+    let (status, _) = post(
+        &clerk,
+        &base,
+        "records/withdraw",
+        &format!("kind=penalty&id={id}&reason=试图撤下别人的记录"),
+    )
+    .await;
+    assert_eq!(status, 404);
+
+    let op = client();
+    login(&op, &base, "operator").await;
+    let (status, body) = post(
+        &op,
+        &base,
+        "records/withdraw",
+        &format!("kind=penalty&id={id}&reason=短"),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("撤下原因"), "{body}");
+    let reason = "处罚决定已被撤销（行政复议决定）";
+    let (status, body) = post(
+        &op,
+        &base,
+        "records/withdraw",
+        &format!("kind=penalty&id={id}&reason={reason}"),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = post(
+        &op,
+        &base,
+        "records/record",
+        &format!("kind=penalty&id={id}"),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let detail: app::collect::model::RecordDetail = serde_json::from_str(&body).unwrap();
+    assert_eq!(detail.state, "已撤下");
+    assert_eq!(detail.versions.len(), 2);
+    assert_eq!(detail.versions[1].version, 2);
+    assert_eq!(detail.versions[1].reason, reason);
+    assert_eq!(detail.versions[1].changes[0].to, "已撤下");
+    assert!(!detail.can_withdraw);
+    // Off the portal at once: the home page's latest penalties no longer list it.
+    let home = reqwest::get(format!("{base}/"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !home.contains(&decision_no),
+        "withdrawn record still on the home page"
+    );
+    assert_eq!(
+        scalar(
+            &state,
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'collect.record_withdraw'"
+        )
+        .await,
+        1
+    );
+    // A second withdrawal is refused, not a second version.
+    let (status, _) = post(
+        &op,
+        &base,
+        "records/withdraw",
+        &format!("kind=penalty&id={id}&reason={reason}"),
+    )
+    .await;
+    assert_eq!(status, 409);
+}

@@ -38,6 +38,10 @@ pub enum Action {
     BatchView,
     /// Publish or discard a checked batch.
     BatchConfirm,
+    /// Stored records and their version history.
+    RecordView,
+    /// Take a record off public view (revoked or changed decisions).
+    RecordWithdraw,
 }
 
 /// How far a permission reaches.
@@ -120,6 +124,11 @@ pub const POLICY: &[(Role, Action, Scope)] = &[
     (Operator, BatchView, All),
     (Clerk, BatchConfirm, OwnDepartment),
     (Operator, BatchConfirm, All),
+    (Clerk, RecordView, OwnDepartment),
+    (County, RecordView, OwnCounty),
+    (Operator, RecordView, All),
+    (Clerk, RecordWithdraw, OwnDepartment),
+    (Operator, RecordWithdraw, All),
 ];
 
 /// The widest scope any of the roles has for the action, or `None` when none may perform it.
@@ -184,6 +193,9 @@ pub const ENDPOINTS: &[(&str, Access)] = &[
     ("collect/batch_mapping", Access::Action(DataSubmit)),
     ("catalogue/classes", Access::Action(CatalogueView)),
     ("catalogue/class", Access::Action(CatalogueView)),
+    ("records/search", Access::Action(RecordView)),
+    ("records/record", Access::Action(RecordView)),
+    ("records/withdraw", Access::Action(RecordWithdraw)),
     // REST endpoints (axum handlers), named by method and path.
     ("GET /healthz", Access::Public),
     ("GET /readyz", Access::Public),

@@ -102,3 +102,38 @@ pub async fn get_class(code: String) -> Result<ClassDetail, AppError> {
     })
     .await
 }
+
+#[server(endpoint = "records/search")]
+pub async fn search_records(
+    #[server(default)] kind: String,
+    #[server(default)] q: String,
+    #[server(default)] page: i64,
+) -> Result<Page<RecordRow>, AppError> {
+    authz::respond(async move {
+        let state = AppState::get()?;
+        let caller = authz::authorize(Action::RecordView).await?;
+        super::service::records::search(&state, &caller, &kind, &q, page).await
+    })
+    .await
+}
+
+#[server(endpoint = "records/record")]
+pub async fn get_record(kind: String, id: String) -> Result<RecordDetail, AppError> {
+    authz::respond(async move {
+        let state = AppState::get()?;
+        let caller = authz::authorize(Action::RecordView).await?;
+        super::service::records::detail(&state, &caller, &kind, &id).await
+    })
+    .await
+}
+
+/// Takes a record off public view at once (revoked or changed decisions), with a reason.
+#[server(endpoint = "records/withdraw")]
+pub async fn withdraw_record(kind: String, id: String, reason: String) -> Result<(), AppError> {
+    authz::respond(async move {
+        let state = AppState::get()?;
+        let caller = authz::authorize(Action::RecordWithdraw).await?;
+        super::service::records::withdraw(&state, &caller, &kind, &id, &reason).await
+    })
+    .await
+}

@@ -157,3 +157,60 @@ pub struct ClassDetail {
     pub rules: Vec<RuleView>,
     pub sources: Vec<SourceView>,
 }
+
+/// Record kinds with a typed table, as used in URLs.
+pub const RECORD_KINDS: &[(&str, &str)] = &[("penalty", "行政处罚"), ("licence", "行政许可")];
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordRow {
+    pub kind: String,
+    pub public_id: String,
+    pub decision_no: String,
+    pub subject_name: String,
+    pub decision_date: String,
+    pub unit: String,
+    pub state: String,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangeView {
+    pub label: String,
+    pub from: String,
+    pub to: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VersionView {
+    pub version: i64,
+    pub action: String,
+    pub actor: String,
+    pub at: String,
+    pub reason: String,
+    pub batch: Option<String>,
+    pub changes: Vec<ChangeView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordDetail {
+    pub kind: String,
+    pub kind_name: String,
+    pub public_id: String,
+    pub title: String,
+    pub state: String,
+    pub fields: Vec<(String, String)>,
+    pub filled: Vec<(String, String)>,
+    pub versions: Vec<VersionView>,
+    pub can_withdraw: bool,
+}
+
+pub fn version_action_label(action: &str) -> &'static str {
+    match action {
+        "create" => "首次报送",
+        "update" => "更新",
+        "withdraw" => "撤下公示",
+        "correct" => "更正",
+        "restore" => "恢复",
+        _ => "变更",
+    }
+}

@@ -15,6 +15,7 @@ use leptos_router::hooks::use_location;
 pub const CONSOLE_NAV: &[(&str, &str, Action)] = &[
     ("/console", "工作台首页", Action::ConsoleEnter),
     ("/console/collect", "数据报送", Action::BatchView),
+    ("/console/records", "信用记录", Action::RecordView),
     ("/console/catalogue", "信用目录", Action::CatalogueView),
     ("/console/users", "用户管理", Action::UserView),
     ("/console/orgs", "单位与区县", Action::OrgView),

@@ -92,12 +92,14 @@ fn BatchView(
             <div class="actions">
                 {d.can_confirm.then(|| view! {
                     <ActionForm action=confirm>
+                        <CsrfField />
                         <input type="hidden" name="id" value=bid1 />
                         <button type="submit" class="button" data-testid="confirm-batch" disabled=move || confirm.pending().get()>
                             {format!("确认发布 {} 条新增、{} 条更新", b.rows_new, b.rows_update)}
                         </button>
                     </ActionForm>
                     <ActionForm action=discard>
+                        <CsrfField />
                         <input type="hidden" name="id" value=bid2 />
                         <button type="submit" class="button button-secondary">"作废本批次"</button>
                     </ActionForm>
@@ -151,12 +153,12 @@ fn BatchView(
         {(!d.rule_counts.is_empty()).then(|| view! {
             <h2>"按规则统计"</h2>
             <div class="table-wrap">
-                <table class="data" data-testid="rule-counts">
+                <table class="data-table" data-testid="rule-counts">
                     <caption class="sr-only">"各规则涉及的行数"</caption>
                     <thead><tr><th scope="col">"规则"</th><th scope="col">"代码"</th><th scope="col">"级别"</th><th scope="col">"行数"</th></tr></thead>
                     <tbody>
                         {d.rule_counts.iter().map(|r| view! {
-                            <tr><td>{r.name.clone()}</td><td><code>{r.code.clone()}</code></td><td>{if r.level == "error" { "错误" } else { "提示" }}</td><td>{r.rows}</td></tr>
+                            <tr><td data-label="规则">{r.name.clone()}</td><td data-label="代码"><code>{r.code.clone()}</code></td><td data-label="级别">{if r.level == "error" { "错误" } else { "提示" }}</td><td data-label="行数">{r.rows}</td></tr>
                         }).collect_view()}
                     </tbody>
                 </table>
@@ -175,16 +177,16 @@ fn BatchView(
                 <button type="submit" class="button">"筛选"</button>
             </form>
             <div class="table-wrap">
-                <table class="data" data-testid="fault-list">
+                <table class="data-table" data-testid="fault-list">
                     <caption class="sr-only">"问题明细（按数据行号）"</caption>
                     <thead><tr><th scope="col">"数据行"</th><th scope="col">"字段"</th><th scope="col">"说明"</th><th scope="col">"规则代码"</th></tr></thead>
                     <tbody>
                         {faults.rows.into_iter().map(|f| view! {
                             <tr class=format!("fault-{}", f.level)>
-                                <td>{f.row_no}</td>
-                                <td>{f.field}</td>
-                                <td>{f.message}</td>
-                                <td><code>{f.code}</code></td>
+                                <td data-label="数据行">{f.row_no}</td>
+                                <td data-label="字段">{f.field}</td>
+                                <td data-label="说明">{f.message}</td>
+                                <td data-label="规则代码"><code>{f.code}</code></td>
                             </tr>
                         }).collect_view()}
                     </tbody>
@@ -202,6 +204,7 @@ fn MappingForm(bid: String, m: MappingNeed, mapping: ServerAction<SaveMapping>) 
             <h2 id="mapping-title">"请指定表头对应的字段"</h2>
             <p class="muted">"以下表头不在信用目录中。请选择每列对应的字段（或忽略此列）；选择会为本单位记住，下次上传自动识别。"</p>
             <ActionForm action=mapping>
+                <CsrfField />
                 <input type="hidden" name="id" value=bid />
                 {m.headers.iter().enumerate().map(|(i, h)| {
                     let select_id = format!("map-{i}");

@@ -44,7 +44,7 @@ pub fn BatchesPage() -> impl IntoView {
             let pages = p.pages();
             view! {
                 <div class="table-wrap">
-                    <table class="data" data-testid="batch-list">
+                    <table class="data-table" data-testid="batch-list">
                         <caption class="sr-only">"报送批次列表"</caption>
                         <thead><tr>
                             <th scope="col">"时间"</th>
@@ -57,12 +57,12 @@ pub fn BatchesPage() -> impl IntoView {
                         <tbody>
                             {p.rows.into_iter().map(|b| view! {
                                 <tr>
-                                    <td><a href=format!("/console/collect/batch/{}", b.public_id)>{bj(&b.created_at)}</a></td>
-                                    <td>{b.unit_name}</td>
-                                    <td>{b.class_name}</td>
-                                    <td>{format!("{}{}", channel_label(&b.channel), if b.file_name.is_empty() { String::new() } else { format!("：{}", b.file_name) })}</td>
-                                    <td><span class=format!("badge badge-{}", b.status)>{status_label(&b.status)}</span></td>
-                                    <td>{format!("{} / {} / {} / {}", b.rows_new, b.rows_update, b.rows_duplicate, b.rows_faulty)}</td>
+                                    <td data-label="时间"><a href=format!("/console/collect/batch/{}", b.public_id)>{bj(&b.created_at)}</a></td>
+                                    <td data-label="单位">{b.unit_name}</td>
+                                    <td data-label="类别">{b.class_name}</td>
+                                    <td data-label="来源">{format!("{}{}", channel_label(&b.channel), if b.file_name.is_empty() { String::new() } else { format!("：{}", b.file_name) })}</td>
+                                    <td data-label="状态"><span class=format!("badge badge-{}", b.status)>{status_label(&b.status)}</span></td>
+                                    <td data-label="新增/更新/重复/有误">{format!("{} / {} / {} / {}", b.rows_new, b.rows_update, b.rows_duplicate, b.rows_faulty)}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>

@@ -41,7 +41,7 @@ pub fn ClassPage() -> impl IntoView {
             <h1>{c.name.clone()}</h1>
             <h2>"字段"</h2>
             <div class="table-wrap">
-                <table class="data" data-testid="field-list">
+                <table class="data-table" data-testid="field-list">
                     <caption class="sr-only">"字段、代码与取值"</caption>
                     <thead><tr>
                         <th scope="col">"字段"</th><th scope="col">"新版代码"</th><th scope="col">"旧版代码"</th>
@@ -50,8 +50,8 @@ pub fn ClassPage() -> impl IntoView {
                     <tbody>
                         {c.fields.into_iter().map(|f| view! {
                             <tr>
-                                <td>{f.name}</td><td><code>{f.code_v2}</code></td><td><code>{f.codes_v1}</code></td>
-                                <td>{f.synonyms}</td><td>{f.field_type}</td><td>{f.requirement}</td><td>{f.options}</td>
+                                <td data-label="字段">{f.name}</td><td data-label="新版代码"><code>{f.code_v2}</code></td><td data-label="旧版代码"><code>{f.codes_v1}</code></td>
+                                <td data-label="其他表头">{f.synonyms}</td><td data-label="类型">{f.field_type}</td><td data-label="要求">{f.requirement}</td><td data-label="取值">{f.options}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>
@@ -59,14 +59,14 @@ pub fn ClassPage() -> impl IntoView {
             </div>
             <h2>"清洗规则"</h2>
             <div class="table-wrap">
-                <table class="data" data-testid="rule-list">
+                <table class="data-table" data-testid="rule-list">
                     <caption class="sr-only">"清洗规则及其在本类别的开关"</caption>
                     <thead><tr><th scope="col">"规则"</th><th scope="col">"代码"</th><th scope="col">"职责"</th><th scope="col">"级别"</th><th scope="col">"本类别"</th></tr></thead>
                     <tbody>
                         {c.rules.into_iter().map(|r| view! {
                             <tr>
-                                <td>{r.name}</td><td><code>{r.code}</code></td><td>{r.duty}</td><td>{r.level}</td>
-                                <td>{match (r.enabled, r.optional) { (true, false) => "启用（必选）", (true, true) => "启用", _ => "已停用" }}</td>
+                                <td data-label="规则">{r.name}</td><td data-label="代码"><code>{r.code}</code></td><td data-label="职责">{r.duty}</td><td data-label="级别">{r.level}</td>
+                                <td data-label="本类别">{match (r.enabled, r.optional) { (true, false) => "启用（必选）", (true, true) => "启用", _ => "已停用" }}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>

@@ -2,3 +2,4 @@
 pub mod batch;
 pub mod batches;
 pub mod catalogue;
+pub mod records;

@@ -198,7 +198,7 @@ async fn apply_update(
 }
 
 /// Masked ID numbers of a stored record, by field key, for showing a diff.
-async fn masked_ids(
+pub async fn masked_ids(
     conn: &mut AnyConnection,
     spec: &ClassSpec,
     table: Option<&str>,

@@ -5,6 +5,7 @@ pub mod confirm;
 pub mod files;
 pub mod intake;
 pub mod pipeline;
+pub mod records;
 pub mod report;
 pub mod store;
 pub mod subjects;
