@@ -728,3 +728,224 @@ async fn withdrawal_is_a_version_and_leaves_public_view_at_once() {
     .await;
     assert_eq!(status, 409);
 }
+
+async fn api(
+    c: &reqwest::Client,
+    method: reqwest::Method,
+    url: String,
+    key: Option<&str>,
+    body: Option<serde_json::Value>,
+) -> (u16, serde_json::Value) {
+    let mut r = c.request(method, url);
+    if let Some(k) = key {
+        r = r.header("authorization", format!("Bearer {k}"));
+    }
+    if let Some(b) = body {
+        r = r.json(&b);
+    }
+    let res = r.send().await.unwrap();
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(serde_json::Value::Null))
+}
+
+/// The same planted faults sent by the REST API come back as structured faults with stable codes;
+/// keys are scoped, revocable and checked on every call; the OpenAPI document describes the routes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_api_reports_the_same_faults_with_stable_codes() {
+    use reqwest::Method;
+    let (state, unit) = setup().await;
+    let base = common::serve(state.clone()).await;
+    let (_, key) = app::collect::service::api_keys::create(
+        &state,
+        unit.id,
+        "处罚系统",
+        &["penalty".into()],
+        1,
+    )
+    .await
+    .unwrap();
+    let c = reqwest::Client::new();
+    let basis = "《中华人民共和国产品质量法》第四十九条";
+    let record = |no: &str, code: &str, cats: &str, fine: &str, facts: &str| {
+        serde_json::json!({
+            "CF_XDR_MC": format!("湘西接口{no}有限公司"), "CF_XDR_LB": "法人及非法人组织", "CF_XDR_SHXYM": code,
+            "CF_FRDB": "张三", "CF_WSH": format!("湘西市监罚〔2026〕接口{no}号"), "CF_WFXW": "违反产品质量管理规定",
+            "CF_SY": facts, "CF_YJ": basis, "CF_CFLB": cats, "CF_NR": "依法处理", "CF_NR_FK": fine,
+            "CF_JDRQ": "2026-03-07", "CF_CFJG": unit.name,
+        })
+    };
+    let body = serde_json::json!({ "records": [
+        record("1", &code(11), "罚款", "0.5", "销售不合格产品"),
+        record("2", &bad_check(12), "罚款", "0.5", "销售不合格产品"),
+        record("3", &code(13), "警告", "0.5", "销售不合格产品"),
+        record("4", &code(14), "罚款", "0.5", "当事人（身份证11010519491231002X）销售不合格产品"),
+        record("1", &code(11), "罚款", "0.5", "销售不合格产品"),
+    ]});
+    let url = format!("{base}/api/v1/batches/penalty");
+
+    // No key, a wrong key, a key without the class: refused with structured errors.
+    let (status, e) = api(&c, Method::POST, url.clone(), None, Some(body.clone())).await;
+    assert_eq!(
+        (status, e["error"]["code"].as_str()),
+        (401, Some("UNAUTHORIZED"))
+    );
+    let (status, _) = api(
+        &c,
+        Method::POST,
+        url.clone(),
+        Some("xxc_00000000_nope"),
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(status, 401);
+    let (status, e) = api(
+        &c,
+        Method::POST,
+        format!("{base}/api/v1/batches/licence"),
+        Some(&key),
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(
+        (status, e["error"]["code"].as_str()),
+        (403, Some("FORBIDDEN"))
+    );
+    let (status, e) = api(
+        &c,
+        Method::POST,
+        url.clone(),
+        Some(&key),
+        Some(serde_json::json!({"rows": 1})),
+    )
+    .await;
+    assert_eq!(
+        (status, e["error"]["code"].as_str()),
+        (400, Some("BAD_JSON"))
+    );
+
+    let (status, r) = api(&c, Method::POST, url.clone(), Some(&key), Some(body)).await;
+    assert_eq!(status, 201, "{r}");
+    let faults: Vec<(i64, String)> = r["faults"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["row"].as_i64().unwrap(),
+                f["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    for expected in [
+        (2, "USCC_CHECK_CHAR"),
+        (3, "FINE_WITHOUT_CATEGORY"),
+        (4, "TEXT_ID_UNMASKED"),
+        (5, "DUPLICATE"),
+    ] {
+        assert!(
+            faults.contains(&(expected.0, expected.1.to_string())),
+            "{expected:?} in {faults:?}"
+        );
+    }
+    assert_eq!(r["status"], "checked");
+    assert_eq!(
+        (
+            r["rows_new"].as_i64(),
+            r["rows_faulty"].as_i64(),
+            r["rows_duplicate"].as_i64()
+        ),
+        (Some(1), Some(3), Some(1))
+    );
+    let id = r["batch_id"].as_str().unwrap().to_string();
+    let (status, got) = api(
+        &c,
+        Method::GET,
+        format!("{base}/api/v1/batches/{id}"),
+        Some(&key),
+        None,
+    )
+    .await;
+    assert_eq!((status, got["rows_faulty"].as_i64()), (200, Some(3)));
+    let (status, done) = api(
+        &c,
+        Method::POST,
+        format!("{base}/api/v1/batches/{id}/confirm"),
+        Some(&key),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, done["published"].as_u64()),
+        (200, Some(1)),
+        "{done}"
+    );
+    let (status, e) = api(
+        &c,
+        Method::POST,
+        format!("{base}/api/v1/batches/{id}/confirm"),
+        Some(&key),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, e["error"]["code"].as_str()),
+        (409, Some("CONFLICT"))
+    );
+
+    // Another unit's key does not see this batch; a revoked key stops working at once.
+    let other: i64 = scalar(
+        &state,
+        "SELECT id FROM departments WHERE code <> 'scjg' ORDER BY id LIMIT 1",
+    )
+    .await;
+    let (other_id, other_key) =
+        app::collect::service::api_keys::create(&state, other, "其他", &["penalty".into()], 1)
+            .await
+            .unwrap();
+    let (status, _) = api(
+        &c,
+        Method::GET,
+        format!("{base}/api/v1/batches/{id}"),
+        Some(&other_key),
+        None,
+    )
+    .await;
+    assert_eq!(status, 404);
+    app::collect::service::api_keys::revoke(&state, &other_id)
+        .await
+        .unwrap();
+    let (status, _) = api(
+        &c,
+        Method::GET,
+        format!("{base}/api/v1/batches/{id}"),
+        Some(&other_key),
+        None,
+    )
+    .await;
+    assert_eq!(status, 401);
+    // Keys are stored only as hashes.
+    let stored = scalar(
+        &state,
+        &format!("SELECT COUNT(*) FROM api_keys WHERE key_hash = '{key}'"),
+    )
+    .await;
+    assert_eq!(stored, 0);
+
+    let (status, doc) = api(
+        &c,
+        Method::GET,
+        format!("{base}/api/v1/openapi.json"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    for p in [
+        "/api/v1/batches/{class}",
+        "/api/v1/batches/{id}",
+        "/api/v1/batches/{id}/confirm",
+    ] {
+        assert!(doc["paths"][p].is_object(), "{p} documented");
+    }
+}

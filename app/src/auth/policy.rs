@@ -42,6 +42,8 @@ pub enum Action {
     RecordView,
     /// Take a record off public view (revoked or changed decisions).
     RecordWithdraw,
+    /// Make and revoke API keys (the security admin's keys, DOMAIN §2).
+    ApiKeyManage,
 }
 
 /// How far a permission reaches.
@@ -63,6 +65,8 @@ pub enum Access {
     /// Any signed-in user, for their own account (works while a password change is pending).
     SignedIn,
     Action(Action),
+    /// A unit's system with an API key (`Authorization: Bearer …`); sessions are not accepted.
+    ApiKey,
 }
 
 use Action::*;
@@ -129,6 +133,7 @@ pub const POLICY: &[(Role, Action, Scope)] = &[
     (Operator, RecordView, All),
     (Clerk, RecordWithdraw, OwnDepartment),
     (Operator, RecordWithdraw, All),
+    (SecurityAdmin, ApiKeyManage, All),
 ];
 
 /// The widest scope any of the roles has for the action, or `None` when none may perform it.
@@ -196,6 +201,9 @@ pub const ENDPOINTS: &[(&str, Access)] = &[
     ("records/search", Access::Action(RecordView)),
     ("records/record", Access::Action(RecordView)),
     ("records/withdraw", Access::Action(RecordWithdraw)),
+    ("apikeys/list", Access::Action(ApiKeyManage)),
+    ("apikeys/create", Access::Action(ApiKeyManage)),
+    ("apikeys/revoke", Access::Action(ApiKeyManage)),
     // REST endpoints (axum handlers), named by method and path.
     ("GET /healthz", Access::Public),
     ("GET /readyz", Access::Public),
@@ -222,6 +230,11 @@ pub const ENDPOINTS: &[(&str, Access)] = &[
         "POST /console/collect/errors.xlsx",
         Access::Action(BatchView),
     ),
+    // The data API for units' systems (OpenAPI at /api/v1/openapi.json).
+    ("GET /api/v1/openapi.json", Access::Public),
+    ("POST /api/v1/batches/{class}", Access::ApiKey),
+    ("GET /api/v1/batches/{id}", Access::ApiKey),
+    ("POST /api/v1/batches/{id}/confirm", Access::ApiKey),
 ];
 
 pub fn access_of(endpoint: &str) -> Option<Access> {

@@ -137,3 +137,84 @@ pub async fn withdraw_record(kind: String, id: String, reason: String) -> Result
     })
     .await
 }
+
+#[server(endpoint = "apikeys/list")]
+pub async fn list_api_keys() -> Result<ApiKeyPage, AppError> {
+    authz::respond(async move {
+        let state = AppState::get()?;
+        authz::authorize(Action::ApiKeyManage).await?;
+        let keys = super::service::api_keys::list(&state).await?;
+        let units = sqlx::query("SELECT id, name FROM departments WHERE active = 1 ORDER BY id")
+            .fetch_all(&state.db.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                use sqlx::Row;
+                Ok(UnitOption {
+                    id: r.try_get("id")?,
+                    name: r.try_get("name")?,
+                })
+            })
+            .collect::<Result<Vec<_>, AppError>>()?;
+        let classes = super::service::catalogue::summaries(&state)
+            .await?
+            .into_iter()
+            .map(|c| ClassOption {
+                code: c.code,
+                name: c.name,
+            })
+            .collect();
+        Ok(ApiKeyPage {
+            keys,
+            units,
+            classes,
+        })
+    })
+    .await
+}
+
+#[server(endpoint = "apikeys/create")]
+pub async fn create_api_key(
+    name: String,
+    department: i64,
+    #[server(default)] scopes: Vec<String>,
+) -> Result<NewApiKey, AppError> {
+    authz::respond(async move {
+        let state = AppState::get()?;
+        let caller = authz::authorize(Action::ApiKeyManage).await?;
+        let (public_id, key) = super::service::api_keys::create(
+            &state,
+            department,
+            &name,
+            &scopes,
+            caller.user.user_id,
+        )
+        .await?;
+        let mut tx = state.db.begin().await?;
+        let mut e = caller.event("apikey.create", "success");
+        e.object_type = Some("api_key".into());
+        e.object_id = Some(public_id);
+        e.detail = serde_json::json!({ "department": department, "scopes": scopes, "name": name });
+        crate::server::audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+        tx.commit().await?;
+        Ok(NewApiKey { key, name })
+    })
+    .await
+}
+
+#[server(endpoint = "apikeys/revoke")]
+pub async fn revoke_api_key(id: String) -> Result<(), AppError> {
+    authz::respond(async move {
+        let state = AppState::get()?;
+        let caller = authz::authorize(Action::ApiKeyManage).await?;
+        super::service::api_keys::revoke(&state, &id).await?;
+        let mut tx = state.db.begin().await?;
+        let mut e = caller.event("apikey.revoke", "success");
+        e.object_type = Some("api_key".into());
+        e.object_id = Some(id);
+        crate::server::audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
+}

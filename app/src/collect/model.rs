@@ -214,3 +214,30 @@ pub fn version_action_label(action: &str) -> &'static str {
         _ => "变更",
     }
 }
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApiKeyRow {
+    pub public_id: String,
+    pub name: String,
+    pub prefix: String,
+    pub scopes: String,
+    pub unit: String,
+    pub created_at: String,
+    pub last_used_at: String,
+    pub revoked_at: String,
+}
+
+/// What the key console offers: units and classes to scope a key to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApiKeyPage {
+    pub keys: Vec<ApiKeyRow>,
+    pub units: Vec<UnitOption>,
+    pub classes: Vec<ClassOption>,
+}
+
+/// A key just made: shown once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewApiKey {
+    pub key: String,
+    pub name: String,
+}

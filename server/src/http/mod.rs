@@ -1,5 +1,6 @@
 //! The HTTP router: Leptos pages and server functions, health, static assets, and the middleware
 //! stack (request id, access log, compression, security headers, CSP by hash, cache policy).
+pub mod api_v1;
 pub mod collect;
 mod elder;
 pub mod export;
@@ -79,6 +80,15 @@ pub fn rest_routes(test_hooks: bool) -> Vec<String> {
     out.extend(export::ROUTES.iter().map(|(p, _)| format!("POST {p}")));
     out.push(format!("POST {}", collect::UPLOAD_PATH));
     out.push(format!("POST {}", collect::ERRORS_PATH));
+    out.extend(
+        [
+            "GET /api/v1/openapi.json",
+            "POST /api/v1/batches/{class}",
+            "GET /api/v1/batches/{id}",
+            "POST /api/v1/batches/{id}/confirm",
+        ]
+        .map(String::from),
+    );
     if test_hooks {
         out.push("POST /__test/clock".into());
         out.push("POST /__test/user".into());
@@ -137,7 +147,16 @@ fn build(app_state: AppState, leptos: LeptosOptions, store: sessions::Store) -> 
             collect::UPLOAD_PATH,
             post(collect::upload).layer(axum::extract::DefaultBodyLimit::max(upload_limit)),
         )
-        .route(collect::ERRORS_PATH, post(collect::errors));
+        .route(collect::ERRORS_PATH, post(collect::errors))
+        .route("/api/v1/openapi.json", get(api_v1::openapi_json))
+        // One parameter name per path shape: POST takes a class code, GET a batch id.
+        .route(
+            "/api/v1/batches/{key}",
+            post(api_v1::submit)
+                .get(api_v1::get_batch)
+                .layer(axum::extract::DefaultBodyLimit::max(16 * 1024 * 1024)),
+        )
+        .route("/api/v1/batches/{key}/confirm", post(api_v1::confirm_batch));
     if app_state.config.test_hooks {
         router = router
             .route("/__test/clock", post(test_hooks::clock))

@@ -1,4 +1,5 @@
 //! Collection services: catalogue, intake, the checking pipeline, confirmation and the registry.
+pub mod api_keys;
 pub mod batches;
 pub mod catalogue;
 pub mod confirm;

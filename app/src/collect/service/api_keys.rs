@@ -1,0 +1,156 @@
+//! API keys for the REST channel: one unit each, scoped to data classes, revocable, stored only as a
+//! hash. The key is shown once, when it is made.
+use crate::error::AppError;
+use crate::server::AppState;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+/// What a valid key stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyHolder {
+    pub key_id: i64,
+    pub prefix: String,
+    pub department_id: i64,
+    pub scopes: Vec<String>,
+}
+
+impl KeyHolder {
+    pub fn may_submit(&self, class_code: &str) -> bool {
+        self.scopes.iter().any(|s| s == class_code || s == "*")
+    }
+}
+
+fn hash(key: &str) -> String {
+    hex::encode(Sha256::digest(key.as_bytes()))
+}
+
+/// Makes a key: `xxc_<prefix>_<secret>`. Returns (public id, the key in clear, once).
+pub async fn create(
+    state: &AppState,
+    department_id: i64,
+    name: &str,
+    scopes: &[String],
+    created_by: i64,
+) -> Result<(String, String), AppError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 60 {
+        return Err(AppError::field(
+            "name",
+            "REQUIRED",
+            "请填写密钥用途（60字以内），如“市场监管局行政处罚系统”。",
+        ));
+    }
+    if scopes.is_empty() {
+        return Err(AppError::field(
+            "scopes",
+            "REQUIRED",
+            "请至少选择一个可报送的数据类别。",
+        ));
+    }
+    let mut bytes = [0u8; 24];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    let prefix = hex::encode(&bytes[..4]);
+    let secret = hex::encode(&bytes[4..]);
+    let key = format!("xxc_{prefix}_{secret}");
+    let public_id = uuid::Uuid::new_v4().simple().to_string();
+    sqlx::query(
+        "INSERT INTO api_keys (public_id, department_id, name, prefix, key_hash, scopes, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&public_id)
+    .bind(department_id)
+    .bind(name)
+    .bind(&prefix)
+    .bind(hash(&key))
+    .bind(scopes.join(";"))
+    .bind(created_by)
+    .bind(state.clock.now_text())
+    .execute(&state.db.pool)
+    .await?;
+    Ok((public_id, key))
+}
+
+/// The holder of a presented key, if it is valid and not revoked. Compared by hash, in constant time.
+pub async fn verify(state: &AppState, presented: &str) -> Result<Option<KeyHolder>, AppError> {
+    let mut parts = presented.trim().splitn(3, '_');
+    let (Some("xxc"), Some(prefix), Some(_)) = (parts.next(), parts.next(), parts.next()) else {
+        return Ok(None);
+    };
+    let row = sqlx::query(
+        "SELECT id, department_id, key_hash, scopes FROM api_keys WHERE prefix = $1 AND revoked_at IS NULL",
+    )
+    .bind(prefix)
+    .fetch_optional(&state.db.pool)
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let stored: String = row.try_get("key_hash")?;
+    let given = hash(presented.trim());
+    let same = stored.len() == given.len()
+        && stored
+            .bytes()
+            .zip(given.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0;
+    if !same {
+        return Ok(None);
+    }
+    let id: i64 = row.try_get("id")?;
+    sqlx::query("UPDATE api_keys SET last_used_at = $2 WHERE id = $1")
+        .bind(id)
+        .bind(state.clock.now_text())
+        .execute(&state.db.pool)
+        .await?;
+    Ok(Some(KeyHolder {
+        key_id: id,
+        prefix: prefix.to_string(),
+        department_id: row.try_get("department_id")?,
+        scopes: row
+            .try_get::<String, _>("scopes")?
+            .split(';')
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect(),
+    }))
+}
+
+pub async fn revoke(state: &AppState, public_id: &str) -> Result<(), AppError> {
+    let n = sqlx::query(
+        "UPDATE api_keys SET revoked_at = $2 WHERE public_id = $1 AND revoked_at IS NULL",
+    )
+    .bind(public_id)
+    .bind(state.clock.now_text())
+    .execute(&state.db.pool)
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(AppError::NotFound("该密钥（或已吊销）".into()));
+    }
+    Ok(())
+}
+
+pub async fn list(state: &AppState) -> Result<Vec<crate::collect::model::ApiKeyRow>, AppError> {
+    sqlx::query(
+        "SELECT k.public_id, k.name, k.prefix, k.scopes, d.name AS unit, k.created_at, \
+         COALESCE(k.last_used_at, '') AS last_used_at, COALESCE(k.revoked_at, '') AS revoked_at \
+         FROM api_keys k JOIN departments d ON d.id = k.department_id ORDER BY k.id DESC",
+    )
+    .fetch_all(&state.db.pool)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(crate::collect::model::ApiKeyRow {
+            public_id: r.try_get("public_id")?,
+            name: r.try_get("name")?,
+            prefix: r.try_get("prefix")?,
+            scopes: r.try_get("scopes")?,
+            unit: r.try_get("unit")?,
+            created_at: r.try_get("created_at")?,
+            last_used_at: r.try_get("last_used_at")?,
+            revoked_at: r.try_get("revoked_at")?,
+        })
+    })
+    .collect()
+}

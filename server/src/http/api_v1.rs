@@ -1,0 +1,487 @@
+//! The data API for units' own systems (`/api/v1`): JSON batches through the same pipeline as uploads,
+//! authenticated by an API key per unit (scoped to data classes), with structured errors whose codes
+//! are stable. The OpenAPI document is generated from these handlers.
+use app::collect::service::confirm::{self, Actor};
+use app::collect::service::{api_keys, intake, pipeline};
+use app::error::AppError;
+use app::server::audit::{self, AuditEvent};
+use app::server::AppState;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use http::{header, HeaderMap, HeaderValue, StatusCode};
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+use utoipa::{OpenApi, ToSchema};
+
+/// Records per request; larger sets go as several batches or as a file.
+pub const MAX_RECORDS: usize = 5_000;
+/// Faults returned in one response; the rest are counted.
+const MAX_FAULTS: i64 = 1_000;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "湘西州公共信用信息平台 数据报送接口",
+        version = "1.0.0",
+        description = "信源单位系统通过本接口报送信用数据。每个请求是一个批次：平台按信用目录逐条检查（规则代码稳定），\
+                       返回问题明细；确认后干净的记录一次性发布。认证：`Authorization: Bearer <密钥>`，密钥由安全管理员发放。"
+    ),
+    paths(submit, get_batch, confirm_batch, openapi_json),
+    components(schemas(BatchRequest, BatchResponse, FaultItem, ConfirmResponse, ApiError, ErrorBody, FieldItem)),
+    modifiers(&BearerAuth),
+    tags((name = "batches", description = "数据批次"))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// A batch of records. Each record is an object whose keys are field codes (v2 such as `CF_WSH`, v1,
+/// or the Chinese field names of the catalogue) and whose values are text or numbers.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+pub struct BatchRequest {
+    #[schema(value_type = Vec<Object>, example = json!([{"CF_WSH": "湘西市监罚〔2026〕1号", "CF_XDR_MC": "湘西某某有限公司"}]))]
+    pub records: Vec<serde_json::Map<String, serde_json::Value>>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct FaultItem {
+    /// 1-based position of the record in the request.
+    pub row: i64,
+    /// Catalogue field key, empty for the whole record.
+    pub field: String,
+    /// Stable rule code, e.g. `USCC_CHECK_CHAR`, `REQ_MISSING`, `FINE_WITHOUT_CATEGORY`.
+    pub code: String,
+    /// `error` (the record is not published) or `warning`.
+    pub level: String,
+    pub message: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct BatchResponse {
+    pub batch_id: String,
+    /// `checked` (awaiting confirmation), `published`, `discarded`, `failed` …
+    pub status: String,
+    pub class: String,
+    pub rows_total: i64,
+    pub rows_new: i64,
+    pub rows_update: i64,
+    pub rows_duplicate: i64,
+    pub rows_faulty: i64,
+    pub faults_total: i64,
+    pub faults: Vec<FaultItem>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ConfirmResponse {
+    pub batch_id: String,
+    pub published: u64,
+    pub updated: u64,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct FieldItem {
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ErrorBody {
+    /// Stable code: `UNAUTHORIZED`, `FORBIDDEN`, `NOT_FOUND`, `VALIDATION`, `CONFLICT`, `BAD_JSON`,
+    /// `TOO_MANY_RECORDS`, `INTERNAL`.
+    pub code: String,
+    pub message: String,
+    pub fields: Vec<FieldItem>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ApiError {
+    pub error: ErrorBody,
+}
+
+fn error_response(
+    status: StatusCode,
+    code: &str,
+    message: String,
+    fields: Vec<FieldItem>,
+) -> Response {
+    let mut res = (
+        status,
+        Json(ApiError {
+            error: ErrorBody {
+                code: code.into(),
+                message,
+                fields,
+            },
+        }),
+    )
+        .into_response();
+    if status == StatusCode::UNAUTHORIZED {
+        res.headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    }
+    res
+}
+
+fn from_app_error(e: AppError) -> Response {
+    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let fields = match &e {
+        AppError::Validation(list) => list
+            .iter()
+            .map(|f| FieldItem {
+                field: f.field.clone(),
+                code: f.code.clone(),
+                message: f.message.clone(),
+            })
+            .collect(),
+        _ => vec![],
+    };
+    error_response(status, e.code(), e.to_string(), fields)
+}
+
+async fn holder(state: &AppState, headers: &HeaderMap) -> Result<api_keys::KeyHolder, Response> {
+    let presented = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    match api_keys::verify(state, presented).await {
+        Ok(Some(h)) => Ok(h),
+        Ok(None) => Err(error_response(
+            StatusCode::UNAUTHORIZED,
+            "UNAUTHORIZED",
+            "缺少或无效的接口密钥：请在请求头中提供 Authorization: Bearer <密钥>。".into(),
+            vec![],
+        )),
+        Err(e) => Err(from_app_error(e)),
+    }
+}
+
+fn event(h: &api_keys::KeyHolder, action: &str, batch: &str) -> AuditEvent {
+    let mut e = AuditEvent::new(&format!("apikey:{}", h.prefix), action, "success");
+    e.object_type = Some("batch".into());
+    e.object_id = Some(batch.into());
+    e
+}
+
+/// Text of a JSON value as a cell: strings as they are, numbers and booleans printed, null empty.
+fn cell(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Submit a batch of records of one data class; they are checked at once.
+#[utoipa::path(
+    post,
+    path = "/api/v1/batches/{class}",
+    tag = "batches",
+    params(("class" = String, Path, description = "数据类别代码，如 penalty、licence")),
+    request_body = BatchRequest,
+    responses(
+        (status = 201, description = "批次已创建并检查完毕；问题见 faults", body = BatchResponse),
+        (status = 400, description = "请求不是合法 JSON", body = ApiError),
+        (status = 401, description = "缺少或无效的密钥", body = ApiError),
+        (status = 403, description = "密钥无权报送该类别", body = ApiError),
+        (status = 404, description = "数据类别不存在", body = ApiError),
+        (status = 413, description = "记录数超过上限", body = ApiError),
+        (status = 422, description = "批次为空或无法识别字段", body = ApiError)
+    ),
+    security(("api_key" = []))
+)]
+pub async fn submit(
+    State(state): State<AppState>,
+    Path(class): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let h = match holder(&state, &headers).await {
+        Ok(h) => h,
+        Err(r) => return r,
+    };
+    let request: BatchRequest = match serde_json::from_slice(&body) {
+        Ok(r) => r,
+        Err(e) => {
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                "BAD_JSON",
+                format!("请求体不是合法的 JSON 批次（{e}）：应为 {{\"records\": [{{字段代码: 值, …}}, …]}}。"),
+                vec![],
+            )
+        }
+    };
+    match submit_inner(&state, &h, &class, request).await {
+        Ok(r) => (StatusCode::CREATED, Json(r)).into_response(),
+        Err(r) => r,
+    }
+}
+
+async fn submit_inner(
+    state: &AppState,
+    h: &api_keys::KeyHolder,
+    class: &str,
+    request: BatchRequest,
+) -> Result<BatchResponse, Response> {
+    let exists = sqlx::query("SELECT id FROM data_classes WHERE code = $1 AND active = 1")
+        .bind(class)
+        .fetch_optional(&state.db.pool)
+        .await
+        .map_err(|e| from_app_error(e.into()))?;
+    if exists.is_none() {
+        return Err(from_app_error(AppError::NotFound(format!(
+            "数据类别 {class}"
+        ))));
+    }
+    if !h.may_submit(class) {
+        return Err(error_response(
+            StatusCode::FORBIDDEN,
+            "FORBIDDEN",
+            format!("该密钥无权报送数据类别 {class}。"),
+            vec![],
+        ));
+    }
+    if request.records.is_empty() {
+        return Err(error_response(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "EMPTY_BATCH",
+            "批次中没有记录：records 至少包含一条记录。".into(),
+            vec![],
+        ));
+    }
+    if request.records.len() > MAX_RECORDS {
+        return Err(error_response(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "TOO_MANY_RECORDS",
+            format!(
+                "一个批次最多 {MAX_RECORDS} 条记录，本次 {} 条：请分批报送。",
+                request.records.len()
+            ),
+            vec![],
+        ));
+    }
+    // Columns: every key in first-seen order; each record becomes a row of cells.
+    let mut columns: Vec<String> = vec![];
+    for r in &request.records {
+        for k in r.keys() {
+            if !columns.contains(k) {
+                columns.push(k.clone());
+            }
+        }
+    }
+    if columns.len() > 200 {
+        return Err(error_response(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "TOO_MANY_FIELDS",
+            "记录中的字段超过 200 个：请只报送目录中的字段。".into(),
+            vec![],
+        ));
+    }
+    let rows: Vec<Vec<String>> = request
+        .records
+        .iter()
+        .map(|r| {
+            columns
+                .iter()
+                .map(|c| r.get(c).map(cell).unwrap_or_default())
+                .collect()
+        })
+        .collect();
+    let sub = intake::Submission {
+        class_code: class,
+        department_id: h.department_id,
+        user_id: None,
+        channel: "api",
+    };
+    let (id, public_id) = intake::create(state, &sub, None)
+        .await
+        .map_err(from_app_error)?;
+    let outcome = pipeline::check_rows(state, id, columns, rows)
+        .await
+        .map_err(from_app_error)?;
+    if let pipeline::CheckOutcome::Failed(message) = outcome {
+        return Err(error_response(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "HDR_UNKNOWN",
+            message,
+            vec![],
+        ));
+    }
+    let mut tx = state.db.begin().await.map_err(from_app_error)?;
+    audit::append(
+        &mut tx,
+        &state.secrets,
+        &state.clock,
+        &event(h, "api.batch_submit", &public_id),
+    )
+    .await
+    .map_err(from_app_error)?;
+    tx.commit().await.map_err(|e| from_app_error(e.into()))?;
+    batch_response(state, h, &public_id).await
+}
+
+async fn batch_response(
+    state: &AppState,
+    h: &api_keys::KeyHolder,
+    public_id: &str,
+) -> Result<BatchResponse, Response> {
+    let pool = &state.db.pool;
+    let row = sqlx::query(
+        "SELECT b.id, b.status, c.code AS class, b.rows_total, b.rows_new, b.rows_update, b.rows_duplicate, \
+         b.rows_faulty FROM batches b JOIN data_classes c ON c.id = b.class_id \
+         WHERE b.public_id = $1 AND b.department_id = $2",
+    )
+    .bind(public_id)
+    .bind(h.department_id)
+    .fetch_optional(pool)
+    .await
+    .map_err(|e| from_app_error(e.into()))?
+    .ok_or_else(|| from_app_error(AppError::NotFound("该批次".into())))?;
+    let id: i64 = row.try_get("id").map_err(|e| from_app_error(e.into()))?;
+    let read = |r: &sqlx::any::AnyRow| -> Result<FaultItem, sqlx::Error> {
+        Ok(FaultItem {
+            row: r.try_get("row_no")?,
+            field: r.try_get("field_key")?,
+            code: r.try_get("rule_code")?,
+            level: r.try_get("level")?,
+            message: r.try_get("message")?,
+        })
+    };
+    let faults = sqlx::query(&format!(
+        "SELECT row_no, field_key, rule_code, level, message FROM batch_faults WHERE batch_id = $1 \
+         ORDER BY row_no, id LIMIT {MAX_FAULTS}"
+    ))
+    .bind(id)
+    .fetch_all(pool)
+    .await
+    .map_err(|e| from_app_error(e.into()))?
+    .iter()
+    .map(read)
+    .collect::<Result<Vec<_>, _>>()
+    .map_err(|e| from_app_error(e.into()))?;
+    let faults_total: i64 =
+        sqlx::query("SELECT COUNT(*) AS n FROM batch_faults WHERE batch_id = $1")
+            .bind(id)
+            .fetch_one(pool)
+            .await
+            .and_then(|r| r.try_get("n"))
+            .map_err(|e| from_app_error(e.into()))?;
+    let get = |k: &str| {
+        row.try_get::<i64, _>(k)
+            .map_err(|e| from_app_error(e.into()))
+    };
+    Ok(BatchResponse {
+        batch_id: public_id.into(),
+        status: row
+            .try_get("status")
+            .map_err(|e| from_app_error(e.into()))?,
+        class: row.try_get("class").map_err(|e| from_app_error(e.into()))?,
+        rows_total: get("rows_total")?,
+        rows_new: get("rows_new")?,
+        rows_update: get("rows_update")?,
+        rows_duplicate: get("rows_duplicate")?,
+        rows_faulty: get("rows_faulty")?,
+        faults_total,
+        faults,
+    })
+}
+
+/// A batch of the key's unit: status, counts and faults.
+#[utoipa::path(
+    get,
+    path = "/api/v1/batches/{id}",
+    tag = "batches",
+    params(("id" = String, Path, description = "批次编号（提交时返回的 batch_id）")),
+    responses(
+        (status = 200, body = BatchResponse),
+        (status = 401, body = ApiError),
+        (status = 404, description = "批次不存在或不属于本单位", body = ApiError)
+    ),
+    security(("api_key" = []))
+)]
+pub async fn get_batch(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let h = match holder(&state, &headers).await {
+        Ok(h) => h,
+        Err(r) => return r,
+    };
+    match batch_response(&state, &h, &id).await {
+        Ok(r) => Json(r).into_response(),
+        Err(r) => r,
+    }
+}
+
+/// Publish a checked batch: all its clean records at once, or none.
+#[utoipa::path(
+    post,
+    path = "/api/v1/batches/{id}/confirm",
+    tag = "batches",
+    params(("id" = String, Path, description = "批次编号")),
+    responses(
+        (status = 200, body = ConfirmResponse),
+        (status = 401, body = ApiError),
+        (status = 404, body = ApiError),
+        (status = 409, description = "批次不在待确认状态", body = ApiError)
+    ),
+    security(("api_key" = []))
+)]
+pub async fn confirm_batch(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let h = match holder(&state, &headers).await {
+        Ok(h) => h,
+        Err(r) => return r,
+    };
+    let found = sqlx::query("SELECT id FROM batches WHERE public_id = $1 AND department_id = $2")
+        .bind(&id)
+        .bind(h.department_id)
+        .fetch_optional(&state.db.pool)
+        .await;
+    let batch_id: i64 = match found {
+        Ok(Some(r)) => match r.try_get("id") {
+            Ok(v) => v,
+            Err(e) => return from_app_error(e.into()),
+        },
+        Ok(None) => return from_app_error(AppError::NotFound("该批次".into())),
+        Err(e) => return from_app_error(e.into()),
+    };
+    let actor = Actor {
+        user_id: None,
+        name: format!("apikey:{}", h.prefix),
+        event: event(&h, "collect.batch_confirm", &id),
+    };
+    match confirm::confirm(&state, batch_id, &actor).await {
+        Ok(r) => Json(ConfirmResponse {
+            batch_id: id,
+            published: r.published,
+            updated: r.updated,
+        })
+        .into_response(),
+        Err(e) => from_app_error(e),
+    }
+}
+
+/// This document.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "batches", responses((status = 200, description = "OpenAPI 3.1 文档")))]
+pub async fn openapi_json() -> Response {
+    Json(ApiDoc::openapi()).into_response()
+}
