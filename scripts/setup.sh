@@ -54,8 +54,8 @@ if [ -x "$TOOLS_DIR/node_modules/.bin/wasm-opt" ] && "$TOOLS_DIR/node_modules/.b
 fi
 
 if [ $WANT_TEST -eq 1 ]; then
-  step "Debian packages for tests: Chromium, CJK fonts, PostgreSQL, poppler"
-  apt_install chromium fonts-noto-cjk fonts-wqy-microhei poppler-utils postgresql
+  step "Debian packages for tests: Chromium, CJK fonts, PostgreSQL, poppler, Python venv (API checks)"
+  apt_install chromium fonts-noto-cjk fonts-wqy-microhei poppler-utils postgresql python3-venv curl
   step "end2end npm packages (playwright-core; no browser download)"
   if [ -d end2end/node_modules/playwright-core ] && [ end2end/node_modules/.package-lock.json -nt end2end/package-lock.json ]; then info "present"; else
     (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent)

@@ -4,6 +4,7 @@
 #   2. integration tests on SQLite
 #   3. the same integration tests on a PostgreSQL server this script starts
 #   4. the Playwright suite in Chromium (desktop and phone, JavaScript on and off) against the release server
+#   5. the data API against its OpenAPI document (validator + schemathesis, no 5xx)
 # Exits non-zero on any failure. Options: --skip-e2e (developer shortcut; CI never uses it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,4 +41,6 @@ step "构建发布版本 (cargo leptos build --release)"
 cargo leptos build --release
 step "浏览器测试 · Chromium (desktop + phone, JavaScript on and off, release build)"
 (cd end2end && npx playwright test)
+step "数据接口测试 (OpenAPI validation and schemathesis against the release server)"
+bash scripts/api-check.sh
 step "全部测试通过 (all tests passed)"

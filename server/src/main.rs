@@ -42,6 +42,17 @@ enum Command {
         #[arg(long)]
         name: Option<String>,
     },
+    /// Make an API key for a unit's system and print it (once). Audited; revoke it in the console.
+    ApiKey {
+        /// The unit's code (departments.code), e.g. scjg.
+        #[arg(long)]
+        department: String,
+        #[arg(long)]
+        name: String,
+        /// Data class codes, comma-separated, e.g. penalty,licence.
+        #[arg(long)]
+        scopes: String,
+    },
     /// Verify the audit chain: report the first edited, deleted or reordered row. Exit 1 when broken.
     VerifyAudit,
     /// Generate the deterministic demo data set into an empty database.
@@ -81,6 +92,11 @@ async fn main() -> ExitCode {
             seed,
             as_of,
         } => seed_demo(config, subjects, seed, as_of).await,
+        Command::ApiKey {
+            department,
+            name,
+            scopes,
+        } => api_key(config, &department, &name, &scopes).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -130,6 +146,46 @@ async fn create_admin(
     let display = name.unwrap_or_else(|| role.label().to_string());
     app::auth::service::create_admin(&state, role, username, &display, &password).await?;
     println!("已创建{}账号“{username}”。", role.label());
+    Ok(())
+}
+
+async fn api_key(
+    config: Config,
+    department: &str,
+    name: &str,
+    scopes: &str,
+) -> Result<(), AppError> {
+    use sqlx::Row;
+    let state = bootstrap::state_from_config(config).await?;
+    seed::seed_reference(&state).await?;
+    let id: i64 = sqlx::query("SELECT id FROM departments WHERE code = $1 AND active = 1")
+        .bind(department)
+        .fetch_optional(&state.db.pool)
+        .await?
+        .ok_or_else(|| {
+            AppError::field(
+                "department",
+                "UNKNOWN",
+                format!("单位代码“{department}”不存在或已停用。"),
+            )
+        })?
+        .try_get("id")?;
+    let scopes: Vec<String> = scopes
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect();
+    let (public_id, key) =
+        app::collect::service::api_keys::create_by(&state, id, name, &scopes, None).await?;
+    let mut tx = state.db.begin().await?;
+    let mut e = app::server::audit::AuditEvent::new("cli", "apikey.create", "success");
+    e.object_type = Some("api_key".into());
+    e.object_id = Some(public_id);
+    e.detail = serde_json::json!({ "department": department, "scopes": scopes, "name": name });
+    app::server::audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+    tx.commit().await?;
+    println!("{key}");
     Ok(())
 }
 

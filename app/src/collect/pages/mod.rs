@@ -1,4 +1,5 @@
 //! Collection console pages: batches (upload, list, detail) and the catalogue.
+pub mod api_keys;
 pub mod batch;
 pub mod batches;
 pub mod catalogue;

@@ -33,6 +33,17 @@ pub async fn create(
     scopes: &[String],
     created_by: i64,
 ) -> Result<(String, String), AppError> {
+    create_by(state, department_id, name, scopes, Some(created_by)).await
+}
+
+/// As [`create`]; `created_by` is None for the command line.
+pub async fn create_by(
+    state: &AppState,
+    department_id: i64,
+    name: &str,
+    scopes: &[String],
+    created_by: Option<i64>,
+) -> Result<(String, String), AppError> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 60 {
         return Err(AppError::field(
@@ -46,6 +57,30 @@ pub async fn create(
             "scopes",
             "REQUIRED",
             "请至少选择一个可报送的数据类别。",
+        ));
+    }
+    for code in scopes {
+        let known = sqlx::query("SELECT id FROM data_classes WHERE code = $1")
+            .bind(code)
+            .fetch_optional(&state.db.pool)
+            .await?;
+        if known.is_none() {
+            return Err(AppError::field(
+                "scopes",
+                "UNKNOWN",
+                format!("数据类别“{code}”不存在。"),
+            ));
+        }
+    }
+    let unit = sqlx::query("SELECT id FROM departments WHERE id = $1 AND active = 1")
+        .bind(department_id)
+        .fetch_optional(&state.db.pool)
+        .await?;
+    if unit.is_none() {
+        return Err(AppError::field(
+            "department",
+            "UNKNOWN",
+            "所选单位不存在或已停用。",
         ));
     }
     let mut bytes = [0u8; 24];
