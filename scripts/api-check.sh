@@ -38,8 +38,14 @@ step "OpenAPI 文档校验 (openapi-spec-validator)"
 curl -sf "http://127.0.0.1:$port/api/v1/openapi.json" -o "$work/openapi.json"
 "$PY/bin/openapi-spec-validator" "$work/openapi.json"
 
+# A batch for the operations that take a batch id.
+BATCH_ID=$(curl -sf -X POST "http://127.0.0.1:$port/api/v1/batches/penalty" -H "Authorization: Bearer $key" \
+  -H 'content-type: application/json' -d '{"records":[{"CF_WSH":"湘西市监罚〔2026〕接口测试1号","CF_XDR_MC":"湘西接口测试有限公司"}]}' \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["batch_id"])')
+export BATCH_ID
+
 step "schemathesis: no server error (5xx) for generated requests"
-"$PY/bin/st" run "http://127.0.0.1:$port/api/v1/openapi.json" \
+"$PY/bin/st" --config-file scripts/schemathesis.toml run "http://127.0.0.1:$port/api/v1/openapi.json" \
   --header "Authorization: Bearer $key" \
   --checks not_a_server_error \
   --max-examples 60 --workers 2 --seed 20261129
