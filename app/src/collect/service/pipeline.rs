@@ -311,6 +311,8 @@ struct Checker<'a> {
     /// Key hash → (content hash, first row) of rows already accepted in this batch.
     seen: HashMap<u128, (u128, u64)>,
     uscc_idx: Option<usize>,
+    /// Per field: whether the file has a column for it.
+    supplied: Vec<bool>,
 }
 
 fn hash128(parts: &[&str]) -> u128 {
@@ -328,7 +330,11 @@ fn hash128(parts: &[&str]) -> u128 {
 
 impl<'a> Checker<'a> {
     async fn new(state: &'a AppState, b: &'a BatchCtx, map: HeaderMap) -> Result<Self, AppError> {
+        let supplied = (0..b.spec.fields.len())
+            .map(|i| map.columns.contains(&Some(i)))
+            .collect();
         Ok(Checker {
+            supplied,
             state,
             b,
             map,
@@ -400,6 +406,7 @@ impl<'a> Checker<'a> {
             today,
             regime: &self.regime,
             unit: &self.b.unit,
+            supplied: Some(&self.supplied),
         };
         let mut sorted: Vec<(u64, Vec<String>, Sorted)> = Vec::with_capacity(gathered.len());
         let mut candidates: Vec<(u64, Vec<String>, Checked, String, u128)> = vec![];

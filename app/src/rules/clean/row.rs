@@ -31,6 +31,19 @@ pub struct Context<'a> {
     pub today: Ymd,
     pub regime: &'a Regime,
     pub unit: &'a Unit,
+    /// Per field: whether the source can carry it at all (its file has the column). v1 files have no
+    /// amount columns, so "罚款 without an amount" is not their fault. `None`: every field can be sent.
+    pub supplied: Option<&'a [bool]>,
+}
+
+impl Context<'_> {
+    fn can_carry(&self, spec: &ClassSpec, key: &str) -> bool {
+        match (self.supplied, spec.index_of(key)) {
+            (None, _) => true,
+            (Some(s), Some(i)) => s.get(i).copied().unwrap_or(false),
+            (Some(_), None) => false,
+        }
+    }
 }
 
 /// How a record's subject is identified for matching and de-duplication (DOMAIN §6.5).
@@ -553,21 +566,26 @@ fn penalty_rules(r: &mut Row, ctx: &Context) -> Option<PenaltyTerms> {
             ),
         );
     }
-    if has("罚款") && r.val("fine").is_empty() {
+    if has("罚款") && r.val("fine").is_empty() && ctx.can_carry(r.spec, "fine") {
         r.fault_at(
             "fine",
             r::FINE_MISSING,
             "处罚类别含“罚款”，罚款金额（万元）必填，请补充。".into(),
         );
     }
-    if (has("没收违法所得") || has("没收非法财物")) && r.val("confiscated").is_empty() {
+    if (has("没收违法所得") || has("没收非法财物"))
+        && r.val("confiscated").is_empty()
+        && ctx.can_carry(r.spec, "confiscated")
+    {
         r.fault_at(
             "confiscated",
             r::CONFISCATION_MISSING,
             "处罚类别含没收违法所得或没收非法财物，没收金额（万元）必填，请补充。".into(),
         );
     }
-    if (has("暂扣许可证件") || has("吊销许可证件")) && r.val("suspended_licence").is_empty()
+    if (has("暂扣许可证件") || has("吊销许可证件"))
+        && r.val("suspended_licence").is_empty()
+        && ctx.can_carry(r.spec, "suspended_licence")
     {
         r.fault_at(
             "suspended_licence",

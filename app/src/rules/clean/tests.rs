@@ -56,6 +56,7 @@ fn run(spec: &ClassSpec, pairs: &[(&str, &str)]) -> Checked {
         today: TODAY,
         regime: &regime,
         unit: &unit,
+        supplied: None,
     };
     check(spec, &ctx, row(spec, pairs), 7, None)
 }
@@ -269,6 +270,7 @@ fn name_conflict_with_the_registry_is_a_warning() {
         today: TODAY,
         regime: &regime,
         unit: &unit,
+        supplied: None,
     };
     let registry = RegistryEntry {
         name: "湘西另一家有限公司".into(),
@@ -328,4 +330,38 @@ fn serious_categories_make_a_serious_penalty_with_its_window() {
     assert_eq!(t.severity, Severity::Serious);
     assert_eq!(t.display_until, Ymd::new(2029, 3, 7));
     assert_eq!(t.repair_eligible_from, Ymd::new(2027, 3, 7));
+}
+
+#[test]
+fn amount_rules_are_silent_when_the_file_cannot_carry_the_amount() {
+    let spec = penalty();
+    let regime = Regime::regime_2025();
+    let unit = unit();
+    // A v1 file: every column but the amounts.
+    let supplied: Vec<bool> = spec
+        .fields
+        .iter()
+        .map(|f| f.key != "fine" && f.key != "confiscated")
+        .collect();
+    let ctx = Context {
+        today: TODAY,
+        regime: &regime,
+        unit: &unit,
+        supplied: Some(&supplied),
+    };
+    let pairs = with(
+        with(good_penalty(), "subject_uscc", valid_uscc()),
+        "fine",
+        "",
+    );
+    let c = check(&spec, &ctx, row(&spec, &pairs), 1, None);
+    assert!(!codes(&c).contains(&r::FINE_MISSING), "{:?}", codes(&c));
+    // With the column present but empty, the rule speaks.
+    let all = vec![true; spec.fields.len()];
+    let ctx = Context {
+        supplied: Some(&all),
+        ..ctx
+    };
+    let c = check(&spec, &ctx, row(&spec, &pairs), 1, None);
+    assert!(codes(&c).contains(&r::FINE_MISSING));
 }
