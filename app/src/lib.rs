@@ -78,6 +78,7 @@ pub fn App() -> impl IntoView {
                         <Route path=StaticSegment("collect") view=collect::pages::batches::BatchesPage />
                         <Route path=(StaticSegment("collect"), StaticSegment("batch"), ParamSegment("id")) view=collect::pages::batch::BatchPage />
                         <Route path=StaticSegment("api-keys") view=collect::pages::api_keys::ApiKeysPage />
+                        <Route path=StaticSegment("conflicts") view=collect::pages::conflicts::ConflictsPage />
                         <Route path=StaticSegment("records") view=collect::pages::records::RecordsPage />
                         <Route path=(StaticSegment("records"), ParamSegment("kind"), ParamSegment("id")) view=collect::pages::records::RecordPage />
                         <Route path=StaticSegment("catalogue") view=collect::pages::catalogue::CataloguePage />

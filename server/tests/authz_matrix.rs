@@ -56,7 +56,8 @@ fn sample(endpoint: &str) -> Option<&'static str> {
         "POST /console/collect/upload" | "POST /console/collect/errors.xlsx" => {
             "batch=no-such-batch"
         }
-        "apikeys/list" => "",
+        "apikeys/list" | "collect/conflicts" => "",
+        "collect/conflict_resolve" => "id=no-such-task&decision=keep",
         "apikeys/create" => "name=&department=0",
         "apikeys/revoke" => "id=no-such-key",
         "GET /api/v1/openapi.json" | "GET /api/v1/batches/{id}" => "",

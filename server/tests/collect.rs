@@ -949,3 +949,99 @@ async fn the_api_reports_the_same_faults_with_stable_codes() {
         assert!(doc["paths"][p].is_object(), "{p} documented");
     }
 }
+
+/// A name that differs from the registry's name for the same code is a warning, the record publishes,
+/// and the conflict becomes an operator task; taking the new name keeps the old one in the history.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_name_code_conflict_becomes_a_task_the_operator_resolves() {
+    let (state, unit) = setup().await;
+    let base = common::serve(state.clone()).await;
+    let r = sqlx::query("SELECT uscc, name FROM subjects WHERE kind = 'organisation' AND uscc IS NOT NULL ORDER BY id LIMIT 1")
+        .fetch_one(&state.db.pool)
+        .await
+        .unwrap();
+    let (code, old_name): (String, String) = (r.get("uscc"), r.get("name"));
+    let new_name = format!("{old_name}（更名后）");
+    let book = xlsx(&[
+        s(XLSX_HEADERS),
+        xlsx_row(
+            &new_name,
+            &code,
+            "湘西市监罚〔2026〕301号",
+            "销售不合格产品",
+            "《产品质量法》第四十九条",
+            "罚款",
+            "0.5",
+            "",
+            &unit.name,
+        ),
+    ]);
+    let (b, _) = upload(&state, &unit, "更名.xlsx", &book).await;
+    assert!(faults(&state, b)
+        .await
+        .contains(&(1, "NAME_CODE_CONFLICT".into())));
+    assert_eq!(
+        counts(&state, b).await,
+        [1, 0, 0, 0],
+        "a warning does not stop the row"
+    );
+    let report = confirm::confirm(&state, b, &actor()).await.unwrap();
+    assert_eq!((report.published, report.conflicts), (1, 1));
+
+    let op = client();
+    login(&op, &base, "operator").await;
+    let (status, body) = post(&op, &base, "collect/conflicts", "").await;
+    assert_eq!(status, 200, "{body}");
+    let page: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let task = &page["rows"][0];
+    assert_eq!(task["registry_name"], old_name.as_str());
+    assert_eq!(task["incoming_name"], new_name.as_str());
+    let id = task["public_id"].as_str().unwrap().to_string();
+    // A clerk may not resolve it.
+    let clerk = client();
+    login(&clerk, &base, "clerk").await;
+    let (status, _) = post(
+        &clerk,
+        &base,
+        "collect/conflict_resolve",
+        &format!("id={id}&decision=rename"),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, body) = post(
+        &op,
+        &base,
+        "collect/conflict_resolve",
+        &format!("id={id}&decision=rename"),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let name: String = sqlx::query("SELECT name FROM subjects WHERE uscc = $1")
+        .bind(&code)
+        .fetch_one(&state.db.pool)
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(name, new_name);
+    let history = scalar(&state, &format!(
+        "SELECT COUNT(*) FROM subject_names n JOIN subjects s ON s.id = n.subject_id WHERE s.uscc = '{code}' AND n.name = '{old_name}'"
+    ))
+    .await;
+    assert_eq!(history, 1, "the old name stays in the history");
+    let (status, _) = post(
+        &op,
+        &base,
+        "collect/conflict_resolve",
+        &format!("id={id}&decision=keep"),
+    )
+    .await;
+    assert_eq!(status, 404, "a closed task is not resolved twice");
+    assert_eq!(
+        scalar(
+            &state,
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'collect.conflict_resolve'"
+        )
+        .await,
+        1
+    );
+}

@@ -44,6 +44,8 @@ pub enum Action {
     RecordWithdraw,
     /// Make and revoke API keys (the security admin's keys, DOMAIN §2).
     ApiKeyManage,
+    /// Resolve name/code conflicts of the subject registry.
+    ConflictResolve,
 }
 
 /// How far a permission reaches.
@@ -134,6 +136,7 @@ pub const POLICY: &[(Role, Action, Scope)] = &[
     (Clerk, RecordWithdraw, OwnDepartment),
     (Operator, RecordWithdraw, All),
     (SecurityAdmin, ApiKeyManage, All),
+    (Operator, ConflictResolve, All),
 ];
 
 /// The widest scope any of the roles has for the action, or `None` when none may perform it.
@@ -201,6 +204,8 @@ pub const ENDPOINTS: &[(&str, Access)] = &[
     ("records/search", Access::Action(RecordView)),
     ("records/record", Access::Action(RecordView)),
     ("records/withdraw", Access::Action(RecordWithdraw)),
+    ("collect/conflicts", Access::Action(ConflictResolve)),
+    ("collect/conflict_resolve", Access::Action(ConflictResolve)),
     ("apikeys/list", Access::Action(ApiKeyManage)),
     ("apikeys/create", Access::Action(ApiKeyManage)),
     ("apikeys/revoke", Access::Action(ApiKeyManage)),

@@ -218,3 +218,27 @@ pub async fn revoke_api_key(id: String) -> Result<(), AppError> {
     })
     .await
 }
+
+#[server(endpoint = "collect/conflicts")]
+pub async fn list_conflicts(
+    #[server(default)] status: String,
+    #[server(default)] page: i64,
+) -> Result<Page<ConflictRow>, AppError> {
+    authz::respond(async move {
+        let state = AppState::get()?;
+        authz::authorize(Action::ConflictResolve).await?;
+        super::service::conflicts::list(&state, &status, page).await
+    })
+    .await
+}
+
+/// `decision`: `keep` the registry name or `rename` to the incoming one.
+#[server(endpoint = "collect/conflict_resolve")]
+pub async fn resolve_conflict(id: String, decision: String) -> Result<(), AppError> {
+    authz::respond(async move {
+        let state = AppState::get()?;
+        let caller = authz::authorize(Action::ConflictResolve).await?;
+        super::service::conflicts::resolve(&state, &caller, &id, &decision).await
+    })
+    .await
+}

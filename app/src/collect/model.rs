@@ -241,3 +241,16 @@ pub struct NewApiKey {
     pub key: String,
     pub name: String,
 }
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConflictRow {
+    pub public_id: String,
+    pub uscc: String,
+    pub registry_name: String,
+    pub incoming_name: String,
+    pub current_name: String,
+    pub unit: String,
+    pub batch: Option<String>,
+    pub status: String,
+    pub created_at: String,
+}

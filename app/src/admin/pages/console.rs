@@ -16,6 +16,7 @@ pub const CONSOLE_NAV: &[(&str, &str, Action)] = &[
     ("/console", "工作台首页", Action::ConsoleEnter),
     ("/console/collect", "数据报送", Action::BatchView),
     ("/console/records", "信用记录", Action::RecordView),
+    ("/console/conflicts", "名称核实", Action::ConflictResolve),
     ("/console/catalogue", "信用目录", Action::CatalogueView),
     ("/console/users", "用户管理", Action::UserView),
     ("/console/orgs", "单位与区县", Action::OrgView),

@@ -3,4 +3,5 @@ pub mod api_keys;
 pub mod batch;
 pub mod batches;
 pub mod catalogue;
+pub mod conflicts;
 pub mod records;

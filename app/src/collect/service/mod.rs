@@ -3,6 +3,7 @@ pub mod api_keys;
 pub mod batches;
 pub mod catalogue;
 pub mod confirm;
+pub mod conflicts;
 pub mod files;
 pub mod intake;
 pub mod pipeline;
