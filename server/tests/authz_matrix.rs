@@ -5,7 +5,7 @@
 mod common;
 use app::auth::model::Role;
 use app::auth::policy::{may, Access, ENDPOINTS};
-use server::seed::{accounts::DEMO_ACCOUNTS, accounts::DEMO_PASSWORD, seed_demo, SeedOptions};
+use server::seed::{accounts::DEMO_ACCOUNTS, seed_demo, SeedOptions};
 use std::collections::BTreeSet;
 
 /// A request body (form-encoded) that parses for each endpoint. It names objects that do not exist
@@ -69,28 +69,6 @@ fn sample(endpoint: &str) -> Option<&'static str> {
 
 /// Calls that end the caller's login: the client logs in again after them.
 const ENDS_SESSION: &[&str] = &["auth/logout", "auth/login"];
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
-async fn login(c: &reqwest::Client, base: &str, user: &str) {
-    let r = c
-        .post(format!("{base}/api/auth/login"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!(
-            "username={user}&password={}",
-            DEMO_PASSWORD.replace('#', "%23")
-        ))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200, "login {user}");
-}
 
 async fn request(c: &reqwest::Client, base: &str, endpoint: &str, body: &str) -> u16 {
     let r = if let Some(path) = endpoint.strip_prefix("GET ") {
@@ -166,9 +144,9 @@ async fn every_endpoint_as_every_role_matches_the_policy() {
     let mut mismatches = vec![];
     let mut calls = 0;
     for (role, username) in &callers {
-        let c = client();
+        let c = common::client();
         if let Some(u) = username {
-            login(&c, &base, u).await;
+            common::login_demo(&c, &base, u).await;
         }
         for (endpoint, access) in ENDPOINTS {
             let allowed = match access {
@@ -203,7 +181,7 @@ async fn every_endpoint_as_every_role_matches_the_policy() {
                 ));
             }
             if username.is_some() && ENDS_SESSION.contains(endpoint) {
-                login(&c, &base, username.unwrap()).await;
+                common::login_demo(&c, &base, username.unwrap()).await;
             }
         }
     }

@@ -575,26 +575,6 @@ async fn bad_files_are_refused_and_change_nothing() {
     assert_eq!(snapshot(state.clone()).await, before);
 }
 
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
-async fn login(c: &reqwest::Client, base: &str, user: &str) {
-    let password = server::seed::accounts::DEMO_PASSWORD.replace('#', "%23");
-    let r = c
-        .post(format!("{base}/api/auth/login"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("username={user}&password={password}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200, "login {user}");
-}
-
 async fn post(c: &reqwest::Client, base: &str, endpoint: &str, body: &str) -> (u16, String) {
     let r = c
         .post(format!("{base}/api/{endpoint}"))
@@ -642,8 +622,8 @@ async fn withdrawal_is_a_version_and_leaves_public_view_at_once() {
         "the record is on the home page before"
     );
 
-    let clerk = client();
-    login(&clerk, &base, "clerk").await;
+    let clerk = common::client();
+    common::login_demo(&clerk, &base, "clerk").await;
     let (status, _) = post(
         &clerk,
         &base,
@@ -664,8 +644,8 @@ async fn withdrawal_is_a_version_and_leaves_public_view_at_once() {
     .await;
     assert_eq!(status, 404);
 
-    let op = client();
-    login(&op, &base, "operator").await;
+    let op = common::client();
+    common::login_demo(&op, &base, "operator").await;
     let (status, body) = post(
         &op,
         &base,
@@ -988,8 +968,8 @@ async fn a_name_code_conflict_becomes_a_task_the_operator_resolves() {
     let report = confirm::confirm(&state, b, &actor()).await.unwrap();
     assert_eq!((report.published, report.conflicts), (1, 1));
 
-    let op = client();
-    login(&op, &base, "operator").await;
+    let op = common::client();
+    common::login_demo(&op, &base, "operator").await;
     let (status, body) = post(&op, &base, "collect/conflicts", "").await;
     assert_eq!(status, 200, "{body}");
     let page: serde_json::Value = serde_json::from_str(&body).unwrap();
@@ -998,8 +978,8 @@ async fn a_name_code_conflict_becomes_a_task_the_operator_resolves() {
     assert_eq!(task["incoming_name"], new_name.as_str());
     let id = task["public_id"].as_str().unwrap().to_string();
     // A clerk may not resolve it.
-    let clerk = client();
-    login(&clerk, &base, "clerk").await;
+    let clerk = common::client();
+    common::login_demo(&clerk, &base, "clerk").await;
     let (status, _) = post(
         &clerk,
         &base,

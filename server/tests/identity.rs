@@ -23,14 +23,6 @@ async fn start() -> (AppState, String) {
     (state, base)
 }
 
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
 async fn call(c: &reqwest::Client, base: &str, path: &str, body: &str) -> (u16, String) {
     let r = c
         .post(format!("{base}/api/{path}"))
@@ -73,7 +65,7 @@ async fn audit_count(state: &AppState, action: &str, outcome: &str) -> i64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn login_and_logout_are_audited_and_failures_are_generic() {
     let (state, base) = start().await;
-    let c = client();
+    let c = common::client();
     let (s, body) = login(&c, &base, "operator", "wrong-password").await;
     assert_eq!(s, 422, "{body}");
     let (s2, body2) = login(&c, &base, "no-such-user", "wrong-password").await;
@@ -106,7 +98,7 @@ async fn login_and_logout_are_audited_and_failures_are_generic() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn five_failures_lock_the_account_until_an_admin_unlocks_it() {
     let (state, base) = start().await;
-    let c = client();
+    let c = common::client();
     for _ in 0..5 {
         assert_eq!(login(&c, &base, "clerk", "Wrong#Pass1").await.0, 422);
     }
@@ -114,7 +106,7 @@ async fn five_failures_lock_the_account_until_an_admin_unlocks_it() {
     assert_eq!(login(&c, &base, "clerk", DEMO_PASSWORD).await.0, 422);
     assert_eq!(audit_count(&state, "account.lock", "success").await, 1);
     // The system admin unlocks it.
-    let admin = client();
+    let admin = common::client();
     assert_eq!(login(&admin, &base, "sysadmin", DEMO_PASSWORD).await.0, 200);
     let (_, list) = call(&admin, &base, "admin/users", "q=clerk&status=locked").await;
     let page: serde_json::Value = serde_json::from_str(&list).unwrap();
@@ -128,7 +120,7 @@ async fn five_failures_lock_the_account_until_an_admin_unlocks_it() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lock_expires_after_its_time() {
     let (state, base) = start().await;
-    let c = client();
+    let c = common::client();
     for _ in 0..5 {
         login(&c, &base, "editor", "Wrong#Pass1").await;
     }
@@ -192,7 +184,7 @@ async fn the_session_id_rotates_at_login() {
         .unwrap();
     assert_eq!(r.text().await.unwrap(), "null");
     // Rotation also holds for a real pre-login session: log in twice on one client.
-    let c2 = client();
+    let c2 = common::client();
     assert_eq!(login(&c2, &base, "operator", DEMO_PASSWORD).await.0, 200);
     let first = login_response(&c2, &base, None)
         .await
@@ -211,7 +203,7 @@ async fn the_session_id_rotates_at_login() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sessions_end_after_idle_and_absolute_limits() {
     let (state, base) = start().await;
-    let c = client();
+    let c = common::client();
     assert_eq!(login(&c, &base, "operator", DEMO_PASSWORD).await.0, 200);
     state.clock.advance(time::Duration::minutes(29)).unwrap();
     assert_ne!(call(&c, &base, "auth/me", "").await.1, "null");
@@ -221,7 +213,7 @@ async fn sessions_end_after_idle_and_absolute_limits() {
     assert!(notice.contains("已自动退出"), "{notice}");
 
     // Absolute: active every 20 minutes, still ended after 12 hours.
-    let c = client();
+    let c = common::client();
     assert_eq!(login(&c, &base, "operator", DEMO_PASSWORD).await.0, 200);
     for _ in 0..35 {
         state.clock.advance(time::Duration::minutes(20)).unwrap();
@@ -238,7 +230,7 @@ async fn sessions_end_after_idle_and_absolute_limits() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_admin_ends_a_users_sessions_and_a_password_change_ends_the_others() {
     let (_state, base) = start().await;
-    let (a, b) = (client(), client());
+    let (a, b) = (common::client(), common::client());
     assert_eq!(login(&a, &base, "reviewer", DEMO_PASSWORD).await.0, 200);
     assert_eq!(login(&b, &base, "reviewer", DEMO_PASSWORD).await.0, 200);
     // Password change on `a` ends `b`, keeps `a`.
@@ -303,7 +295,7 @@ async fn an_admin_ends_a_users_sessions_and_a_password_change_ends_the_others() 
         "{body}"
     );
     // The system admin ends all of reviewer's sessions.
-    let admin = client();
+    let admin = common::client();
     assert_eq!(login(&admin, &base, "sysadmin", DEMO_PASSWORD).await.0, 200);
     let (_, list) = call(&admin, &base, "admin/users", "q=reviewer").await;
     let id = serde_json::from_str::<serde_json::Value>(&list).unwrap()["rows"][0]["public_id"]
@@ -325,7 +317,7 @@ async fn an_admin_ends_a_users_sessions_and_a_password_change_ends_the_others() 
 async fn an_expired_password_must_be_changed_before_anything_else() {
     let (state, base) = start().await;
     state.clock.advance(time::Duration::days(91)).unwrap();
-    let c = client();
+    let c = common::client();
     assert_eq!(login(&c, &base, "sysadmin", DEMO_PASSWORD).await.0, 200);
     let (_, me) = call(&c, &base, "auth/me", "").await;
     assert!(me.contains("\"must_change_password\":true"), "{me}");
@@ -350,12 +342,12 @@ async fn an_expired_password_must_be_changed_before_anything_else() {
 async fn totp_is_required_when_the_policy_says_so() {
     let (state, base) = start().await;
     // The security admin switches TOTP on.
-    let sec = client();
+    let sec = common::client();
     assert_eq!(login(&sec, &base, "secadmin", DEMO_PASSWORD).await.0, 200);
     let (s, body) = call(&sec, &base, "admin/policy_save", "policy[totp_required]=true&policy[password_profile]=dengbao&policy[idle_minutes]=30&policy[absolute_hours]=12&policy[lockout_threshold]=5&policy[lockout_minutes]=15&policy[audit_retention_days]=184").await;
     assert_eq!(s, 200, "{body}");
     // An operator without TOTP must enrol before using the console.
-    let c = client();
+    let c = common::client();
     assert_eq!(login(&c, &base, "operator", DEMO_PASSWORD).await.0, 200);
     let (_, me) = call(&c, &base, "auth/me", "").await;
     assert!(me.contains("\"must_enrol_totp\":true"), "{me}");
@@ -380,7 +372,7 @@ async fn totp_is_required_when_the_policy_says_so() {
     assert_eq!(s, 200, "{body}");
     assert_eq!(call(&c, &base, "admin/alarms", "").await.0, 200);
     // Next login asks for the code; without it nothing is open.
-    let c = client();
+    let c = common::client();
     let (s, body) = login(&c, &base, "operator", DEMO_PASSWORD).await;
     assert_eq!(s, 200);
     assert!(body.contains("Totp"), "{body}");
@@ -397,7 +389,7 @@ async fn totp_is_required_when_the_policy_says_so() {
     );
     assert_eq!(call(&c, &base, "admin/alarms", "").await.0, 200);
     // The same code cannot be used again within its window (replay).
-    let c = client();
+    let c = common::client();
     assert_eq!(login(&c, &base, "operator", DEMO_PASSWORD).await.0, 200);
     assert_eq!(
         call(&c, &base, "auth/totp", &format!("code={code}"))
@@ -430,7 +422,7 @@ fn base32_decode(s: &str) -> Vec<u8> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cross_site_posts_are_refused() {
     let (state, base) = start().await;
-    let c = client();
+    let c = common::client();
     let r = c
         .post(format!("{base}/api/auth/login"))
         .header(ORIGIN, "https://evil.example")
@@ -464,7 +456,7 @@ async fn cross_site_posts_are_refused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn plain_form_posts_need_the_csrf_token() {
     let (_state, base) = start().await;
-    let c = client();
+    let c = common::client();
     let body = form(&[("username", "operator"), ("password", DEMO_PASSWORD)]);
     let r = c
         .post(format!("{base}/api/auth/login"))
@@ -513,7 +505,7 @@ async fn plain_form_posts_need_the_csrf_token() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sql_injection_strings_are_inert() {
     let (state, base) = start().await;
-    let c = client();
+    let c = common::client();
     for attempt in [
         "' OR '1'='1",
         "operator'--",
@@ -558,7 +550,7 @@ async fn brute_force_from_one_ip_is_rate_limited() {
     let state = common::state_with_config(config, Clock::adjustable()).await;
     seeded(&state).await;
     let base = common::serve(state.clone()).await;
-    let c = client();
+    let c = common::client();
     let mut statuses = vec![];
     // Different accounts, so that no account lockout is involved.
     for (i, user) in ["a1", "b2", "c3", "d4", "e5", "f6", "g7", "h8"]
@@ -577,7 +569,7 @@ async fn brute_force_from_one_ip_is_rate_limited() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn admin_roles_stay_separated() {
     let (_state, base) = start().await;
-    let sec = client();
+    let sec = common::client();
     assert_eq!(login(&sec, &base, "secadmin", DEMO_PASSWORD).await.0, 200);
     let (_, list) = call(&sec, &base, "admin/users", "q=sysadmin").await;
     let id = serde_json::from_str::<serde_json::Value>(&list).unwrap()["rows"][0]["public_id"]
@@ -611,7 +603,7 @@ async fn admin_roles_stay_separated() {
         409
     );
     // A new account takes two people: the system admin creates it, the security admin grants roles.
-    let sys = client();
+    let sys = common::client();
     assert_eq!(login(&sys, &base, "sysadmin", DEMO_PASSWORD).await.0, 200);
     let (s, body) = call(
         &sys,
@@ -646,7 +638,7 @@ async fn admin_roles_stay_separated() {
         200
     );
     // The one-time password works once and must be changed.
-    let c = client();
+    let c = common::client();
     assert_eq!(
         login(&c, &base, "newop", created["password"].as_str().unwrap())
             .await
@@ -660,7 +652,7 @@ async fn admin_roles_stay_separated() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn console_lists_sort_and_page() {
     let (_state, base) = start().await;
-    let op = client();
+    let op = common::client();
     assert_eq!(login(&op, &base, "operator", DEMO_PASSWORD).await.0, 200);
     let names = |body: &str| -> Vec<String> {
         serde_json::from_str::<serde_json::Value>(body).unwrap()["departments"]["rows"]
@@ -686,7 +678,7 @@ async fn console_lists_sort_and_page() {
         .unwrap();
     assert_eq!(names(&all).len() as i64, total);
 
-    let auditor = client();
+    let auditor = common::client();
     assert_eq!(
         login(&auditor, &base, "auditor", DEMO_PASSWORD).await.0,
         200

@@ -144,26 +144,8 @@ pub async fn list_api_keys() -> Result<ApiKeyPage, AppError> {
         let state = AppState::get()?;
         authz::authorize(Action::ApiKeyManage).await?;
         let keys = super::service::api_keys::list(&state).await?;
-        let units = sqlx::query("SELECT id, name FROM departments WHERE active = 1 ORDER BY id")
-            .fetch_all(&state.db.pool)
-            .await?
-            .iter()
-            .map(|r| {
-                use sqlx::Row;
-                Ok(UnitOption {
-                    id: r.try_get("id")?,
-                    name: r.try_get("name")?,
-                })
-            })
-            .collect::<Result<Vec<_>, AppError>>()?;
-        let classes = super::service::catalogue::summaries(&state)
-            .await?
-            .into_iter()
-            .map(|c| ClassOption {
-                code: c.code,
-                name: c.name,
-            })
-            .collect();
+        let units = batches::unit_options(&state).await?;
+        let classes = batches::class_options(&state).await?;
         Ok(ApiKeyPage {
             keys,
             units,

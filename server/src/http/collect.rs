@@ -1,6 +1,6 @@
 //! The collection routes that are not server functions: the file upload (a multipart form that works
 //! without JavaScript) and the error report download (XLSX). Both check the caller like every endpoint.
-use super::export::{error_page, error_response, xlsx};
+use super::export::{error_page, error_response, xlsx, xlsx_download};
 use app::auth::policy::Action;
 use app::collect::service::{intake, report};
 use app::error::AppError;
@@ -10,7 +10,7 @@ use app::server::session::RequestMeta;
 use app::server::AppState;
 use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use http::{header, HeaderValue, StatusCode};
+use http::StatusCode;
 use sqlx::Row;
 use std::collections::HashMap;
 use tower_sessions::Session;
@@ -184,21 +184,5 @@ async fn errors_inner(state: &AppState, req: Request) -> Result<Response, AppErr
         "{}-错误数据.xlsx",
         if stem.is_empty() { "批次" } else { stem }
     );
-    let disposition = format!(
-        "attachment; filename=\"errors.xlsx\"; filename*=UTF-8''{}",
-        form_urlencoded::byte_serialize(filename.as_bytes()).collect::<String>()
-    );
-    let mut res = (StatusCode::OK, file).into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
-    );
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(res)
+    Ok(xlsx_download(file, &filename))
 }

@@ -113,6 +113,11 @@ async fn run(kind: Export, state: &AppState, req: Request) -> Result<Response, A
     audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
     tx.commit().await?;
     let filename = format!("{}-{}.xlsx", name, state.clock.today().iso());
+    Ok(xlsx_download(file, &filename))
+}
+
+/// An XLSX file as a download under a Chinese file name (RFC 5987), never cached.
+pub fn xlsx_download(file: Vec<u8>, filename: &str) -> Response {
     let disposition = format!(
         "attachment; filename=\"export.xlsx\"; filename*=UTF-8''{}",
         form_urlencoded::byte_serialize(filename.as_bytes()).collect::<String>()
@@ -129,7 +134,7 @@ async fn run(kind: Export, state: &AppState, req: Request) -> Result<Response, A
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(res)
+    res
 }
 
 type Sheet = (&'static str, Vec<&'static str>, Vec<Vec<String>>);

@@ -106,3 +106,27 @@ pub async fn serve(state: AppState) -> String {
     });
     format!("http://{addr}")
 }
+
+/// An HTTP client that keeps cookies (the session) and does not follow redirects.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// Logs a demo account in (its password is the demo password).
+pub async fn login_demo(c: &reqwest::Client, base: &str, user: &str) {
+    let r = c
+        .post(format!("{base}/api/auth/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!(
+            "username={user}&password={}",
+            server::seed::accounts::DEMO_PASSWORD.replace('#', "%23")
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "login {user}");
+}

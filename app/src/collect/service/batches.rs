@@ -35,35 +35,41 @@ fn scope_clause(caller: &Caller, n: usize) -> (String, Option<String>) {
     }
 }
 
+/// Active units, for pick lists.
+pub async fn unit_options(state: &AppState) -> Result<Vec<UnitOption>, AppError> {
+    sqlx::query("SELECT id, name FROM departments WHERE active = 1 ORDER BY id")
+        .fetch_all(&state.db.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(UnitOption {
+                id: r.try_get("id")?,
+                name: r.try_get("name")?,
+            })
+        })
+        .collect()
+}
+
+/// Active data classes, for pick lists.
+pub async fn class_options(state: &AppState) -> Result<Vec<ClassOption>, AppError> {
+    sqlx::query("SELECT code, name FROM data_classes WHERE active = 1 ORDER BY sort_order, id")
+        .fetch_all(&state.db.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(ClassOption {
+                code: r.try_get("code")?,
+                name: r.try_get("name")?,
+            })
+        })
+        .collect()
+}
+
 pub async fn submit_options(state: &AppState, caller: &Caller) -> Result<SubmitOptions, AppError> {
     let pool = &state.db.pool;
-    let classes =
-        sqlx::query("SELECT code, name FROM data_classes WHERE active = 1 ORDER BY sort_order, id")
-            .fetch_all(pool)
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(ClassOption {
-                    code: r.try_get("code")?,
-                    name: r.try_get("name")?,
-                })
-            })
-            .collect::<Result<Vec<_>, AppError>>()?;
+    let classes = class_options(state).await?;
     let (units, own_unit) = match caller.scope {
-        Scope::All => (
-            sqlx::query("SELECT id, name FROM departments WHERE active = 1 ORDER BY id")
-                .fetch_all(pool)
-                .await?
-                .iter()
-                .map(|r| {
-                    Ok(UnitOption {
-                        id: r.try_get("id")?,
-                        name: r.try_get("name")?,
-                    })
-                })
-                .collect::<Result<Vec<_>, AppError>>()?,
-            None,
-        ),
+        Scope::All => (unit_options(state).await?, None),
         _ => {
             let name = match caller.user.department_id {
                 Some(id) => sqlx::query("SELECT name FROM departments WHERE id = $1")
