@@ -3,6 +3,8 @@
 #   scripts/bench.sh sizes      portal WASM/JS/CSS sizes (raw, gzip, brotli) of the release build
 #   scripts/bench.sh idle-rss   server RSS after start-up with the 2,000-subject demo data, idle
 #   scripts/bench.sh seed N     seed-demo time and peak RSS for N subjects into a fresh SQLite file
+#   scripts/bench.sh import N   the collection pipeline on an N-row penalty CSV (SQLite, then PostgreSQL)
+#                               beside the sqlite3 shell's .import of the same file, bare and indexed
 # Build times are measured with `time cargo leptos build --release` (see BENCHMARKS.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,5 +44,39 @@ case "${1:-}" in
     echo "wall: $(awk "BEGIN{printf \"%.1f\", $end - $start}") s; database file: $(du -h "$dir/credit.db" | cut -f1)"
     rm -rf "$dir"
     ;;
-  *) die "usage: scripts/bench.sh sizes | idle-rss | seed [N]" ;;
+  import)
+    n=${2:-1000000}
+    dir=$(mktemp -d)
+    trap 'rm -rf "$dir"' EXIT
+    csv=$dir/penalties.csv
+    target/release/server gen-penalty-csv --rows "$n" "$csv"
+    echo "file: $(du -h "$csv" | cut -f1)"
+    seconds() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; e=$(date +%s.%N); awk "BEGIN{printf \"%.2f\", $e - $s}"; }
+    # (a) the sqlite3 shell into a bare table (columns from the header, no index)
+    bare=$(seconds sqlite3 "$dir/bare.db" ".import --csv $csv p")
+    # (b) the same into a table with the counterparts of our indexes: subject, decision date,
+    # source unit, and the record key (decision number, subject code, authority)
+    sqlite3 "$dir/indexed.db" "$(head -n 1 "$csv" | awk -F, '{printf "CREATE TABLE p ("; for (i=1;i<=NF;i++) printf "%s\"%s\" TEXT", (i>1?", ":""), $i; print ");"}')
+      CREATE INDEX p_subject ON p(\"统一社会信用代码\"); CREATE INDEX p_date ON p(\"处罚决定日期\");
+      CREATE INDEX p_unit ON p(\"数据来源单位\");
+      CREATE INDEX p_key ON p(\"行政处罚决定书文号\", \"统一社会信用代码\", \"处罚机关\");"
+    indexed=$(seconds sqlite3 "$dir/indexed.db" ".import --csv --skip 1 $csv p")
+    echo "sqlite3 .import: bare ${bare} s, indexed ${indexed} s"
+    ours() { # label, then env for the server
+      local label=$1; shift
+      env "$@" APP_DATA_DIR="$dir/$label" APP_UPLOAD_MAX_MB=4000 target/release/server seed-demo --subjects 2000 >/dev/null
+      env "$@" APP_DATA_DIR="$dir/$label" APP_UPLOAD_MAX_MB=4000 RUST_LOG=warn /usr/bin/time -v \
+        target/release/server import --department scjg --class penalty --confirm "$csv" 2>"$dir/$label.time" | tee "$dir/$label.out"
+      grep -E "Maximum resident set size" "$dir/$label.time"
+      local check
+      check=$(grep -oP '检查 \K[0-9.]+' "$dir/$label.out" | head -n 1)
+      echo "$label: check ${check} s = $(awk "BEGIN{printf \"%.2f\", $check / $bare}")x bare, $(awk "BEGIN{printf \"%.2f\", $check / $indexed}")x indexed"
+    }
+    ours sqlite
+    source scripts/pg.sh
+    pg_start
+    ours postgres DATABASE_URL="$TEST_PG_URL"
+    pg_stop
+    ;;
+  *) die "usage: scripts/bench.sh sizes | idle-rss | seed [N] | import [N]" ;;
 esac

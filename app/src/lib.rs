@@ -79,6 +79,9 @@ pub fn App() -> impl IntoView {
                         <Route path=(StaticSegment("collect"), StaticSegment("batch"), ParamSegment("id")) view=collect::pages::batch::BatchPage />
                         <Route path=StaticSegment("api-keys") view=collect::pages::api_keys::ApiKeysPage />
                         <Route path=StaticSegment("conflicts") view=collect::pages::conflicts::ConflictsPage />
+                        <Route path=StaticSegment("due") view=collect::pages::due::DuePage />
+                        <Route path=StaticSegment("quality") view=collect::pages::quality::QualityPage />
+                        <Route path=(StaticSegment("quality"), StaticSegment("report"), ParamSegment("unit")) view=collect::pages::quality::QualityReportPage />
                         <Route path=StaticSegment("records") view=collect::pages::records::RecordsPage />
                         <Route path=(StaticSegment("records"), ParamSegment("kind"), ParamSegment("id")) view=collect::pages::records::RecordPage />
                         <Route path=StaticSegment("catalogue") view=collect::pages::catalogue::CataloguePage />

@@ -1,5 +1,6 @@
 // A clerk's journey through data collection: upload a CSV with faults, read the fault list, download
-// the error report, fix it, upload it again, confirm, and find the record on the portal home page.
+// the error report, fix it, upload it again, confirm, and find the record on the quality board and the
+// portal home page.
 // Runs with and without JavaScript (the upload and every action are plain forms).
 import ExcelJS from "exceljs";
 import { test, expect, open } from "./fixtures";
@@ -131,6 +132,18 @@ test("a clerk uploads, fixes the faulty rows from the error report, confirms, an
   await expect(page.getByTestId("record-state")).toHaveText("公示中");
   await expect(page.getByTestId("record-fields")).toContainText(good);
   await expect(page.getByTestId("version-list")).toContainText("第 1 版 · 首次报送");
+
+  // The quality board counts the unit's published penalties and checked rows of this month, and the
+  // monthly report advises on the fault the unit made (a wrong check character).
+  await open(page, "/console/quality", jsEnabled);
+  const qrow = page.getByTestId("quality-rows").locator("tbody tr").filter({ hasText: unit }).filter({ hasText: "行政处罚" });
+  await expect(qrow).toHaveCount(1);
+  expect(Number(await qrow.locator("td[data-label='发布记录']").innerText())).toBeGreaterThanOrEqual(3);
+  expect(Number(await qrow.locator("td[data-label='有误行数']").innerText())).toBeGreaterThanOrEqual(2);
+  await expect(qrow.locator("td[data-label='准确性']")).toHaveText(/^\d+\.\d%$/);
+  await page.getByTestId("quality-league").getByRole("row").filter({ hasText: unit }).getByRole("link", { name: "查看月报" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(`${unit} 数据质量月报`);
+  await expect(page.getByTestId("quality-advice")).toContainText("校验位");
 
   // The first batch's record is public: on the home page among the latest penalties.
   await open(page, "/", jsEnabled);

@@ -38,6 +38,14 @@ pub fn runner(state: AppState) -> JobRunner {
             Ok(())
         })
         .schedule("system.audit_prune", Duration::days(1))
+        .register("collect.due_scan", |ctx| async move {
+            // Reminders to units whose catalogue items are due or overdue; alarms when long overdue.
+            app::collect::service::due::scan(&ctx.state)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        })
+        .schedule("collect.due_scan", Duration::hours(1))
         .register(app::collect::service::intake::CHECK_JOB, |ctx| async move {
             // A retried check starts from a clean slate, so a crash mid-way leaves nothing half-done.
             let payload: serde_json::Value =

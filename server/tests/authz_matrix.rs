@@ -56,7 +56,11 @@ fn sample(endpoint: &str) -> Option<&'static str> {
         "POST /console/collect/upload" | "POST /console/collect/errors.xlsx" => {
             "batch=no-such-batch"
         }
-        "apikeys/list" | "collect/conflicts" => "",
+        "apikeys/list" | "collect/conflicts" | "collect/due" => "",
+        "collect/reminder_read" => "id=0",
+        "collect/quality" => "month=2026-11",
+        "collect/quality_report" => "unit=0&month=2026-11",
+        "GET /console/quality/report.xlsx" => "",
         "collect/conflict_resolve" => "id=no-such-task&decision=keep",
         "apikeys/create" => "name=&department=0",
         "apikeys/revoke" => "id=no-such-key",

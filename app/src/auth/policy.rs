@@ -46,6 +46,10 @@ pub enum Action {
     ApiKeyManage,
     /// Resolve name/code conflicts of the subject registry.
     ConflictResolve,
+    /// The due-date board (到期更新) and the unit's reminders.
+    DueView,
+    /// Quality control: metrics, trends, monthly reports, league table.
+    QualityView,
 }
 
 /// How far a permission reaches.
@@ -137,6 +141,12 @@ pub const POLICY: &[(Role, Action, Scope)] = &[
     (Operator, RecordWithdraw, All),
     (SecurityAdmin, ApiKeyManage, All),
     (Operator, ConflictResolve, All),
+    (Clerk, DueView, OwnDepartment),
+    (County, DueView, OwnCounty),
+    (Operator, DueView, All),
+    (Clerk, QualityView, OwnDepartment),
+    (County, QualityView, OwnCounty),
+    (Operator, QualityView, All),
 ];
 
 /// The widest scope any of the roles has for the action, or `None` when none may perform it.
@@ -209,6 +219,10 @@ pub const ENDPOINTS: &[(&str, Access)] = &[
     ("apikeys/list", Access::Action(ApiKeyManage)),
     ("apikeys/create", Access::Action(ApiKeyManage)),
     ("apikeys/revoke", Access::Action(ApiKeyManage)),
+    ("collect/due", Access::Action(DueView)),
+    ("collect/reminder_read", Access::Action(DueView)),
+    ("collect/quality", Access::Action(QualityView)),
+    ("collect/quality_report", Access::Action(QualityView)),
     // REST endpoints (axum handlers), named by method and path.
     ("GET /healthz", Access::Public),
     ("GET /readyz", Access::Public),
@@ -234,6 +248,10 @@ pub const ENDPOINTS: &[(&str, Access)] = &[
     (
         "POST /console/collect/errors.xlsx",
         Access::Action(BatchView),
+    ),
+    (
+        "GET /console/quality/report.xlsx",
+        Access::Action(QualityView),
     ),
     // The data API for units' systems (OpenAPI at /api/v1/openapi.json).
     ("GET /api/v1/openapi.json", Access::Public),

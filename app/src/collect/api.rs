@@ -224,3 +224,46 @@ pub async fn resolve_conflict(id: String, decision: String) -> Result<(), AppErr
     })
     .await
 }
+
+#[server(endpoint = "collect/due")]
+pub async fn get_due_board() -> Result<DueBoard, AppError> {
+    authz::respond(async move {
+        let state = AppState::get()?;
+        let caller = authz::authorize(Action::DueView).await?;
+        super::service::due::board(&state, &caller).await
+    })
+    .await
+}
+
+#[server(endpoint = "collect/reminder_read")]
+pub async fn read_reminder(id: i64) -> Result<(), AppError> {
+    authz::respond(async move {
+        let state = AppState::get()?;
+        let caller = authz::authorize(Action::DueView).await?;
+        super::service::due::mark_read(&state, &caller, id).await
+    })
+    .await
+}
+
+#[server(endpoint = "collect/quality")]
+pub async fn get_quality_board(#[server(default)] month: String) -> Result<QualityBoard, AppError> {
+    authz::respond(async move {
+        let state = AppState::get()?;
+        let caller = authz::authorize(Action::QualityView).await?;
+        super::service::quality::board(&state, &caller, &month).await
+    })
+    .await
+}
+
+#[server(endpoint = "collect/quality_report")]
+pub async fn get_quality_report(
+    unit: i64,
+    #[server(default)] month: String,
+) -> Result<QualityReport, AppError> {
+    authz::respond(async move {
+        let state = AppState::get()?;
+        let caller = authz::authorize(Action::QualityView).await?;
+        super::service::quality::report(&state, &caller, unit, &month).await
+    })
+    .await
+}

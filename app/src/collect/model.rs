@@ -254,3 +254,129 @@ pub struct ConflictRow {
     pub status: String,
     pub created_at: String,
 }
+
+/// One row of the due-date board: a unit's class and when its next update is due.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DueItem {
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub class_code: String,
+    pub class_name: String,
+    pub frequency: String,
+    /// Last confirmed batch (UTC timestamp), if any.
+    pub last_submitted: Option<String>,
+    pub due_on: String,
+    /// Negative: days overdue.
+    pub days_left: i64,
+    /// `ok` | `soon` | `overdue` | `long_overdue` (`rules::due::DueState`).
+    pub state: String,
+}
+
+/// A unit's publication timeliness: records of the last `days` days and those published later than
+/// the working-day rule allows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LateSummary {
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub published: i64,
+    pub late: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReminderRow {
+    pub id: i64,
+    pub title: String,
+    pub body: String,
+    pub link: Option<String>,
+    pub created_at: String,
+    pub read: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DueBoard {
+    pub today: String,
+    pub items: Vec<DueItem>,
+    pub late: Vec<LateSummary>,
+    pub window_days: i64,
+    pub workdays: u32,
+    /// The caller's unit's reminders (empty for staff without a unit).
+    pub reminders: Vec<ReminderRow>,
+}
+
+/// Quality of one unit's class in a month (DOMAIN §6a). Shares are 0–1; `None` when there was nothing
+/// to measure.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QualityRow {
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub class_code: String,
+    pub class_name: String,
+    /// Records published in the month.
+    pub records: i64,
+    /// Rows checked in the month, and how many were faulty.
+    pub rows_checked: i64,
+    pub rows_faulty: i64,
+    pub completeness: Option<f64>,
+    pub timeliness: Option<f64>,
+    pub accuracy: Option<f64>,
+    pub availability: Option<f64>,
+}
+
+/// A unit's overall figures, for the league table and trends.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QualityScore {
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub month: String,
+    pub records: i64,
+    pub completeness: Option<f64>,
+    pub timeliness: Option<f64>,
+    pub accuracy: Option<f64>,
+    pub availability: Option<f64>,
+    /// Mean of the measured shares, 0–100.
+    pub score: Option<f64>,
+    /// Catalogue items overdue now.
+    pub overdue: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldFill {
+    pub class_name: String,
+    pub field: String,
+    pub filled: i64,
+    pub total: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FaultCount {
+    pub code: String,
+    pub name: String,
+    pub count: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QualityBoard {
+    pub month: String,
+    /// Months offered in the picker, newest first.
+    pub months: Vec<String>,
+    pub rows: Vec<QualityRow>,
+    /// Units ranked by score (the credit office's league table).
+    pub league: Vec<QualityScore>,
+    /// The whole scope's figures for the last six months, oldest first.
+    pub trend: Vec<QualityScore>,
+}
+
+/// The monthly quality report of one unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QualityReport {
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub month: String,
+    pub score: QualityScore,
+    pub rows: Vec<QualityRow>,
+    pub fields: Vec<FieldFill>,
+    pub faults: Vec<FaultCount>,
+    pub advice: Vec<String>,
+    pub overdue: Vec<DueItem>,
+    pub trend: Vec<QualityScore>,
+}

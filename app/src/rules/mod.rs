@@ -5,6 +5,7 @@ pub mod clean;
 pub mod date;
 pub mod disclosure;
 pub mod division;
+pub mod due;
 pub mod mask;
 pub mod normalize;
 pub mod password;

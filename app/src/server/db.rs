@@ -106,16 +106,18 @@ impl Db {
     }
 }
 
-fn ensure_sqlite_dir(url: &str) -> Result<(), AppError> {
+/// The database file of a `sqlite:` URL; `None` for an in-memory database.
+pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
     let path = url.trim_start_matches("sqlite:").trim_start_matches("//");
     let path = path.split('?').next().unwrap_or_default();
-    if path.is_empty() || path == ":memory:" {
+    (!path.is_empty() && !path.starts_with(":memory:")).then(|| std::path::PathBuf::from(path))
+}
+
+fn ensure_sqlite_dir(url: &str) -> Result<(), AppError> {
+    let Some(path) = sqlite_file(url) else {
         return Ok(());
-    }
-    if let Some(dir) = std::path::Path::new(path)
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-    {
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| AppError::internal("create data dir", e))?;
     }
     Ok(())

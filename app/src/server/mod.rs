@@ -3,6 +3,7 @@ pub mod alarms;
 pub mod audit;
 pub mod authz;
 pub mod bulk;
+pub mod bulk_conn;
 pub mod cache;
 pub mod calendar;
 pub mod clock;

@@ -186,3 +186,91 @@ async fn errors_inner(state: &AppState, req: Request) -> Result<Response, AppErr
     );
     Ok(xlsx_download(file, &filename))
 }
+
+pub const QUALITY_REPORT_PATH: &str = "/console/quality/report.xlsx";
+
+/// GET `?unit=&month=`: a unit's monthly quality report as XLSX (one sheet per part of the page).
+pub async fn quality_report(State(state): State<AppState>, req: Request) -> Response {
+    match quality_report_inner(&state, req).await {
+        Ok(r) => r,
+        Err(e) => error_response(&e),
+    }
+}
+
+async fn quality_report_inner(state: &AppState, req: Request) -> Result<Response, AppError> {
+    use app::collect::pages::quality::pct;
+    let (parts, _) = req.into_parts();
+    let caller = caller(state, &parts, Action::QualityView).await?;
+    let query: HashMap<String, String> =
+        form_urlencoded::parse(parts.uri.query().unwrap_or_default().as_bytes())
+            .into_owned()
+            .collect();
+    let unit: i64 = query
+        .get("unit")
+        .and_then(|u| u.parse().ok())
+        .ok_or_else(|| AppError::NotFound("该单位".into()))?;
+    let month = query.get("month").cloned().unwrap_or_default();
+    let r = app::collect::service::quality::report(state, &caller, unit, &month).await?;
+    let s = &r.score;
+    let mut rows: Vec<Vec<String>> = vec![
+        vec!["单位".into(), r.unit_name.clone()],
+        vec!["月份".into(), r.month.clone()],
+        vec![
+            "综合得分".into(),
+            s.score.map_or("—".into(), |v| format!("{v:.1}")),
+        ],
+        vec!["完整性".into(), pct(s.completeness)],
+        vec!["及时性".into(), pct(s.timeliness)],
+        vec!["准确性".into(), pct(s.accuracy)],
+        vec!["可用性".into(), pct(s.availability)],
+        vec!["本月发布记录".into(), s.records.to_string()],
+        vec!["逾期未更新的数据类别".into(), s.overdue.to_string()],
+        vec![],
+        vec!["改进建议".into()],
+    ];
+    rows.extend(
+        r.advice
+            .iter()
+            .enumerate()
+            .map(|(i, a)| vec![format!("{}", i + 1), a.clone()]),
+    );
+    rows.push(vec![]);
+    rows.push(vec![
+        "主要问题（规则）".into(),
+        "代码".into(),
+        "次数".into(),
+    ]);
+    rows.extend(
+        r.faults
+            .iter()
+            .map(|f| vec![f.name.clone(), f.code.clone(), f.count.to_string()]),
+    );
+    rows.push(vec![]);
+    rows.push(
+        [
+            "数据类别",
+            "发布记录",
+            "完整性",
+            "及时性",
+            "准确性",
+            "可用性",
+        ]
+        .map(String::from)
+        .to_vec(),
+    );
+    rows.extend(r.rows.iter().map(|q| {
+        vec![
+            q.class_name.clone(),
+            q.records.to_string(),
+            pct(q.completeness),
+            pct(q.timeliness),
+            pct(q.accuracy),
+            pct(q.availability),
+        ]
+    }));
+    let file = xlsx("质量月报", &["项目", "内容", ""], &rows)?;
+    Ok(xlsx_download(
+        file,
+        &format!("{}-数据质量月报-{}.xlsx", r.unit_name, r.month),
+    ))
+}

@@ -80,6 +80,7 @@ pub fn rest_routes(test_hooks: bool) -> Vec<String> {
     out.extend(export::ROUTES.iter().map(|(p, _)| format!("POST {p}")));
     out.push(format!("POST {}", collect::UPLOAD_PATH));
     out.push(format!("POST {}", collect::ERRORS_PATH));
+    out.push(format!("GET {}", collect::QUALITY_REPORT_PATH));
     out.extend(
         [
             "GET /api/v1/openapi.json",
@@ -148,6 +149,7 @@ fn build(app_state: AppState, leptos: LeptosOptions, store: sessions::Store) -> 
             post(collect::upload).layer(axum::extract::DefaultBodyLimit::max(upload_limit)),
         )
         .route(collect::ERRORS_PATH, post(collect::errors))
+        .route(collect::QUALITY_REPORT_PATH, get(collect::quality_report))
         .route("/api/v1/openapi.json", get(api_v1::openapi_json))
         // One parameter name per path shape: POST takes a class code, GET a batch id.
         .route(

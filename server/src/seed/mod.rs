@@ -5,6 +5,7 @@ pub mod accounts;
 mod catalog;
 mod generate;
 mod insert;
+pub mod penalty_csv;
 
 use app::error::AppError;
 use app::rules::date::Ymd;

@@ -16,6 +16,8 @@ pub const CONSOLE_NAV: &[(&str, &str, Action)] = &[
     ("/console", "工作台首页", Action::ConsoleEnter),
     ("/console/collect", "数据报送", Action::BatchView),
     ("/console/records", "信用记录", Action::RecordView),
+    ("/console/due", "到期更新", Action::DueView),
+    ("/console/quality", "数据质量", Action::QualityView),
     ("/console/conflicts", "名称核实", Action::ConflictResolve),
     ("/console/catalogue", "信用目录", Action::CatalogueView),
     ("/console/users", "用户管理", Action::UserView),

@@ -4,4 +4,6 @@ pub mod batch;
 pub mod batches;
 pub mod catalogue;
 pub mod conflicts;
+pub mod due;
+pub mod quality;
 pub mod records;

@@ -22,10 +22,16 @@ pub fn actor(caller: &Caller, action: &str) -> Actor {
 
 /// `AND …` limiting batches `b` (joined with departments `d`) to the caller's scope; binds start at `$n`.
 fn scope_clause(caller: &Caller, n: usize) -> (String, Option<String>) {
+    unit_scope_clause(caller, n, "b.department_id")
+}
+
+/// `AND …` limiting rows to the caller's units: `unit_column` is the unit id, and departments are
+/// joined as `d`. The bind (if any) is `$n`, as text.
+pub fn unit_scope_clause(caller: &Caller, n: usize, unit_column: &str) -> (String, Option<String>) {
     match caller.scope {
         Scope::All => (String::new(), None),
         Scope::OwnDepartment => (
-            format!(" AND b.department_id = CAST(${n} AS BIGINT)"),
+            format!(" AND {unit_column} = CAST(${n} AS BIGINT)"),
             Some(caller.user.department_id.unwrap_or(-1).to_string()),
         ),
         Scope::OwnCounty => (

@@ -8,6 +8,7 @@ use crate::rules::catalog::ClassSpec;
 use crate::rules::clean::row::Checked;
 use crate::rules::clean::rules as r;
 use crate::server::audit::{self, AuditEvent};
+use crate::server::bulk_conn::BulkConn;
 use crate::server::AppState;
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
@@ -112,7 +113,13 @@ async fn apply_update(
 ) -> Result<(), AppError> {
     let spec = &b.spec;
     let table = store::typed_table(spec);
-    let before = pipeline::stored_comparable(conn, spec, table, target).await?;
+    let before = pipeline::stored_comparable(
+        &mut BulkConn::Borrowed(&mut *conn, state.db.backend),
+        spec,
+        table,
+        target,
+    )
+    .await?;
     let after = store::comparable(spec, checked, &state.secrets);
     let masked_before = masked_ids(conn, spec, table, target).await?;
     let changes: Vec<Change> = spec

@@ -7,6 +7,8 @@ use crate::server::jobs::{self, NewJob};
 use crate::server::AppState;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
+use std::io::{Read, Write};
+use std::path::Path;
 
 pub const CHECK_JOB: &str = "collect.check_batch";
 
@@ -25,40 +27,112 @@ pub async fn create_file_batch(
     file_name: &str,
     bytes: &[u8],
 ) -> Result<(i64, String), AppError> {
+    let (sha, path) = store_upload(state, &mut &bytes[..], bytes.len() as u64)?;
+    create(
+        state,
+        sub,
+        Some((&clean_name(file_name), &sha, bytes.len() as i64, &path)),
+    )
+    .await
+}
+
+/// The same for a file on disk (`server import`): streamed, never held in memory whole.
+pub async fn create_path_batch(
+    state: &AppState,
+    sub: &Submission<'_>,
+    source: &Path,
+) -> Result<(i64, String), AppError> {
+    let open_err = |e: std::io::Error| {
+        AppError::field(
+            "file",
+            "FILE_OPEN",
+            format!("无法读取文件 {}：{e}", source.display()),
+        )
+    };
+    let len = std::fs::metadata(source).map_err(open_err)?.len();
+    let mut file = std::fs::File::open(source).map_err(open_err)?;
+    let (sha, path) = store_upload(state, &mut file, len)?;
+    let name = source
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    create(
+        state,
+        sub,
+        Some((&clean_name(&name), &sha, len as i64, &path)),
+    )
+    .await
+}
+
+fn clean_name(file_name: &str) -> String {
+    file_name
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect()
+}
+
+/// Checks size and type (by content), then stores the upload content-addressed under the data
+/// directory. Returns (SHA-256, stored path).
+fn store_upload(
+    state: &AppState,
+    input: &mut impl Read,
+    len: u64,
+) -> Result<(String, String), AppError> {
     let limits = pipeline::upload_limits(state);
-    if bytes.len() as u64 > limits.max_bytes {
+    if len > limits.max_bytes {
         return Err(AppError::field(
             "file",
             "FILE_TOO_LARGE",
             format!(
                 "文件大小 {:.1} MB 超过上限 {} MB：请拆分成多个文件分别上传。",
-                bytes.len() as f64 / 1_048_576.0,
+                len as f64 / 1_048_576.0,
                 limits.max_bytes / 1_048_576
             ),
         ));
     }
-    // Type by content, before anything is stored.
-    super::files::sniff(&bytes[..bytes.len().min(64 * 1024)])?;
-    let sha = hex::encode(Sha256::digest(bytes));
+    let io = |e: std::io::Error| AppError::internal("store upload", e);
     let dir = state.config.data_path("uploads");
-    std::fs::create_dir_all(&dir).map_err(|e| AppError::internal("uploads dir", e))?;
+    std::fs::create_dir_all(&dir).map_err(io)?;
+    let tmp = dir.join(format!("{}.tmp", uuid::Uuid::new_v4().simple()));
+    let stored = (|| {
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp).map_err(io)?);
+        let mut hasher = Sha256::new();
+        let mut buf = vec![0u8; 64 * 1024];
+        let mut first = true;
+        loop {
+            let n = input.read(&mut buf).map_err(io)?;
+            if n == 0 {
+                break;
+            }
+            if first {
+                // Type by content, before anything is kept.
+                super::files::sniff(&buf[..n])?;
+                first = false;
+            }
+            hasher.update(&buf[..n]);
+            out.write_all(&buf[..n]).map_err(io)?;
+        }
+        if first {
+            super::files::sniff(&[])?;
+        }
+        out.flush().map_err(io)?;
+        Ok::<_, AppError>(hex::encode(hasher.finalize()))
+    })();
+    let sha = match stored {
+        Ok(sha) => sha,
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
+    };
     let path = dir.join(format!("{sha}.upload"));
-    if !path.exists() {
-        let tmp = dir.join(format!("{sha}.{}.tmp", uuid::Uuid::new_v4().simple()));
-        std::fs::write(&tmp, bytes).map_err(|e| AppError::internal("store upload", e))?;
-        std::fs::rename(&tmp, &path).map_err(|e| AppError::internal("store upload", e))?;
+    if path.exists() {
+        let _ = std::fs::remove_file(&tmp);
+    } else {
+        std::fs::rename(&tmp, &path).map_err(io)?;
     }
-    let name: String = file_name
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(200)
-        .collect();
-    create(
-        state,
-        sub,
-        Some((&name, &sha, bytes.len() as i64, &path.to_string_lossy())),
-    )
-    .await
+    Ok((sha, path.to_string_lossy().to_string()))
 }
 
 /// A batch row; file details when the batch comes from a file.

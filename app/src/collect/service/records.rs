@@ -8,6 +8,7 @@ use crate::error::AppError;
 use crate::rules::catalog::ClassSpec;
 use crate::server::audit;
 use crate::server::authz::Caller;
+use crate::server::bulk_conn::BulkConn;
 use crate::server::AppState;
 use crate::ui::table::{like_pattern, Page, PER_PAGE};
 use sqlx::any::AnyRow;
@@ -137,7 +138,13 @@ async fn shown_values(
     id: i64,
 ) -> Result<Vec<(String, String)>, AppError> {
     let mut conn = state.db.pool.acquire().await?;
-    let cmp = pipeline::stored_comparable(&mut conn, spec, Some(table), id).await?;
+    let cmp = pipeline::stored_comparable(
+        &mut BulkConn::Borrowed(&mut *conn, state.db.backend),
+        spec,
+        Some(table),
+        id,
+    )
+    .await?;
     let masked = masked_ids(&mut conn, spec, Some(table), id).await?;
     Ok(spec
         .fields

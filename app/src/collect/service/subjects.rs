@@ -5,14 +5,14 @@ use super::store;
 use crate::error::AppError;
 use crate::rules::clean::row::{normalize_name, Checked, RegistryEntry, SubjectKey, SubjectKind};
 use crate::rules::{division, resident_id};
-use crate::server::bulk::{in_list, insert_rows, V};
+use crate::server::bulk::{in_list, V};
+use crate::server::bulk_conn::{BulkConn, Val};
 use crate::server::AppState;
-use sqlx::{AnyConnection, Row};
 use std::collections::HashMap;
 
 /// Registry entries by USCC: code → (subject id, entry).
 pub async fn registry_by_uscc(
-    conn: &mut AnyConnection,
+    conn: &mut BulkConn<'_>,
     state: &AppState,
     codes: &[String],
 ) -> Result<HashMap<String, (i64, RegistryEntry)>, AppError> {
@@ -25,19 +25,19 @@ pub async fn registry_by_uscc(
             "SELECT id, uscc, name, legal_rep, county_code FROM subjects WHERE uscc IN ({})",
             in_list(state.db.backend, 0, part.len())
         );
-        let mut q = sqlx::query(&sql);
-        for c in part {
-            q = q.bind(c.as_str());
-        }
-        for r in q.fetch_all(&mut *conn).await? {
+        let binds: Vec<V> = part.iter().map(|c| V::s(c)).collect();
+        for r in conn.fetch(&sql, &binds).await? {
+            let [id, uscc, name, legal_rep, county] = &r[..] else {
+                continue;
+            };
             out.insert(
-                r.try_get::<String, _>("uscc")?,
+                uscc.text().unwrap_or_default(),
                 (
-                    r.try_get("id")?,
+                    id.int().unwrap_or_default(),
                     RegistryEntry {
-                        name: r.try_get("name")?,
-                        legal_rep: r.try_get("legal_rep")?,
-                        county_code: r.try_get("county_code")?,
+                        name: name.text().unwrap_or_default(),
+                        legal_rep: legal_rep.text(),
+                        county_code: county.text(),
                     },
                 ),
             );
@@ -47,7 +47,7 @@ pub async fn registry_by_uscc(
 }
 
 async fn ids_by(
-    conn: &mut AnyConnection,
+    conn: &mut BulkConn<'_>,
     state: &AppState,
     column: &str,
     values: &[String],
@@ -58,12 +58,11 @@ async fn ids_by(
             "SELECT id, {column} AS v FROM subjects WHERE {column} IN ({})",
             in_list(state.db.backend, 0, part.len())
         );
-        let mut q = sqlx::query(&sql);
-        for v in part {
-            q = q.bind(v.as_str());
-        }
-        for r in q.fetch_all(&mut *conn).await? {
-            out.insert(r.try_get::<String, _>("v")?, r.try_get::<i64, _>("id")?);
+        let binds: Vec<V> = part.iter().map(|v| V::s(v)).collect();
+        for r in conn.fetch(&sql, &binds).await? {
+            if let [Val::I(id), v] = &r[..] {
+                out.insert(v.text().unwrap_or_default(), *id);
+            }
         }
     }
     Ok(out)
@@ -76,7 +75,7 @@ fn local_county(code: &str) -> Option<String> {
 
 /// Finds or creates the subject of every row, then inserts the rows as unpublished records.
 pub async fn stage_records(
-    conn: &mut AnyConnection,
+    conn: &mut BulkConn<'_>,
     state: &AppState,
     b: &BatchCtx,
     table: Option<&'static str>,
@@ -124,7 +123,7 @@ pub async fn stage_records(
                 (
                     format!("U:{code}"),
                     vec![
-                        V::S(uuid::Uuid::new_v4().simple().to_string()),
+                        V::S(public_id()),
                         V::s(kind),
                         V::S(name),
                         V::S(code.clone()),
@@ -149,7 +148,7 @@ pub async fn stage_records(
                 (
                     format!("P:{}", secrets.id_hmac(number)),
                     vec![
-                        V::S(uuid::Uuid::new_v4().simple().to_string()),
+                        V::S(public_id()),
                         V::s("person"),
                         V::S(name),
                         V::NullS,
@@ -171,9 +170,7 @@ pub async fn stage_records(
             new_subjects.push(row);
         }
     }
-    insert_rows(
-        conn,
-        state.db.backend,
+    conn.insert_rows(
         "subjects",
         &[
             "public_id",
@@ -222,7 +219,7 @@ pub async fn stage_records(
             .collect::<Vec<_>>()
             .join(";");
         let mut row = vec![
-            V::S(uuid::Uuid::new_v4().simple().to_string()),
+            V::S(public_id()),
             V::I(subject_id),
             V::I(b.department_id),
             V::opt(county),
@@ -288,12 +285,12 @@ pub async fn stage_records(
         }
     };
     let col_refs: Vec<&str> = cols.iter().map(String::as_str).collect();
-    insert_rows(conn, state.db.backend, target, &col_refs, &records).await
+    conn.insert_rows(target, &col_refs, &records).await
 }
 
 /// Subjects without a code are matched by normalised name and area (a weak key an operator confirms).
 async fn subject_by_name(
-    conn: &mut AnyConnection,
+    conn: &mut BulkConn<'_>,
     c: &Checked,
     name: &str,
     area: &str,
@@ -301,32 +298,41 @@ async fn subject_by_name(
     now: &str,
 ) -> Result<i64, AppError> {
     let county = local_county(area);
-    let found = sqlx::query(
-        "SELECT id FROM subjects WHERE name = $1 AND uscc IS NULL AND id_number_hmac IS NULL \
-         AND COALESCE(county_code, '') = $2 ORDER BY id LIMIT 1",
-    )
-    .bind(name)
-    .bind(county.clone().unwrap_or_default())
-    .fetch_optional(&mut *conn)
-    .await?;
-    if let Some(r) = found {
-        return Ok(r.try_get("id")?);
+    let found = conn
+        .fetch(
+            "SELECT id FROM subjects WHERE name = $1 AND uscc IS NULL AND id_number_hmac IS NULL \
+             AND COALESCE(county_code, '') = $2 ORDER BY id LIMIT 1",
+            &[V::s(name), V::S(county.clone().unwrap_or_default())],
+        )
+        .await?;
+    if let Some(id) = found.first().and_then(|r| r.first()).and_then(Val::int) {
+        return Ok(id);
     }
     let kind = match c.kind {
         SubjectKind::IndividualBusiness => "individual_business",
         _ => "organisation",
     };
-    Ok(sqlx::query(
+    conn.fetch(
         "INSERT INTO subjects (public_id, kind, name, county_code, source, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+        &[
+            V::S(public_id()),
+            V::s(kind),
+            V::s(name),
+            V::opt(county),
+            V::s(source),
+            V::s(now),
+        ],
     )
-    .bind(uuid::Uuid::new_v4().simple().to_string())
-    .bind(kind)
-    .bind(name)
-    .bind(county)
-    .bind(source)
-    .bind(now)
-    .fetch_one(&mut *conn)
     .await?
-    .try_get("id")?)
+    .first()
+    .and_then(|r| r.first())
+    .and_then(Val::int)
+    .ok_or_else(|| AppError::internal("subject", "insert returned no id"))
+}
+
+/// Time-ordered ids (UUID v7): a million new rows append to the `public_id` index instead of
+/// landing on random pages of it.
+pub fn public_id() -> String {
+    uuid::Uuid::now_v7().simple().to_string()
 }

@@ -203,6 +203,37 @@ pub const RULES: &[Rule] = &[
     rule(PERSON_PENALTY, "脱敏处理", "自然人处罚信息原则上不公示", W),
 ];
 
+/// Improvement advice for a unit whose rows often break a rule (the monthly quality report).
+pub fn advice(code: &str) -> String {
+    let specific = match code {
+        REQUIRED | CONDITIONAL => "在业务系统中把目录要求的必填项设为必填，导出前按“错误说明”补全空白字段。",
+        TOO_LONG => "检查导出的文本是否混入了附件内容或重复段落，超长内容请精简或拆分。",
+        ENUM => "使用信用目录中的标准代码值（如处罚类别、相对人类别），不要自拟名称或简写。",
+        DATE | DATE_FUTURE => "日期统一按 YYYY-MM-DD 填写，导出前核对决定日期不晚于导出当日。",
+        DATE_RANGE | DISPLAY_BEFORE_DECISION => "核对起止日期的先后顺序，公示截止期不得早于决定日期。",
+        MONEY | MONEY_NEGATIVE => "金额列只填数字，单位为万元，不要带“元”“万元”等文字。",
+        FINE_WITHOUT_CATEGORY | FINE_MISSING | CONFISCATION_MISSING | SUSPENSION_MISSING => {
+            "处罚类别与处罚内容要一致：有罚款金额的须含“罚款”类别，含“罚款”“没收”“暂扣/吊销”的须填写对应金额或证照。"
+        }
+        KIND_MISMATCH => "按主体类别填写证件：法人和个体工商户填统一社会信用代码，自然人填身份证号码。",
+        AREA_UNKNOWN | USCC_DIVISION_UNLISTED => "行政区划代码使用现行国家标准（GB/T 2260）六位代码。",
+        ID_NUMBER => "核对身份证号码的位数和校验位，录入时避免手工输入，优先从证照系统带出。",
+        TEXT_ID | TEXT_PHONE => "公开字段（违法事实、处罚内容等）中不得出现完整身份证号或手机号，请在业务系统中脱敏后导出。",
+        DUPLICATE | KEY_CONFLICT => "每次只报送新增或变更的记录；同一文书号的记录只保留一行，变更时整行更新。",
+        NAME_CONFLICT => "主体名称以营业执照为准，与法人库不一致的请核实主体是否已更名。",
+        c if c.starts_with("USCC_") => {
+            "统一社会信用代码请从营业执照或国家企业信用信息公示系统复制，核对18位长度和校验位。"
+        }
+        _ => "",
+    };
+    let name = find(code).map_or(code, |r| r.name);
+    if specific.is_empty() {
+        format!("“{name}”问题较多：请对照错误报告逐条核实后重报。")
+    } else {
+        format!("“{name}”问题较多：{specific}")
+    }
+}
+
 pub fn find(code: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.code == code)
 }
