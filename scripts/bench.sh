@@ -3,8 +3,10 @@
 #   scripts/bench.sh sizes      portal WASM/JS/CSS sizes (raw, gzip, brotli) of the release build
 #   scripts/bench.sh idle-rss   server RSS after start-up with the 2,000-subject demo data, idle
 #   scripts/bench.sh seed N     seed-demo time and peak RSS for N subjects into a fresh SQLite file
-#   scripts/bench.sh import N   the collection pipeline on an N-row penalty CSV (SQLite, then PostgreSQL)
-#                               beside the sqlite3 shell's .import of the same file, bare and indexed
+#   scripts/bench.sh import N [sqlite|postgres]
+#                               the collection pipeline on an N-row penalty CSV (both backends unless
+#                               one is named) beside the sqlite3 shell's .import of the same file,
+#                               bare and indexed
 # Build times are measured with `time cargo leptos build --release` (see BENCHMARKS.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -72,11 +74,14 @@ case "${1:-}" in
       check=$(grep -oP '检查 \K[0-9.]+' "$dir/$label.out" | head -n 1)
       echo "$label: check ${check} s = $(awk "BEGIN{printf \"%.2f\", $check / $bare}")x bare, $(awk "BEGIN{printf \"%.2f\", $check / $indexed}")x indexed"
     }
-    ours sqlite
-    source scripts/pg.sh
-    pg_start
-    ours postgres DATABASE_URL="$TEST_PG_URL"
-    pg_stop
+    backends=${3:-sqlite postgres}
+    if [[ " $backends " == *" sqlite "* ]]; then ours sqlite; fi
+    if [[ " $backends " == *" postgres "* ]]; then
+      source scripts/pg.sh
+      pg_start
+      ours postgres DATABASE_URL="$TEST_PG_URL"
+      pg_stop
+    fi
     ;;
   *) die "usage: scripts/bench.sh sizes | idle-rss | seed [N] | import [N]" ;;
 esac
