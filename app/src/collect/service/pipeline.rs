@@ -449,7 +449,7 @@ impl<'a> Checker<'a> {
         &self,
         gathered: Vec<(u64, Vec<String>, Vec<String>)>,
         registry: &HashMap<String, (i64, crate::rules::clean::row::RegistryEntry)>,
-    ) -> Vec<Ruled> {
+    ) -> Result<Vec<Ruled>, AppError> {
         let spec = &self.b.spec;
         let secrets: &Secrets = &self.state.secrets;
         let uscc_idx = self.uscc_idx;
@@ -476,7 +476,7 @@ impl<'a> Checker<'a> {
         };
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
         if threads < 2 || gathered.len() < 512 {
-            return gathered.into_iter().map(one).collect();
+            return Ok(gathered.into_iter().map(one).collect());
         }
         let per = gathered.len().div_ceil(threads);
         let mut parts: Vec<Vec<_>> = vec![];
@@ -492,10 +492,15 @@ impl<'a> Checker<'a> {
                 .into_iter()
                 .map(|part| scope.spawn(move || part.into_iter().map(one).collect::<Vec<_>>()))
                 .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().unwrap_or_default())
-                .collect()
+            // A panicking rule fails the chunk (and the check), never drops its rows silently.
+            let mut out = Vec::new();
+            for h in handles {
+                out.extend(
+                    h.join()
+                        .map_err(|_| AppError::internal("rules", "a rule panicked"))?,
+                );
+            }
+            Ok(out)
         })
     }
 
@@ -531,7 +536,7 @@ impl<'a> Checker<'a> {
         let registry = subjects::registry_by_uscc(&mut self.conn, state, &codes).await?;
         self.times.lookup += t.elapsed();
         let t = Instant::now();
-        let ruled = self.apply_rules(gathered, &registry);
+        let ruled = self.apply_rules(gathered, &registry)?;
         self.times.rules += t.elapsed();
         let mut sorted: Vec<(u64, Vec<String>, Sorted)> = Vec::with_capacity(ruled.len());
         let mut candidates: Vec<(u64, Vec<String>, Checked, String, Vec<String>)> = vec![];
