@@ -77,15 +77,20 @@ pub fn App() -> impl IntoView {
                         <Route path=StaticSegment("alarms") view=admin::pages::alarms::AlarmsPage />
                         <Route path=StaticSegment("collect") view=collect::pages::batches::BatchesPage />
                         <Route path=(StaticSegment("collect"), StaticSegment("batch"), ParamSegment("id")) view=collect::pages::batch::BatchPage />
+                        <Route path=(StaticSegment("collect"), StaticSegment("form")) view=collect::pages::form::FormPage />
                         <Route path=StaticSegment("api-keys") view=collect::pages::api_keys::ApiKeysPage />
                         <Route path=StaticSegment("conflicts") view=collect::pages::conflicts::ConflictsPage />
                         <Route path=StaticSegment("due") view=collect::pages::due::DuePage />
                         <Route path=StaticSegment("quality") view=collect::pages::quality::QualityPage />
                         <Route path=(StaticSegment("quality"), StaticSegment("report"), ParamSegment("unit")) view=collect::pages::quality::QualityReportPage />
                         <Route path=StaticSegment("records") view=collect::pages::records::RecordsPage />
+                        <Route path=StaticSegment("subjects") view=collect::pages::subjects::SubjectsPage />
+                        <Route path=(StaticSegment("subjects"), ParamSegment("id")) view=collect::pages::subjects::SubjectPage />
                         <Route path=(StaticSegment("records"), ParamSegment("kind"), ParamSegment("id")) view=collect::pages::records::RecordPage />
                         <Route path=StaticSegment("catalogue") view=collect::pages::catalogue::CataloguePage />
                         <Route path=(StaticSegment("catalogue"), ParamSegment("code")) view=collect::pages::catalogue::ClassPage />
+                        <Route path=(StaticSegment("catalogue"), ParamSegment("code"), StaticSegment("field"), ParamSegment("key")) view=collect::pages::catalogue::FieldEditPage />
+                        <Route path=(StaticSegment("catalogue"), ParamSegment("code"), StaticSegment("new-field")) view=collect::pages::catalogue::FieldEditPage />
                     </ParentRoute>
                 </Routes>
             </ui::layout::Layout>

@@ -5,44 +5,10 @@
 import ExcelJS from "exceljs";
 import { test, expect, open } from "./fixtures";
 import { createUser, loginToConsole } from "./auth-helpers";
+import { uscc, todayInBeijing } from "./collect-helpers";
 
 // The browser logs the status of refused form posts (422) with JavaScript on.
 test.use({ expectedConsoleErrors: [/status of 422/] });
-
-// USCC check character (GB 32100): weights 3^(i-1) mod 31 over the 31-character set.
-const CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-function checkChar(first17: string): string {
-  let sum = 0;
-  let w = 1;
-  for (const ch of first17) {
-    sum += CHARSET.indexOf(ch) * w;
-    w = (w * 3) % 31;
-  }
-  const c = 31 - (sum % 31);
-  return CHARSET[c === 31 ? 0 : c];
-}
-// GB 11714 organisation-code check over 8 characters.
-function orgCheck(first8: string): string {
-  const weights = [3, 7, 9, 10, 5, 8, 4, 2];
-  let sum = 0;
-  for (let i = 0; i < 8; i++) sum += parseInt(first8[i], 36) * weights[i];
-  const c = 11 - (sum % 11);
-  return c === 10 ? "X" : c === 11 ? "0" : String(c);
-}
-function uscc(serial: number): string {
-  let body = "";
-  let n = serial;
-  for (let i = 0; i < 8; i++) {
-    body = CHARSET[n % 31] + body;
-    n = Math.floor(n / 31);
-  }
-  const first17 = `91433101${body}${orgCheck(body)}`;
-  return first17 + checkChar(first17);
-}
-
-function todayInBeijing(): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date());
-}
 
 test("a clerk uploads, fixes the faulty rows from the error report, confirms, and the record goes public", async ({ page, request, baseURL, jsEnabled, isMobile }) => {
   test.skip(isMobile, "the collection journey is a desktop task");

@@ -46,6 +46,14 @@ pub fn runner(state: AppState) -> JobRunner {
                 .map_err(|e| e.to_string())
         })
         .schedule("collect.due_scan", Duration::hours(1))
+        .register(app::collect::service::exchange::SCAN_JOB, |ctx| async move {
+            // Pulls the files of catalogue entries with an exchange address that are due.
+            app::collect::service::exchange::run_due(&ctx.state)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        })
+        .schedule(app::collect::service::exchange::SCAN_JOB, Duration::minutes(15))
         .register(app::collect::service::intake::CHECK_JOB, |ctx| async move {
             // A retried check starts from a clean slate, so a crash mid-way leaves nothing half-done.
             let payload: serde_json::Value =

@@ -50,6 +50,20 @@ fn sample(endpoint: &str) -> Option<&'static str> {
         | "collect/batch_discard"
         | "collect/batch_mapping" => "id=no-such-batch",
         "catalogue/class" => "code=no-such-class",
+        "collect/form_spec" => "class=no-such-class",
+        "subjects/search" => "q=湘西",
+        "subjects/subject" => "id=no-such-subject",
+        "catalogue/field_save" => {
+            "class=no-such-class&field[key]=x&field[name]=x&field[field_type]=text&field[requirement]=optional&field[max_len]=10"
+        }
+        "catalogue/field_remove" => "class=no-such-class&key=x",
+        "catalogue/rule_switch" => "class=no-such-class&code=DATE_FUTURE&enabled=true",
+        "catalogue/source_save" => "class=no-such-class&department=0&frequency=monthly",
+        "catalogue/source_remove" | "catalogue/source_exchange_now" => {
+            "class=no-such-class&department=0"
+        }
+        "catalogue/class_create" => "code=&name=",
+        "collect/form_submit" => "class=no-such-class&record[x]=y",
         "records/search" => "kind=penalty",
         "records/record" => "kind=penalty&id=no-such-record",
         "records/withdraw" => "kind=penalty&id=no-such-record&reason=x",

@@ -913,3 +913,180 @@ async fn a_name_code_conflict_becomes_a_task_the_operator_resolves() {
         1
     );
 }
+
+fn form_body(class: &str, extra: &str, pairs: &[(&str, &str)]) -> String {
+    let mut body = form_urlencoded::Serializer::new(String::new());
+    body.append_pair("class", class);
+    for (k, v) in pairs {
+        body.append_pair(&format!("record[{k}]"), v);
+    }
+    let body = body.finish();
+    if extra.is_empty() {
+        body
+    } else {
+        format!("{body}&{extra}")
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_web_form_checks_one_record_in_the_clerks_own_unit() {
+    let (state, _) = setup().await;
+    let base = common::serve(state.clone()).await;
+    let clerk = common::client();
+    common::login_demo(&clerk, &base, "clerk").await;
+    let r = sqlx::query(
+        "SELECT d.id, d.name FROM users u JOIN departments d ON d.id = u.department_id WHERE u.username = 'clerk'",
+    )
+    .fetch_one(&state.db.pool)
+    .await
+    .unwrap();
+    let (own_id, own_name): (i64, String) = (r.get("id"), r.get("name"));
+    let other: i64 = scalar(
+        &state,
+        &format!("SELECT MIN(id) FROM departments WHERE id <> {own_id}"),
+    )
+    .await;
+
+    // The spec is the clerk's own unit's, whatever unit the request names.
+    let (status, body) = post(
+        &clerk,
+        &base,
+        "collect/form_spec",
+        &format!("class=penalty&department={other}"),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let spec: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(spec["department_id"], own_id);
+    assert_eq!(spec["unit"]["name"], own_name.as_str());
+    assert!(spec["class"]["fields"].as_array().unwrap().len() > 20);
+
+    let good = code(41);
+    let record = [
+        ("subject_name", "湘西表单测试有限公司"),
+        ("subject_category", "法人及非法人组织"),
+        ("subject_uscc", good.as_str()),
+        ("legal_rep", "王五"),
+        ("decision_no", "湘西市监罚〔2026〕901号"),
+        ("violation_type", "销售不合格产品"),
+        ("violation_facts", "经查，当事人销售不合格产品。"),
+        ("legal_basis", "《产品质量法》第四十九条"),
+        ("categories", "警告；罚款"),
+        ("content", "警告并处罚款0.5万元"),
+        ("fine", "0.5"),
+        ("decision_date", "2026-03-07"),
+        ("authority", own_name.as_str()),
+    ];
+    let batches_before = scalar(&state, "SELECT COUNT(*) FROM batches").await;
+    let (status, body) = post(
+        &clerk,
+        &base,
+        "collect/form_submit",
+        &form_body("penalty", &format!("department={other}"), &record),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let public_id: String = serde_json::from_str(&body).unwrap();
+    let b = sqlx::query("SELECT id, channel, status, department_id, rows_new, rows_faulty FROM batches WHERE public_id = $1")
+        .bind(&public_id)
+        .fetch_one(&state.db.pool)
+        .await
+        .unwrap();
+    let batch: i64 = b.get("id");
+    assert_eq!(b.get::<String, _>("channel"), "form");
+    assert_eq!(b.get::<String, _>("status"), "checked");
+    assert_eq!(
+        b.get::<i64, _>("department_id"),
+        own_id,
+        "a clerk cannot submit for another unit"
+    );
+    assert_eq!(
+        (b.get::<i64, _>("rows_new"), b.get::<i64, _>("rows_faulty")),
+        (1, 0),
+        "{:?}",
+        faults(&state, batch).await
+    );
+    let (status, body) = post(
+        &clerk,
+        &base,
+        "collect/batch_confirm",
+        &format!("id={public_id}"),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let published = scalar(&state, "SELECT COUNT(*) FROM penalties WHERE decision_no = '湘西市监罚〔2026〕901号' AND published = 1").await;
+    assert_eq!(published, 1);
+    let audited = scalar(&state, &format!("SELECT COUNT(*) FROM audit_events WHERE action = 'collect.form_submit' AND object_id = '{public_id}'")).await;
+    assert_eq!(audited, 1);
+
+    // Planted faults come back on row 1 with their rule codes, as for a file.
+    let bad = bad_check(42);
+    let mut faulty = record.to_vec();
+    faulty.retain(|(k, _)| !matches!(*k, "subject_uscc" | "fine" | "decision_no"));
+    faulty.push(("subject_uscc", bad.as_str()));
+    faulty.push(("decision_no", "湘西市监罚〔2026〕902号"));
+    let (status, body) = post(
+        &clerk,
+        &base,
+        "collect/form_submit",
+        &form_body("penalty", "", &faulty),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let public_id: String = serde_json::from_str(&body).unwrap();
+    let batch = scalar(
+        &state,
+        &format!("SELECT id FROM batches WHERE public_id = '{public_id}'"),
+    )
+    .await;
+    let found = faults(&state, batch).await;
+    assert!(found.contains(&(1, "USCC_CHECK_CHAR".into())), "{found:?}");
+    assert!(
+        found.contains(&(1, "FINE_AMOUNT_MISSING".into())),
+        "{found:?}"
+    );
+    assert_eq!(counts(&state, batch).await[3], 1);
+
+    // Bad input: an unknown field and an empty form are refused with the field named; no batch.
+    let before = scalar(&state, "SELECT COUNT(*) FROM batches").await;
+    assert_eq!(before, batches_before + 2);
+    let (status, body) = post(
+        &clerk,
+        &base,
+        "collect/form_submit",
+        &form_body("penalty", "", &[("no_such_field", "x")]),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("FIELD_UNKNOWN"), "{body}");
+    let (status, body) = post(
+        &clerk,
+        &base,
+        "collect/form_submit",
+        &form_body("penalty", "", &[("subject_name", "  ")]),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("FORM_EMPTY"), "{body}");
+    assert_eq!(scalar(&state, "SELECT COUNT(*) FROM batches").await, before);
+
+    // The credit office names the unit; without one it is asked to.
+    let op = common::client();
+    common::login_demo(&op, &base, "operator").await;
+    let (status, body) = post(&op, &base, "collect/form_spec", "class=penalty").await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("请选择报送单位"), "{body}");
+    let (status, body) = post(
+        &op,
+        &base,
+        "collect/form_spec",
+        &format!("class=penalty&department={other}"),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    // A county user only watches: no form.
+    let county = common::client();
+    common::login_demo(&county, &base, "county").await;
+    let (status, _) = post(&county, &base, "collect/form_spec", "class=penalty").await;
+    assert_eq!(status, 403);
+}

@@ -50,6 +50,8 @@ pub enum Action {
     DueView,
     /// Quality control: metrics, trends, monthly reports, league table.
     QualityView,
+    /// The subject registry (法人库): subjects, their register details and former names.
+    SubjectView,
 }
 
 /// How far a permission reaches.
@@ -127,6 +129,8 @@ pub const POLICY: &[(Role, Action, Scope)] = &[
     (County, CatalogueView, OwnCounty),
     (Operator, CatalogueView, All),
     (Operator, CatalogueManage, All),
+    (County, SubjectView, OwnCounty),
+    (Operator, SubjectView, All),
     (Clerk, DataSubmit, OwnDepartment),
     (Operator, DataSubmit, All),
     (Clerk, BatchView, OwnDepartment),
@@ -209,8 +213,22 @@ pub const ENDPOINTS: &[(&str, Access)] = &[
     ("collect/batch_confirm", Access::Action(BatchConfirm)),
     ("collect/batch_discard", Access::Action(BatchConfirm)),
     ("collect/batch_mapping", Access::Action(DataSubmit)),
+    ("collect/form_spec", Access::Action(DataSubmit)),
+    ("collect/form_submit", Access::Action(DataSubmit)),
+    ("subjects/search", Access::Action(SubjectView)),
+    ("subjects/subject", Access::Action(SubjectView)),
     ("catalogue/classes", Access::Action(CatalogueView)),
     ("catalogue/class", Access::Action(CatalogueView)),
+    ("catalogue/field_save", Access::Action(CatalogueManage)),
+    ("catalogue/field_remove", Access::Action(CatalogueManage)),
+    ("catalogue/rule_switch", Access::Action(CatalogueManage)),
+    ("catalogue/source_save", Access::Action(CatalogueManage)),
+    ("catalogue/source_remove", Access::Action(CatalogueManage)),
+    (
+        "catalogue/source_exchange_now",
+        Access::Action(CatalogueManage),
+    ),
+    ("catalogue/class_create", Access::Action(CatalogueManage)),
     ("records/search", Access::Action(RecordView)),
     ("records/record", Access::Action(RecordView)),
     ("records/withdraw", Access::Action(RecordWithdraw)),

@@ -68,6 +68,40 @@ pub async fn discard_batch(id: String) -> Result<(), AppError> {
     .await
 }
 
+/// The class, unit and rules for the web form and for the browser's pre-check of a CSV.
+#[server(endpoint = "collect/form_spec")]
+pub async fn get_form_spec(
+    class: String,
+    #[server(default)] department: String,
+) -> Result<FormSpec, AppError> {
+    authz::respond(async move {
+        let state = AppState::get()?;
+        let caller = authz::authorize(Action::DataSubmit).await?;
+        super::service::form::spec(&state, &caller, &class, department.parse().ok()).await
+    })
+    .await
+}
+
+/// One record from the web form (`record[field_key]=value`): stored as a batch, checked, and shown on
+/// its batch page for confirmation.
+#[server(endpoint = "collect/form_submit")]
+pub async fn submit_record(
+    class: String,
+    #[server(default)] department: String,
+    #[server(default)] record: std::collections::HashMap<String, String>,
+) -> Result<String, AppError> {
+    authz::respond(async move {
+        let state = AppState::get()?;
+        let caller = authz::authorize(Action::DataSubmit).await?;
+        let id =
+            super::service::form::submit(&state, &caller, &class, department.parse().ok(), &record)
+                .await?;
+        leptos_axum::redirect(&format!("/console/collect/batch/{id}"));
+        Ok(id)
+    })
+    .await
+}
+
 /// Saves the mapping of unknown headers (`header` and `field` repeated) and checks the batch again.
 #[server(endpoint = "collect/batch_mapping")]
 pub async fn save_mapping(
@@ -97,8 +131,126 @@ pub async fn list_classes() -> Result<Vec<ClassSummary>, AppError> {
 pub async fn get_class(code: String) -> Result<ClassDetail, AppError> {
     authz::respond(async move {
         let state = AppState::get()?;
-        authz::authorize(Action::CatalogueView).await?;
-        super::service::catalogue::detail(&state, &code).await
+        let caller = authz::authorize(Action::CatalogueView).await?;
+        let may_manage = crate::auth::policy::may(&caller.user.roles, Action::CatalogueManage);
+        super::service::catalogue::detail(&state, &code, may_manage).await
+    })
+    .await
+}
+
+/// Saves one field of a class (`field[...]`); `is_new` adds it (classes an operator defined only).
+#[server(endpoint = "catalogue/field_save")]
+pub async fn save_class_field(
+    class: String,
+    field: FieldForm,
+    #[server(default)] is_new: bool,
+) -> Result<(), AppError> {
+    authz::respond(async move {
+        let state = AppState::get()?;
+        let caller = authz::authorize(Action::CatalogueManage).await?;
+        super::service::catalogue_edit::save_field(&state, &caller, &class, &field, is_new).await?;
+        leptos_axum::redirect(&format!("/console/catalogue/{class}?saved=1"));
+        Ok(())
+    })
+    .await
+}
+
+#[server(endpoint = "catalogue/field_remove")]
+pub async fn remove_class_field(class: String, key: String) -> Result<(), AppError> {
+    authz::respond(async move {
+        let state = AppState::get()?;
+        let caller = authz::authorize(Action::CatalogueManage).await?;
+        super::service::catalogue_edit::remove_field(&state, &caller, &class, &key).await
+    })
+    .await
+}
+
+#[server(endpoint = "catalogue/rule_switch")]
+pub async fn switch_class_rule(class: String, code: String, enabled: bool) -> Result<(), AppError> {
+    authz::respond(async move {
+        let state = AppState::get()?;
+        let caller = authz::authorize(Action::CatalogueManage).await?;
+        super::service::catalogue_edit::set_rule(&state, &caller, &class, &code, enabled).await
+    })
+    .await
+}
+
+#[server(endpoint = "catalogue/source_save")]
+pub async fn save_class_source(
+    class: String,
+    department: i64,
+    frequency: String,
+    #[server(default)] exchange_url: String,
+) -> Result<(), AppError> {
+    authz::respond(async move {
+        let state = AppState::get()?;
+        let caller = authz::authorize(Action::CatalogueManage).await?;
+        super::service::catalogue_edit::save_source(
+            &state,
+            &caller,
+            &class,
+            department,
+            &frequency,
+            &exchange_url,
+        )
+        .await
+    })
+    .await
+}
+
+/// Pulls a unit's exchange address now (立即交换); answers what came of it.
+#[server(endpoint = "catalogue/source_exchange_now")]
+pub async fn exchange_now(class: String, department: i64) -> Result<String, AppError> {
+    authz::respond(async move {
+        let state = AppState::get()?;
+        let caller = authz::authorize(Action::CatalogueManage).await?;
+        super::service::exchange::pull_now(&state, &caller, &class, department).await
+    })
+    .await
+}
+
+#[server(endpoint = "catalogue/source_remove")]
+pub async fn remove_class_source(class: String, department: i64) -> Result<(), AppError> {
+    authz::respond(async move {
+        let state = AppState::get()?;
+        let caller = authz::authorize(Action::CatalogueManage).await?;
+        super::service::catalogue_edit::remove_source(&state, &caller, &class, department).await
+    })
+    .await
+}
+
+#[server(endpoint = "catalogue/class_create")]
+pub async fn create_class(code: String, name: String) -> Result<(), AppError> {
+    authz::respond(async move {
+        let state = AppState::get()?;
+        let caller = authz::authorize(Action::CatalogueManage).await?;
+        super::service::catalogue_edit::create_class(&state, &caller, &code, &name).await?;
+        leptos_axum::redirect(&format!("/console/catalogue/{}", code.trim()));
+        Ok(())
+    })
+    .await
+}
+
+/// 法人库: subjects by name fragment or code, within the caller's county.
+#[server(endpoint = "subjects/search")]
+pub async fn search_subjects(
+    #[server(default)] q: String,
+    #[server(default)] page: i64,
+) -> Result<Page<SubjectRow>, AppError> {
+    authz::respond(async move {
+        let state = AppState::get()?;
+        let caller = authz::authorize(Action::SubjectView).await?;
+        super::service::registry::search(&state, &caller, &q, page).await
+    })
+    .await
+}
+
+#[server(endpoint = "subjects/subject")]
+pub async fn get_subject(id: String) -> Result<SubjectDetail, AppError> {
+    authz::respond(async move {
+        let state = AppState::get()?;
+        let caller = authz::authorize(Action::SubjectView).await?;
+        super::service::registry::detail(&state, &caller, &id).await
     })
     .await
 }

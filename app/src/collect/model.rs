@@ -50,6 +50,19 @@ pub struct SubmitOptions {
     pub max_mb: u64,
 }
 
+/// What the web form and the browser's pre-check need to run the server's rules for one unit and
+/// class: the class as the catalogue has it now, the trusted unit, the regime and today's date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FormSpec {
+    pub class: crate::rules::catalog::ClassSpec,
+    pub department_id: i64,
+    pub unit: crate::rules::clean::row::Unit,
+    pub regime: crate::rules::disclosure::Regime,
+    pub today: crate::rules::date::Ymd,
+    /// The unit's confirmed header mappings for the class: header → field key.
+    pub remembered: Vec<(String, String)>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BatchRow {
     pub public_id: String,
@@ -121,18 +134,6 @@ pub struct ClassSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FieldView {
-    pub key: String,
-    pub name: String,
-    pub code_v2: String,
-    pub codes_v1: String,
-    pub synonyms: String,
-    pub field_type: String,
-    pub requirement: String,
-    pub options: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RuleView {
     pub code: String,
     pub duty: String,
@@ -144,18 +145,43 @@ pub struct RuleView {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SourceView {
+    pub department_id: i64,
     pub unit: String,
+    /// Frequency code (see `catalog::FREQUENCIES`).
     pub frequency: String,
+    pub exchange_url: String,
+    /// The last scheduled exchange: time and outcome, empty when none ran.
+    pub last_exchange: String,
 }
 
+/// One class as the catalogue page shows it; `units` (the pick list for adding a source unit) is
+/// filled only for those who may edit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClassDetail {
-    pub code: String,
-    pub name: String,
-    pub storage: String,
-    pub fields: Vec<FieldView>,
+    pub spec: crate::rules::catalog::ClassSpec,
+    pub builtin: bool,
+    pub may_manage: bool,
     pub rules: Vec<RuleView>,
     pub sources: Vec<SourceView>,
+    pub units: Vec<UnitOption>,
+}
+
+/// A field as the edit form sends it: lists as typed (separated by ； 、 or new lines).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FieldForm {
+    pub key: String,
+    pub name: String,
+    #[serde(default)]
+    pub code_v2: String,
+    #[serde(default)]
+    pub codes_v1: String,
+    #[serde(default)]
+    pub synonyms: String,
+    pub field_type: String,
+    pub requirement: String,
+    #[serde(default)]
+    pub options: String,
+    pub max_len: String,
 }
 
 /// Record kinds with a typed table, as used in URLs.
@@ -379,4 +405,43 @@ pub struct QualityReport {
     pub advice: Vec<String>,
     pub overdue: Vec<DueItem>,
     pub trend: Vec<QualityScore>,
+}
+
+/// One subject in the registry list (法人库).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubjectRow {
+    pub public_id: String,
+    pub name: String,
+    /// The USCC, or the masked ID number of a person.
+    pub identifier: String,
+    pub kind: String,
+    pub county: String,
+    pub updated_at: String,
+}
+
+/// A subject with its register details, name history and record counts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubjectDetail {
+    pub row: SubjectRow,
+    pub legal_rep: String,
+    pub reg_no: String,
+    pub org_code: String,
+    pub address: String,
+    pub established_on: String,
+    pub source: String,
+    pub created_at: String,
+    /// Former names: (name, until, source), latest first.
+    pub names: Vec<(String, String, String)>,
+    /// (record kind, label, count) for the typed classes, then other classes by name.
+    pub records: Vec<(String, String, i64)>,
+    pub open_conflicts: i64,
+}
+
+pub fn subject_kind_label(kind: &str) -> &'static str {
+    match kind {
+        "organisation" => "法人及非法人组织",
+        "individual_business" => "个体工商户",
+        "person" => "自然人",
+        _ => "其他",
+    }
 }

@@ -859,6 +859,48 @@ pub fn builtin_classes() -> Vec<ClassSpec> {
     ]
 }
 
+/// Columns of a subject register (e.g. 市场监管's register of market entities) imported into the
+/// 法人库: matched by the same header rules as data classes.
+pub fn registry_spec() -> ClassSpec {
+    class(
+        "registry",
+        "法人库登记信息",
+        Storage::Generic,
+        vec![
+            f(
+                "uscc",
+                "统一社会信用代码",
+                Some("TYSHXYDM"),
+                &["SHXYDM"],
+                T::Uscc,
+                R,
+            )
+            .syn(&["社会信用代码", "信用代码"]),
+            f("name", "名称", None, &["QYMC", "MC"], T::Text, R).syn(&[
+                "企业名称",
+                "主体名称",
+                "单位名称",
+                "市场主体名称",
+            ]),
+            f("legal_rep", "法定代表人", Some("FDDBR"), &[], T::Text, O).syn(&[
+                "法定代表人（负责人）",
+                "负责人",
+                "经营者",
+            ]),
+            f("reg_no", "注册号", Some("ZCH"), &[], T::Text, O).syn(&["工商注册号"]),
+            f("org_code", "组织机构代码", Some("ZZJGDM"), &[], T::Text, O),
+            f("area_code", "行政区划代码", None, &[], T::AreaCode, O)
+                .syn(&["所在地区划", "区划代码"]),
+            f("address", "住所", None, &[], T::Text, O).syn(&[
+                "地址",
+                "经营场所",
+                "住所（经营场所）",
+            ]),
+            f("established_on", "成立日期", None, &[], T::Date, O).syn(&["登记日期", "注册日期"]),
+        ],
+    )
+}
+
 /// Update frequencies a catalogue entry may have, with the days after which an update is due.
 pub const FREQUENCIES: &[(&str, &str, i64)] = &[
     ("realtime", "实时", 1),

@@ -1,6 +1,7 @@
 //! Pure domain rules: no I/O, compiled into the server and into the browser's WASM so that
 //! forms check as the user types with exactly the server's logic.
 pub mod catalog;
+pub mod catalog_edit;
 pub mod clean;
 pub mod date;
 pub mod disclosure;

@@ -171,6 +171,18 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<Alarm, sqlx::Error> {
     })
 }
 
+/// Resolves the open alarm with this key, if any (the condition that raised it has cleared).
+pub async fn resolve_key(db: &Db, clock: &Clock, key: &str, note: &str) -> Result<(), AppError> {
+    let open = sqlx::query("SELECT id FROM alarms WHERE alarm_key = $1 AND status <> 'resolved'")
+        .bind(key)
+        .fetch_optional(&db.pool)
+        .await?;
+    if let Some(r) = open {
+        resolve(db, clock, r.try_get("id")?, "system", note).await?;
+    }
+    Ok(())
+}
+
 pub async fn get(db: &Db, id: i64) -> Result<Option<Alarm>, AppError> {
     let row = sqlx::query(&format!("SELECT {COLUMNS} FROM alarms WHERE id = $1"))
         .bind(id)

@@ -2,7 +2,7 @@
 //! without JavaScript) and the error report download (XLSX). Both check the caller like every endpoint.
 use super::export::{error_page, error_response, xlsx, xlsx_download};
 use app::auth::policy::Action;
-use app::collect::service::{intake, report};
+use app::collect::service::{batches, intake, report};
 use app::error::AppError;
 use app::server::audit;
 use app::server::authz::{check, Caller};
@@ -94,25 +94,8 @@ async fn upload_inner(state: &AppState, req: Request) -> Result<String, AppError
         return Err(AppError::Forbidden);
     }
     let class = fields.get("class").cloned().unwrap_or_default();
-    let department_id = match caller.user.department_id {
-        Some(id) if caller.scope != app::auth::policy::Scope::All => id,
-        own => fields
-            .get("department")
-            .and_then(|d| d.parse::<i64>().ok())
-            .or(own)
-            .ok_or_else(|| AppError::field("department", "REQUIRED", "请选择报送单位。"))?,
-    };
-    let exists = sqlx::query("SELECT id FROM departments WHERE id = $1 AND active = 1")
-        .bind(department_id)
-        .fetch_optional(&state.db.pool)
-        .await?;
-    if exists.is_none() {
-        return Err(AppError::field(
-            "department",
-            "UNKNOWN",
-            "所选报送单位不存在或已停用。",
-        ));
-    }
+    let requested = fields.get("department").and_then(|d| d.parse::<i64>().ok());
+    let department_id = batches::submitting_unit(state, &caller, requested).await?;
     let (file_name, bytes) = file.filter(|(_, b)| !b.is_empty()).ok_or_else(|| {
         AppError::field(
             "file",

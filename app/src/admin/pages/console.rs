@@ -15,9 +15,11 @@ use leptos_router::hooks::use_location;
 pub const CONSOLE_NAV: &[(&str, &str, Action)] = &[
     ("/console", "工作台首页", Action::ConsoleEnter),
     ("/console/collect", "数据报送", Action::BatchView),
+    ("/console/collect/form", "在线填报", Action::DataSubmit),
     ("/console/records", "信用记录", Action::RecordView),
     ("/console/due", "到期更新", Action::DueView),
     ("/console/quality", "数据质量", Action::QualityView),
+    ("/console/subjects", "法人库", Action::SubjectView),
     ("/console/conflicts", "名称核实", Action::ConflictResolve),
     ("/console/catalogue", "信用目录", Action::CatalogueView),
     ("/console/users", "用户管理", Action::UserView),
@@ -79,12 +81,17 @@ fn ConsoleFrame(me: Me) -> impl IntoView {
             <div class="console-body">
                 <nav class="console-nav" aria-label="工作台导航">
                     <ul>
-                        {items.into_iter().map(|(href, label, _)| {
+                        {items.iter().map(|(href, label, _)| {
                             let href = *href;
+                            let hrefs: Vec<&'static str> = items.iter().map(|(h, _, _)| *h).collect();
+                            // The longest entry the path starts with is the current one.
                             let current = move || {
                                 let p = location.pathname.get();
-                                let on = if href == "/console" { p == href } else { p.starts_with(href) };
-                                on.then_some("page")
+                                let best = hrefs
+                                    .iter()
+                                    .filter(|h| if **h == "/console" { p == **h } else { p.starts_with(**h) })
+                                    .max_by_key(|h| h.len());
+                                (best == Some(&href)).then_some("page")
                             };
                             view! { <li><a href=href aria-current=current>{*label}</a></li> }
                         }).collect_view()}

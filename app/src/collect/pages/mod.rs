@@ -5,5 +5,8 @@ pub mod batches;
 pub mod catalogue;
 pub mod conflicts;
 pub mod due;
+pub mod form;
+pub mod precheck;
 pub mod quality;
 pub mod records;
+pub mod subjects;

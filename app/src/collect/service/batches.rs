@@ -71,6 +71,32 @@ pub async fn class_options(state: &AppState) -> Result<Vec<ClassOption>, AppErro
         .collect()
 }
 
+/// The unit a submission is for: a clerk's own unit always; the credit office names one.
+pub async fn submitting_unit(
+    state: &AppState,
+    caller: &Caller,
+    requested: Option<i64>,
+) -> Result<i64, AppError> {
+    let department_id = match caller.user.department_id {
+        Some(id) if caller.scope != Scope::All => id,
+        own => requested
+            .or(own)
+            .ok_or_else(|| AppError::field("department", "REQUIRED", "请选择报送单位。"))?,
+    };
+    let exists = sqlx::query("SELECT id FROM departments WHERE id = $1 AND active = 1")
+        .bind(department_id)
+        .fetch_optional(&state.db.pool)
+        .await?;
+    if exists.is_none() {
+        return Err(AppError::field(
+            "department",
+            "UNKNOWN",
+            "所选报送单位不存在或已停用。",
+        ));
+    }
+    Ok(department_id)
+}
+
 pub async fn submit_options(state: &AppState, caller: &Caller) -> Result<SubmitOptions, AppError> {
     let pool = &state.db.pool;
     let classes = class_options(state).await?;

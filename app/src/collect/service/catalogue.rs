@@ -186,27 +186,21 @@ pub async fn summaries(
     .collect()
 }
 
-/// One class: its fields, the rules with their switches, and the units that supply it.
+/// One class: its fields, the rules with their switches, and the units that supply it (with their
+/// last scheduled exchange). `may_manage` adds the pick list of units for the edit forms.
 pub async fn detail(
     state: &AppState,
     code: &str,
+    may_manage: bool,
 ) -> Result<crate::collect::model::ClassDetail, AppError> {
-    use crate::collect::model::{ClassDetail, FieldView, RuleView, SourceView};
+    use crate::collect::model::{ClassDetail, RuleView, SourceView};
     let (id, spec) = load(state, code).await?;
-    let fields = spec
-        .fields
-        .iter()
-        .map(|f| FieldView {
-            key: f.key.clone(),
-            name: f.name.clone(),
-            code_v2: f.code_v2.clone().unwrap_or_default(),
-            codes_v1: f.codes_v1.join("、"),
-            synonyms: f.synonyms.join("、"),
-            field_type: f.field_type.label().into(),
-            requirement: f.requirement.label().into(),
-            options: f.canonical_options().join("、"),
-        })
-        .collect();
+    let builtin = sqlx::query("SELECT builtin FROM data_classes WHERE id = $1")
+        .bind(id)
+        .fetch_one(&state.db.pool)
+        .await?
+        .try_get::<i64, _>("builtin")?
+        == 1;
     let rules = crate::rules::clean::rules::RULES
         .iter()
         .map(|r| RuleView {
@@ -219,26 +213,41 @@ pub async fn detail(
         })
         .collect();
     let sources = sqlx::query(
-        "SELECT d.name, s.frequency FROM class_sources s JOIN departments d ON d.id = s.department_id \
-         WHERE s.class_id = $1 ORDER BY d.id",
+        "SELECT s.department_id, d.name, s.frequency, COALESCE(s.exchange_url, '') AS exchange_url, \
+         COALESCE(s.last_exchange_at, '') AS at, COALESCE(s.last_exchange_message, '') AS message \
+         FROM class_sources s JOIN departments d ON d.id = s.department_id WHERE s.class_id = $1 ORDER BY d.id",
     )
     .bind(id)
     .fetch_all(&state.db.pool)
     .await?
     .iter()
     .map(|r| {
+        let at: String = r.try_get("at")?;
+        let message: String = r.try_get("message")?;
         Ok(SourceView {
+            department_id: r.try_get("department_id")?,
             unit: r.try_get("name")?,
-            frequency: crate::rules::catalog::frequency_label(&r.try_get::<String, _>("frequency")?).into(),
+            frequency: r.try_get("frequency")?,
+            exchange_url: r.try_get("exchange_url")?,
+            last_exchange: if at.is_empty() {
+                String::new()
+            } else {
+                format!("{}：{message}", crate::rules::date::beijing_minute(&at))
+            },
         })
     })
     .collect::<Result<Vec<_>, AppError>>()?;
+    let units = if may_manage {
+        super::batches::unit_options(state).await?
+    } else {
+        vec![]
+    };
     Ok(ClassDetail {
-        code: spec.code,
-        name: spec.name,
-        storage: spec.storage.as_str().into(),
-        fields,
+        spec,
+        builtin,
+        may_manage,
         rules,
         sources,
+        units,
     })
 }

@@ -221,7 +221,13 @@ pub async fn scan(state: &AppState) -> Result<ScanReport, AppError> {
         let st = DueState::parse(&item.state);
         let alarm_key = format!("collect.overdue:{}:{}", item.unit_id, item.class_code);
         if st == DueState::Ok {
-            resolve_alarm(state, &alarm_key).await?;
+            alarms::resolve_key(
+                &state.db,
+                &state.clock,
+                &alarm_key,
+                "单位已报送，自动解除。",
+            )
+            .await?;
             continue;
         }
         let freq = frequency_label(&item.frequency);
@@ -274,26 +280,14 @@ pub async fn scan(state: &AppState) -> Result<ScanReport, AppError> {
             .await?;
             report.alarms += 1;
         } else {
-            resolve_alarm(state, &alarm_key).await?;
+            alarms::resolve_key(
+                &state.db,
+                &state.clock,
+                &alarm_key,
+                "单位已报送，自动解除。",
+            )
+            .await?;
         }
     }
     Ok(report)
-}
-
-async fn resolve_alarm(state: &AppState, key: &str) -> Result<(), AppError> {
-    let open = sqlx::query("SELECT id FROM alarms WHERE alarm_key = $1 AND status <> 'resolved'")
-        .bind(key)
-        .fetch_optional(&state.db.pool)
-        .await?;
-    if let Some(r) = open {
-        alarms::resolve(
-            &state.db,
-            &state.clock,
-            r.try_get("id")?,
-            "system",
-            "单位已报送，自动解除。",
-        )
-        .await?;
-    }
-    Ok(())
 }

@@ -247,9 +247,35 @@ pub async fn check_rows(
         )
         .await;
     }
-    save_headers(state, b.id, &headers).await?;
+    check_mapped(state, &b, &headers, map, rows).await
+}
+
+/// Checks one record from the web form: one value per catalogue field, in catalogue order.
+pub async fn check_record(
+    state: &AppState,
+    batch_id: i64,
+    values: Vec<String>,
+) -> Result<CheckOutcome, AppError> {
+    let b = load(state, batch_id).await?;
+    reset(state, &b).await?;
+    let names: Vec<String> = b.spec.fields.iter().map(|f| f.name.clone()).collect();
+    let map = HeaderMap {
+        columns: (0..names.len()).map(Some).collect(),
+        ..HeaderMap::default()
+    };
+    check_mapped(state, &b, &names, map, vec![values]).await
+}
+
+async fn check_mapped(
+    state: &AppState,
+    b: &BatchCtx,
+    headers: &[String],
+    map: HeaderMap,
+    rows: Vec<Vec<String>>,
+) -> Result<CheckOutcome, AppError> {
+    save_headers(state, b.id, headers).await?;
     set_status(state, b.id, "checking", None).await?;
-    let mut checker = Checker::new(state, &b, map).await?;
+    let mut checker = Checker::new(state, b, map).await?;
     let mut numbered: Vec<(u64, Vec<String>)> = rows
         .into_iter()
         .enumerate()
@@ -398,9 +424,7 @@ type Ruled = (u64, Vec<String>, Checked, Option<(String, Vec<String>)>);
 
 impl<'a> Checker<'a> {
     async fn new(state: &'a AppState, b: &'a BatchCtx, map: HeaderMap) -> Result<Self, AppError> {
-        let supplied = (0..b.spec.fields.len())
-            .map(|i| map.columns.contains(&Some(i)))
-            .collect();
+        let supplied = map.supplied(b.spec.fields.len());
         Ok(Checker {
             supplied,
             state,

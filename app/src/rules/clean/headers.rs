@@ -40,6 +40,13 @@ impl HeaderMap {
     pub fn is_complete(&self) -> bool {
         self.unknown.is_empty()
     }
+
+    /// Per field: whether some column fills it (a file without the column cannot carry the field).
+    pub fn supplied(&self, fields: usize) -> Vec<bool> {
+        (0..fields)
+            .map(|i| self.columns.contains(&Some(i)))
+            .collect()
+    }
 }
 
 /// Resolves headers against the class. `remembered` maps a unit's own header keys to field keys.

@@ -2,6 +2,7 @@
 //! rule catalogue. The server adds storage, matching against stored records and the version trace.
 pub mod headers;
 pub mod keys;
+pub mod precheck;
 pub mod row;
 pub mod rules;
 pub mod values;

@@ -365,3 +365,68 @@ fn amount_rules_are_silent_when_the_file_cannot_carry_the_amount() {
     let c = check(&spec, &ctx, row(&spec, &pairs), 1, None);
     assert!(codes(&c).contains(&r::FINE_MISSING));
 }
+
+fn precheck_ctx<'a>(regime: &'a Regime, unit: &'a Unit) -> Context<'a> {
+    Context {
+        today: TODAY,
+        regime,
+        unit,
+        supplied: None,
+    }
+}
+
+#[test]
+fn precheck_reports_rows_rules_and_unknown_headers_like_the_server() {
+    use super::precheck::precheck;
+    let spec = penalty();
+    let (regime, unit) = (Regime::regime_2025(), unit());
+    let ctx = precheck_ctx(&regime, &unit);
+    let good = valid_uscc();
+    let csv = format!(
+        "行政相对人名称,行政相对人类别,统一社会信用代码,法定代表人,行政处罚决定书文号,违法行为类型,违法事实,处罚依据,处罚类别,处罚内容,罚款金额（万元）,处罚决定日期,处罚机关,备用列\n\
+         湘西甲公司,法人及非法人组织,{good},张三,罚〔2026〕1号,违法,事实,依据,警告,警告,,2026-03-07,湘西州市场监督管理局,x\n\
+         ,,,,,,,,,,,,,\n\
+         湘西乙公司,法人及非法人组织,{good},李四,罚〔2026〕2号,违法,事实,依据,罚款,罚款,,2026-03-07,湘西州市场监督管理局,x\n"
+    );
+    let r = precheck(&spec, &ctx, &Default::default(), &csv);
+    assert_eq!(r.unknown_headers, vec!["备用列".to_string()]);
+    assert_eq!(r.rows, 2, "the blank line is skipped");
+    assert_eq!(r.faulty_rows, 1);
+    assert_eq!(r.warning_rows, 1, "a warning-only row is not faulty");
+    let found: Vec<(u64, &str)> = r.faults.iter().map(|f| (f.row, f.code.as_str())).collect();
+    // Row numbers count the blank line, as the server's do.
+    assert_eq!(found, vec![(1, r::MINOR_WARNING), (3, r::FINE_MISSING)]);
+    assert_eq!(r.by_rule.len(), 2);
+    assert!(!r.is_clean());
+
+    let remembered = [("备用列".to_string(), super::headers::IGNORE.to_string())].into();
+    let r = precheck(&spec, &ctx, &remembered, &csv);
+    assert!(r.unknown_headers.is_empty(), "a remembered mapping is used");
+}
+
+#[test]
+fn precheck_names_an_empty_file_and_stops_at_its_row_limit() {
+    use super::precheck::{precheck, Prechecker, MAX_ROWS};
+    let spec = penalty();
+    let (regime, unit) = (Regime::regime_2025(), unit());
+    let ctx = precheck_ctx(&regime, &unit);
+    let r = precheck(&spec, &ctx, &Default::default(), "");
+    assert!(r.unreadable.unwrap().contains("空"));
+    let mut text = String::from("行政相对人名称\n");
+    for i in 0..MAX_ROWS + 3 {
+        text.push_str(&format!("公司{i}\n"));
+    }
+    let mut p = Prechecker::new(&spec, &Default::default(), &text);
+    let mut steps = 0;
+    while !p.is_done() {
+        p.step(&ctx, 10_000);
+        steps += 1;
+    }
+    assert!(steps > 1, "checked a slice at a time");
+    assert_eq!(p.report.rows, MAX_ROWS);
+    assert!(p.report.truncated);
+    assert!(p
+        .report
+        .missing_required
+        .contains(&"行政处罚决定书文号".to_string()));
+}
