@@ -77,6 +77,9 @@ test("a clerk fills in one penalty, the rules answer as she types, and it publis
     await expect(page.getByTestId("batch-status")).toHaveText("待确认");
     await expect(page.getByTestId("count-faulty")).toHaveText("1");
     await expect(page.getByTestId("fault-list").getByRole("row").filter({ hasText: "USCC_CHECK_CHAR" })).toContainText("第18位校验码错误");
+    // Nothing in it could be published: no empty confirmation is offered.
+    await expect(page.getByTestId("nothing-to-publish")).toBeVisible();
+    await expect(page.getByTestId("confirm-batch")).toHaveCount(0);
     await open(page, "/console/collect/form?class=penalty", jsEnabled);
     await fillPenalty(page, { ...base, subject_uscc: good, categories: "警告；罚款", fine: "0.5" });
   }

@@ -91,13 +91,24 @@ fn BatchView(
         view! {
             <div class="actions">
                 {d.can_confirm.then(|| view! {
-                    <ActionForm action=confirm>
-                        <CsrfField />
-                        <input type="hidden" name="id" value=bid1 />
-                        <button type="submit" class="button" data-testid="confirm-batch" disabled=move || confirm.pending().get()>
-                            {format!("确认发布 {} 条新增、{} 条更新", b.rows_new, b.rows_update)}
-                        </button>
-                    </ActionForm>
+                    {if b.rows_new + b.rows_update > 0 {
+                        view! {
+                            <ActionForm action=confirm>
+                                <CsrfField />
+                                <input type="hidden" name="id" value=bid1 />
+                                <button type="submit" class="button" data-testid="confirm-batch" disabled=move || confirm.pending().get()>
+                                    {format!("确认发布 {} 条新增、{} 条更新", b.rows_new, b.rows_update)}
+                                </button>
+                            </ActionForm>
+                        }.into_any()
+                    } else {
+                        // Nothing would be published: say so instead of offering an empty confirmation.
+                        view! {
+                            <p class="notice notice-info" data-testid="nothing-to-publish">
+                                "本批次没有可发布的记录：请下载有误数据，修改后重新上传；或作废本批次。"
+                            </p>
+                        }.into_any()
+                    }}
                     <ActionForm action=discard>
                         <CsrfField />
                         <input type="hidden" name="id" value=bid2 />
