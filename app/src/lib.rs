@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod cms;
 pub mod collect;
 pub mod error;
 pub mod portal;
@@ -13,7 +14,7 @@ pub mod ui;
 pub mod server;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, Meta, MetaTags, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
     ParamSegment, SsrMode, StaticSegment,
@@ -53,12 +54,14 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
         <Title formatter=|t: String| if t.is_empty() { SITE_NAME.to_string() } else { format!("{t} - {SITE_NAME}") } />
-        <Meta name="description" content="湘西土家族苗族自治州公共信用信息平台：信用信息查询、双公示、信用报告、信用修复与异议申诉。" />
         <Router>
             <ui::layout::Layout>
                 <Routes fallback=ui::status::NotFound>
-                    <Route path=StaticSegment("") view=portal::home::HomePage ssr=SsrMode::Async />
-                    <Route path=(StaticSegment("tools"), StaticSegment("uscc")) view=portal::uscc_check::UsccCheckPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("") view=portal::pages::home::HomePage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("column"), ParamSegment("code")) view=portal::pages::column::ColumnPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("article"), ParamSegment("id")) view=portal::pages::article::ArticlePage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("search") view=portal::pages::search::SearchPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("tools"), StaticSegment("uscc")) view=portal::pages::uscc_check::UsccCheckPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("login") view=auth::pages::LoginPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("login"), StaticSegment("totp")) view=auth::pages::TotpPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("account") view=auth::pages::AccountPage ssr=SsrMode::Async />

@@ -54,6 +54,14 @@ pub fn runner(state: AppState) -> JobRunner {
                 .map_err(|e| e.to_string())
         })
         .schedule(app::collect::service::exchange::SCAN_JOB, Duration::minutes(15))
+        .register(app::cms::service::schedule::JOB, |ctx| async move {
+            // Scheduled publication and withdrawal of articles; safe to run on every instance.
+            app::cms::service::schedule::run_due(&ctx.state)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        })
+        .schedule(app::cms::service::schedule::JOB, Duration::minutes(1))
         .register(app::collect::service::intake::CHECK_JOB, |ctx| async move {
             // A retried check starts from a clean slate, so a crash mid-way leaves nothing half-done.
             let payload: serde_json::Value =

@@ -12,7 +12,17 @@ use std::collections::BTreeSet;
 /// or values that fail validation, so an allowed caller gets 200 / 404 / 409 / 422 and changes nothing.
 fn sample(endpoint: &str) -> Option<&'static str> {
     Some(match endpoint {
-        "portal/home" | "auth/logout" | "auth/me" | "auth/notice" => "",
+        "portal/home" | "portal/nav" | "auth/logout" | "auth/me" | "auth/notice" => "",
+        "portal/column" => "code=no-such-column&page=1",
+        "cms/articles" => "",
+        "cms/article" | "cms/article_checks" => "id=no-such-article",
+        "cms/article_save" => r#"{"save":{"public_id":null,"version":0,"content":{"title":"","subtitle":"","columns":[],"source":"","author":"","cover":null,"cover_alt":"","summary":"","body_html":"","tags":[],"attachments":[],"headline":false}}}"#,
+        "cms/article_move" => "id=no-such-article&transition=submit",
+        "cms/article_diff" => "id=no-such-article&from=1&to=2",
+        "cms/article_restore" => "id=no-such-article&version=1",
+        "POST /console/cms/upload" => "",
+        "portal/article" => "id=no-such-article",
+        "portal/search" => "q=信用&page=1",
         "auth/login" => "username=matrix-nobody&password=x",
         "auth/totp" => "code=000000",
         "account/overview" | "account/totp_begin" | "account/end_other_sessions" => "",
@@ -40,7 +50,8 @@ fn sample(endpoint: &str) -> Option<&'static str> {
         "admin/holiday_import" => "csv=",
         "admin/audit_event" => "id=0",
         "admin/alarm_handle" => "id=0&resolve=false",
-        "GET /healthz" | "GET /readyz" | "POST /elder" => "",
+        "GET /healthz" | "GET /readyz" | "POST /elder" | "GET /sitemap.xml" | "GET /rss/{feed}"
+        | "GET /files/{name}" => "",
         "POST /__test/clock" => "{}",
         "POST /__test/user" => r#"{"username":"x","role":"no-such-role"}"#,
         e if e.starts_with("POST /console/export/") => "",
@@ -104,8 +115,13 @@ async fn request(c: &reqwest::Client, base: &str, endpoint: &str, body: &str) ->
             .await
             .unwrap()
     } else {
+        let ct = if body.starts_with('{') {
+            "application/json"
+        } else {
+            "application/x-www-form-urlencoded"
+        };
         c.post(format!("{base}/api/{endpoint}"))
-            .header("content-type", "application/x-www-form-urlencoded")
+            .header("content-type", ct)
             .body(body.to_string())
             .send()
             .await

@@ -20,8 +20,10 @@ async fn migrations_apply_and_are_idempotent() {
         "subject_names",
         "licences",
         "penalties",
-        "site_columns",
         "articles",
+        "article_live",
+        "article_revisions",
+        "uploads",
         "jobs",
         "job_log",
         "alarms",
@@ -34,6 +36,14 @@ async fn migrations_apply_and_are_idempotent() {
             .unwrap();
         assert_eq!(n, 0, "{table} starts empty");
     }
+    // The portal's twelve columns (DOMAIN §13) are platform data, there from the start.
+    let columns: i64 = sqlx::query("SELECT COUNT(*) FROM site_columns WHERE visible = 1")
+        .fetch_one(&state.db.pool)
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap();
+    assert_eq!(columns, 12);
     state.db.ping().await.expect("ping");
 }
 

@@ -52,6 +52,23 @@ pub enum Action {
     QualityView,
     /// The subject registry (法人库): subjects, their register details and former names.
     SubjectView,
+    /// The CMS: see the article list, articles and their history.
+    CmsView,
+    /// Write and change articles (采编), upload their pictures and files.
+    ArticleEdit,
+    // One permission per workflow move (`cms::workflow::Transition`).
+    ArticleSubmit,
+    ArticleWithdraw,
+    ArticleReopen,
+    ArticleRequestChanges,
+    ArticleApprove,
+    ArticlePublish,
+    ArticleSchedule,
+    ArticleUnschedule,
+    ArticleUnpublish,
+    ArticleArchive,
+    /// Columns, the sensitive-word list and the CMS settings.
+    CmsManage,
 }
 
 /// How far a permission reaches.
@@ -133,6 +150,24 @@ pub const POLICY: &[(Role, Action, Scope)] = &[
     (Operator, SubjectView, All),
     (Clerk, DataSubmit, OwnDepartment),
     (Operator, DataSubmit, All),
+    // CMS: editors write, reviewers review, publishers publish (DOMAIN §2, §13); the credit office
+    // manages the columns and the word list and may follow every article.
+    (CmsEditor, CmsView, All),
+    (CmsReviewer, CmsView, All),
+    (CmsPublisher, CmsView, All),
+    (Operator, CmsView, All),
+    (CmsEditor, ArticleEdit, All),
+    (CmsEditor, ArticleSubmit, All),
+    (CmsEditor, ArticleWithdraw, All),
+    (CmsEditor, ArticleReopen, All),
+    (CmsReviewer, ArticleRequestChanges, All),
+    (CmsReviewer, ArticleApprove, All),
+    (CmsPublisher, ArticlePublish, All),
+    (CmsPublisher, ArticleSchedule, All),
+    (CmsPublisher, ArticleUnschedule, All),
+    (CmsPublisher, ArticleUnpublish, All),
+    (CmsPublisher, ArticleArchive, All),
+    (Operator, CmsManage, All),
     (Clerk, BatchView, OwnDepartment),
     (County, BatchView, OwnCounty),
     (Operator, BatchView, All),
@@ -170,6 +205,10 @@ pub fn may(roles: &[Role], action: Action) -> bool {
 /// call it. The matrix test requires each registered route to appear here, and calls each as every role.
 pub const ENDPOINTS: &[(&str, Access)] = &[
     ("portal/home", Access::Public),
+    ("portal/nav", Access::Public),
+    ("portal/column", Access::Public),
+    ("portal/article", Access::Public),
+    ("portal/search", Access::Public),
     ("auth/login", Access::Public),
     ("auth/totp", Access::Public),
     ("auth/logout", Access::Public),
@@ -242,7 +281,21 @@ pub const ENDPOINTS: &[(&str, Access)] = &[
     ("collect/quality", Access::Action(QualityView)),
     ("collect/quality_report", Access::Action(QualityView)),
     // REST endpoints (axum handlers), named by method and path.
+    ("cms/articles", Access::Action(Action::CmsView)),
+    ("cms/article", Access::Action(Action::CmsView)),
+    ("cms/article_save", Access::Action(Action::ArticleEdit)),
+    ("cms/article_move", Access::Action(Action::CmsView)),
+    ("cms/article_diff", Access::Action(Action::CmsView)),
+    ("cms/article_restore", Access::Action(Action::ArticleEdit)),
+    ("cms/article_checks", Access::Action(Action::CmsView)),
+    (
+        "POST /console/cms/upload",
+        Access::Action(Action::ArticleEdit),
+    ),
     ("GET /healthz", Access::Public),
+    ("GET /sitemap.xml", Access::Public),
+    ("GET /rss/{feed}", Access::Public),
+    ("GET /files/{name}", Access::Public),
     ("GET /readyz", Access::Public),
     ("POST /elder", Access::Public),
     // Demo mode with APP_TEST_HOOKS=1 only; never served in production.

@@ -1,10 +1,42 @@
-//! Server functions of the portal. Public, read-only.
-use super::model::HomeData;
+//! Server functions of the portal. Public and read-only: everything they return is already public.
+//! Those that can miss go through `respond`, so a missing column or article answers 404.
+use super::model::{ArticleView, ColumnInfo, ColumnPageData, HomeData, SearchResults};
 use crate::error::AppError;
 use leptos::prelude::*;
 
 #[server(endpoint = "portal/home")]
 pub async fn get_home_data() -> Result<HomeData, AppError> {
     let state = crate::server::AppState::get()?;
-    super::service::home_data(&state).await
+    super::service::home::home_data(&state).await
+}
+
+/// The visible columns for the navigation, in order.
+#[server(endpoint = "portal/nav")]
+pub async fn portal_nav() -> Result<Vec<ColumnInfo>, AppError> {
+    let state = crate::server::AppState::get()?;
+    super::service::columns::visible(&state).await
+}
+
+#[server(endpoint = "portal/column")]
+pub async fn get_column_page(code: String, page: i64) -> Result<ColumnPageData, AppError> {
+    crate::server::authz::respond(async move {
+        let state = crate::server::AppState::get()?;
+        super::service::columns::column_page(&state, &code, page).await
+    })
+    .await
+}
+
+#[server(endpoint = "portal/article")]
+pub async fn get_article(id: String) -> Result<ArticleView, AppError> {
+    crate::server::authz::respond(async move {
+        let state = crate::server::AppState::get()?;
+        super::service::articles::article(&state, &id, true).await
+    })
+    .await
+}
+
+#[server(endpoint = "portal/search")]
+pub async fn site_search(q: String, page: i64) -> Result<SearchResults, AppError> {
+    let state = crate::server::AppState::get()?;
+    super::service::search::search(&state, &q, page).await
 }

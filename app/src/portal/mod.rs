@@ -1,7 +1,6 @@
-//! The public portal: home page, public tools, and (later) columns and articles.
+//! The public portal: home page, columns and articles, site search and public tools.
 pub mod api;
-pub mod home;
 pub mod model;
+pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
-pub mod uscc_check;

@@ -21,12 +21,19 @@ pub struct RecordBrief {
     pub category: String,
 }
 
+/// A column's newest articles, for the home page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ArticleBrief {
-    pub public_id: String,
-    pub column_name: String,
-    pub title: String,
-    pub published_on: String,
+pub struct ColumnLatest {
+    pub column: ColumnInfo,
+    pub items: Vec<ArticleItem>,
+}
+
+/// An article of the home page's headline strip, with its picture.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Headline {
+    pub item: ArticleItem,
+    pub cover: String,
+    pub cover_alt: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,5 +41,109 @@ pub struct HomeData {
     pub counts: SiteCounts,
     pub latest_penalties: Vec<RecordBrief>,
     pub latest_licences: Vec<RecordBrief>,
-    pub news: Vec<ArticleBrief>,
+    pub headlines: Vec<Headline>,
+    /// 信用动态, 通知公告 and 政策法规 (the article columns of the home page), in column order.
+    pub columns: Vec<ColumnLatest>,
+}
+
+/// A portal column as the navigation and column pages show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ColumnInfo {
+    pub code: String,
+    pub name: String,
+    pub parent_code: Option<String>,
+    /// news | notice | policy | service | general (the inspection rules differ by kind).
+    pub kind: String,
+    pub description: String,
+    /// A column served by a page of its own (e.g. 双公示 → the public lists), not by articles.
+    pub link_path: Option<String>,
+}
+
+impl ColumnInfo {
+    /// Columns of news, notices and policies: the home page lists their newest articles.
+    pub fn is_news_like(&self) -> bool {
+        matches!(self.kind.as_str(), "news" | "notice" | "policy")
+    }
+
+    /// Where the column's link goes.
+    pub fn href(&self) -> String {
+        self.link_path
+            .clone()
+            .unwrap_or_else(|| format!("/column/{}", self.code))
+    }
+}
+
+/// One line of an article list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleItem {
+    pub public_id: String,
+    pub title: String,
+    pub summary: String,
+    pub published_on: String,
+    pub column_name: String,
+}
+
+/// A column page: the column, its sub-columns and one page of its articles, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ColumnPageData {
+    pub column: ColumnInfo,
+    pub parent: Option<ColumnInfo>,
+    pub children: Vec<ColumnInfo>,
+    pub articles: crate::ui::table::Page<ArticleItem>,
+}
+
+/// A file attached to an article.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    /// Stored name (content address), served under `/files/`.
+    pub file: String,
+    /// The name the editor gave it.
+    pub name: String,
+    pub size: i64,
+}
+
+impl Attachment {
+    pub fn size_text(&self) -> String {
+        if self.size >= 1024 * 1024 {
+            format!("{:.1} MB", self.size as f64 / 1024.0 / 1024.0)
+        } else {
+            format!("{} KB", (self.size + 1023) / 1024)
+        }
+    }
+}
+
+/// An article as the portal shows it (its published text).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleView {
+    pub public_id: String,
+    pub column: ColumnInfo,
+    pub title: String,
+    pub subtitle: String,
+    pub summary: String,
+    /// Sanitised when it was saved and again when it was published.
+    pub body_html: String,
+    pub source: String,
+    pub author: String,
+    pub cover: Option<String>,
+    pub cover_alt: String,
+    pub tags: Vec<String>,
+    pub attachments: Vec<Attachment>,
+    pub published_at: String,
+    pub views: i64,
+    pub prev: Option<ArticleItem>,
+    pub next: Option<ArticleItem>,
+}
+
+/// Site search results: a page of articles whose title or text contains the words.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchResults {
+    pub query: String,
+    pub results: crate::ui::table::Page<SearchHit>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchHit {
+    pub item: ArticleItem,
+    /// A short piece of the text around the first match.
+    pub excerpt: String,
 }

@@ -3,11 +3,23 @@ use super::elder::ElderSwitch;
 use crate::SITE_NAME;
 use leptos::prelude::*;
 
-/// Navigation entries for the parts of the portal that exist.
-const NAV: &[(&str, &str)] = &[("/", "首页"), ("/tools/uscc", "代码校验")];
+/// Navigation entries after the columns.
+const NAV_TAIL: &[(&str, &str)] = &[("/search", "站内搜索"), ("/tools/uscc", "代码校验")];
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
+    // The top-level columns, as the CMS orders them.
+    let columns = Resource::new(|| (), |_| crate::portal::api::portal_nav());
+    let column_links = move || {
+        Suspend::new(async move {
+            columns.await.ok().map(|list| {
+                list.into_iter()
+                    .filter(|c| c.parent_code.is_none())
+                    .map(|c| view! { <li><a href=c.href()>{c.name.clone()}</a></li> })
+                    .collect_view()
+            })
+        })
+    };
     view! {
         <a class="skip-link" href="#main">"跳到主要内容"</a>
         <header class="site-header">
@@ -22,7 +34,9 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <label for="nav-toggle" class="nav-toggle-label" aria-hidden="true">"菜单"</label>
                 <nav class="site-nav" aria-label="主导航">
                     <ul>
-                        {NAV.iter().map(|(href, label)| view! { <li><a href=*href>{*label}</a></li> }).collect_view()}
+                        <li><a href="/">"首页"</a></li>
+                        <Suspense fallback=|| ()>{column_links}</Suspense>
+                        {NAV_TAIL.iter().map(|(href, label)| view! { <li><a href=*href>{*label}</a></li> }).collect_view()}
                     </ul>
                 </nav>
             </div>

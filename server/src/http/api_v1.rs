@@ -136,7 +136,7 @@ fn error_response(
     res
 }
 
-fn from_app_error(e: AppError) -> Response {
+pub(crate) fn from_app_error(e: AppError) -> Response {
     let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let fields = match &e {
         AppError::Validation(list) => list

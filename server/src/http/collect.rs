@@ -18,7 +18,7 @@ use tower_sessions::Session;
 pub const UPLOAD_PATH: &str = "/console/collect/upload";
 pub const ERRORS_PATH: &str = "/console/collect/errors.xlsx";
 
-async fn caller(
+pub(crate) async fn caller(
     state: &AppState,
     parts: &http::request::Parts,
     action: Action,

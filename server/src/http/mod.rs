@@ -1,10 +1,12 @@
 //! The HTTP router: Leptos pages and server functions, health, static assets, and the middleware
 //! stack (request id, access log, compression, security headers, CSP by hash, cache policy).
 pub mod api_v1;
+pub mod cms;
 pub mod collect;
 mod elder;
 pub mod export;
 mod health;
+pub mod portal;
 pub mod security;
 pub mod sessions;
 mod test_hooks;
@@ -77,8 +79,12 @@ pub fn rest_routes(test_hooks: bool) -> Vec<String> {
         .into_iter()
         .map(String::from)
         .collect();
+    out.extend(
+        [portal::SITEMAP_PATH, portal::FEED_PATH, portal::FILES_PATH].map(|p| format!("GET {p}")),
+    );
     out.extend(export::ROUTES.iter().map(|(p, _)| format!("POST {p}")));
     out.push(format!("POST {}", collect::UPLOAD_PATH));
+    out.push(format!("POST {}", cms::UPLOAD_PATH));
     out.push(format!("POST {}", collect::ERRORS_PATH));
     out.push(format!("GET {}", collect::QUALITY_REPORT_PATH));
     out.extend(
@@ -129,7 +135,10 @@ fn build(app_state: AppState, leptos: LeptosOptions, store: sessions::Store) -> 
     let mut router = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .route("/elder", post(elder::toggle));
+        .route("/elder", post(elder::toggle))
+        .route(portal::SITEMAP_PATH, get(portal::sitemap))
+        .route(portal::FEED_PATH, get(portal::feed))
+        .route(portal::FILES_PATH, get(portal::file));
     for (path, kind) in export::ROUTES {
         let kind = *kind;
         router = router.route(
@@ -147,6 +156,12 @@ fn build(app_state: AppState, leptos: LeptosOptions, store: sessions::Store) -> 
         .route(
             collect::UPLOAD_PATH,
             post(collect::upload).layer(axum::extract::DefaultBodyLimit::max(upload_limit)),
+        )
+        .route(
+            cms::UPLOAD_PATH,
+            post(cms::upload).layer(axum::extract::DefaultBodyLimit::max(
+                app::cms::files::DOCUMENT_MAX_BYTES + 64 * 1024,
+            )),
         )
         .route(collect::ERRORS_PATH, post(collect::errors))
         .route(collect::QUALITY_REPORT_PATH, get(collect::quality_report))

@@ -124,6 +124,21 @@ pub async fn departments(state: &AppState, rows: &[Vec<V>]) -> Result<(), AppErr
 pub async fn articles(state: &AppState, rows: &[Vec<V>]) -> Result<u64, AppError> {
     let mut tx = state.db.begin().await?;
     insert_rows(&mut tx, state.db.backend, "articles", ARTICLE_COLS, rows).await?;
+    // Published demo articles go to the portal the way the CMS puts them there.
+    let published = sqlx::query(
+        "SELECT id FROM articles WHERE status = 'published' AND id NOT IN (SELECT article_id FROM article_live)",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let now = state.clock.now_text();
+    for row in published {
+        let id: i64 = sqlx::Row::try_get(&row, "id")?;
+        sqlx::query("UPDATE articles SET columns = '[\"' || column_code || '\"]' WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        app::cms::service::live::put_live(&mut tx, id, &now).await?;
+    }
     tx.commit().await?;
     Ok(rows.len() as u64)
 }

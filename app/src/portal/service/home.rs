@@ -1,12 +1,16 @@
-//! Portal queries. What is public follows DOMAIN §3.3 and §7: no withdrawn or repaired penalties,
+//! The home page's data. What is public follows DOMAIN §3.3 and §7: no withdrawn or repaired penalties,
 //! none past their display end, no penalties on natural persons (setting default off), masked persons.
-use super::model::{ArticleBrief, HomeData, RecordBrief, SiteCounts};
+use super::columns::{self, article_item, ITEM_COLS};
 use crate::error::AppError;
+use crate::portal::model::{ColumnLatest, Headline, HomeData, RecordBrief, SiteCounts};
 use crate::rules::mask;
 use crate::server::AppState;
 use sqlx::Row;
 
 const LATEST: i64 = 8;
+/// Articles per column on the home page, and headlines in the strip.
+const PER_COLUMN: i64 = 6;
+const HEADLINES: i64 = 5;
 
 pub async fn home_data(state: &AppState) -> Result<HomeData, AppError> {
     let today = state.clock.today().iso();
@@ -42,14 +46,42 @@ pub async fn home_data(state: &AppState) -> Result<HomeData, AppError> {
     .bind(LATEST)
     .fetch_all(pool)
     .await?;
-    let news = sqlx::query(
-        "SELECT a.public_id, c.name AS column_name, a.title, a.published_at FROM articles a \
-         JOIN site_columns c ON c.code = a.column_code WHERE a.status = 'published' \
-         ORDER BY a.published_at DESC, a.id DESC LIMIT $1",
-    )
-    .bind(LATEST)
+    let headlines = sqlx::query(&format!(
+        "SELECT {ITEM_COLS}, l.cover, l.cover_alt FROM article_live l JOIN site_columns c ON c.code = l.column_code \
+         WHERE l.headline = 1 AND l.cover IS NOT NULL ORDER BY l.published_at DESC, l.article_id DESC LIMIT $1"
+    ))
+    .bind(HEADLINES)
     .fetch_all(pool)
-    .await?;
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(Headline {
+            item: article_item(r)?,
+            cover: r.try_get("cover")?,
+            cover_alt: r.try_get("cover_alt")?,
+        })
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let mut column_latest = vec![];
+    for column in columns::visible(state)
+        .await?
+        .into_iter()
+        .filter(|c| c.parent_code.is_none() && c.link_path.is_none() && c.is_news_like())
+    {
+        let items = sqlx::query(&format!(
+            "SELECT {ITEM_COLS} FROM article_live l JOIN site_columns c ON c.code = l.column_code \
+             WHERE l.article_id IN (SELECT article_id FROM article_live_columns WHERE column_code = $1) \
+             ORDER BY l.published_at DESC, l.article_id DESC LIMIT $2"
+        ))
+        .bind(&column.code)
+        .bind(PER_COLUMN)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(article_item)
+        .collect::<Result<Vec<_>, _>>()?;
+        column_latest.push(ColumnLatest { column, items });
+    }
     Ok(HomeData {
         counts,
         latest_penalties: penalties
@@ -60,18 +92,8 @@ pub async fn home_data(state: &AppState) -> Result<HomeData, AppError> {
             .iter()
             .map(record_brief)
             .collect::<Result<_, _>>()?,
-        news: news
-            .iter()
-            .map(|r| {
-                let published: Option<String> = r.try_get("published_at")?;
-                Ok(ArticleBrief {
-                    public_id: r.try_get("public_id")?,
-                    column_name: r.try_get("column_name")?,
-                    title: r.try_get("title")?,
-                    published_on: published.unwrap_or_default().chars().take(10).collect(),
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()?,
+        headlines,
+        columns: column_latest,
     })
 }
 

@@ -1,0 +1,144 @@
+//! The article body as HTML: what the editor may keep (an allow-list, via ammonia) and its plain text
+//! for search and the pre-publication checks.
+
+/// Tags an article body may contain: headings, paragraphs, emphasis, lists, links, images and tables.
+#[cfg(feature = "ssr")]
+const TAGS: &[&str] = &[
+    "h2",
+    "h3",
+    "h4",
+    "p",
+    "br",
+    "hr",
+    "strong",
+    "b",
+    "em",
+    "i",
+    "u",
+    "s",
+    "sub",
+    "sup",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "img",
+    "table",
+    "caption",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "th",
+    "td",
+    "figure",
+    "figcaption",
+    "span",
+];
+
+/// Cleans HTML from the editor (or pasted from Word / WPS): only the allowed tags and attributes,
+/// links only to http(s), mail and our own paths, and images only from our own file store. Scripts,
+/// event handlers, styles and `javascript:` URLs do not survive.
+#[cfg(feature = "ssr")]
+pub fn sanitize(html: &str) -> String {
+    use std::collections::{HashMap, HashSet};
+    let tags: HashSet<&str> = TAGS.iter().copied().collect();
+    let mut attrs: HashMap<&str, HashSet<&str>> = HashMap::new();
+    attrs.insert("a", ["href", "title"].into_iter().collect());
+    attrs.insert(
+        "img",
+        ["src", "alt", "width", "height"].into_iter().collect(),
+    );
+    attrs.insert("th", ["colspan", "rowspan", "scope"].into_iter().collect());
+    attrs.insert("td", ["colspan", "rowspan"].into_iter().collect());
+    attrs.insert("ol", ["start"].into_iter().collect());
+    ammonia::Builder::default()
+        .tags(tags)
+        .tag_attributes(attrs)
+        .generic_attributes(HashSet::new())
+        .url_schemes(["http", "https", "mailto"].into_iter().collect())
+        .url_relative(ammonia::UrlRelative::PassThrough)
+        .link_rel(Some("noopener noreferrer"))
+        .attribute_filter(|element, attribute, value| {
+            // Pictures come only from the platform's own store (no tracking pixels, no mixed content).
+            if element == "img" && attribute == "src" && !value.starts_with("/files/") {
+                return None;
+            }
+            Some(value.into())
+        })
+        .clean(html)
+        .to_string()
+}
+
+/// The text of an HTML fragment: tags removed, common entities decoded, white space collapsed.
+pub fn plain_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                out.push(' ');
+            }
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    let decoded = out
+        .replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn scripts_handlers_and_javascript_urls_are_removed() {
+        let dirty = r#"<p onclick="x()">正文<script>alert(1)</script></p><img src="/files/a.png" onerror="alert(2)" alt="图"><a href="javascript:alert(3)">链接</a><img src="http://evil.example/t.gif"><p style="color:red">样式</p>"#;
+        let clean = sanitize(dirty);
+        for bad in [
+            "script",
+            "onclick",
+            "onerror",
+            "javascript:",
+            "evil.example",
+            "style=",
+        ] {
+            assert!(!clean.contains(bad), "{bad} survived: {clean}");
+        }
+        assert!(
+            clean.contains(r#"<img src="/files/a.png" alt="图">"#),
+            "{clean}"
+        );
+        assert!(clean.contains("正文") && clean.contains("链接") && clean.contains("样式"));
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn word_paste_keeps_structure_but_not_its_markup() {
+        let word = r#"<p class="MsoNormal" style="mso-line-height:1.5"><span lang="EN-US" style="font-family:宋体"><o:p>第一条</o:p></span></p><table class="MsoTable"><tr><td width="100" style="border:1px">甲</td></tr></table>"#;
+        let clean = sanitize(word);
+        assert!(!clean.contains("Mso") && !clean.contains("mso-") && !clean.contains("o:p"));
+        assert!(
+            clean.contains("第一条") && clean.contains("<td>甲</td>"),
+            "{clean}"
+        );
+    }
+
+    #[test]
+    fn plain_text_drops_tags_and_decodes_entities() {
+        assert_eq!(
+            plain_text("<h2>标题</h2><p>A &amp; B&nbsp;<b>信用</b></p>"),
+            "标题 A & B 信用"
+        );
+    }
+}

@@ -1,0 +1,81 @@
+//! Storing an upload: accepted by content (`cms::files`), named by its SHA-256, written next to its
+//! final place and renamed there (no half-written file is ever served), recorded once per content.
+use crate::cms::files::accept;
+use crate::error::AppError;
+use crate::portal::model::Attachment;
+use crate::server::authz::Caller;
+use crate::server::{audit, AppState};
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+/// The stored file as the editor gets it back.
+pub async fn store(
+    state: &AppState,
+    caller: &Caller,
+    original_name: &str,
+    bytes: &[u8],
+) -> Result<Attachment, AppError> {
+    let name: String = original_name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(120)
+        .collect();
+    let accepted =
+        accept(&name, bytes).map_err(|m| AppError::field("file", "UPLOAD_REFUSED", m))?;
+    let sha = hex::encode(Sha256::digest(bytes));
+    let file_name = format!("{sha}.{}", accepted.ext);
+    let dir = state.config.data_path("uploads");
+    tokio::fs::create_dir_all(&dir)
+        .await
+        .map_err(|e| AppError::internal("uploads dir", e))?;
+    let target = dir.join(&file_name);
+    if tokio::fs::metadata(&target).await.is_err() {
+        let partial = dir.join(format!(".{file_name}.{}", uuid::Uuid::now_v7().simple()));
+        tokio::fs::write(&partial, bytes)
+            .await
+            .map_err(|e| AppError::internal("upload write", e))?;
+        tokio::fs::rename(&partial, &target)
+            .await
+            .map_err(|e| AppError::internal("upload rename", e))?;
+    }
+    let mut tx = state.db.begin().await?;
+    // The same content uploaded again (under any name) is one stored file.
+    let existing = sqlx::query("SELECT file_name FROM uploads WHERE sha256 = $1")
+        .bind(&sha)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let file_name = match existing {
+        Some(r) => r.try_get("file_name")?,
+        None => {
+            sqlx::query(
+                "INSERT INTO uploads (sha256, file_name, kind, mime, size_bytes, original_name, created_by, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(&sha)
+            .bind(&file_name)
+            .bind(accepted.kind.code())
+            .bind(crate::cms::files::mime(accepted.ext))
+            .bind(bytes.len() as i64)
+            .bind(&name)
+            .bind(caller.user.user_id)
+            .bind(state.clock.now_text())
+            .execute(&mut *tx)
+            .await?;
+            let mut e = caller.event("cms.upload", "success");
+            e.object_type = Some("upload".into());
+            e.object_id = Some(file_name.clone());
+            e.detail = serde_json::json!({ "name": name, "size": bytes.len() });
+            audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+            file_name
+        }
+    };
+    tx.commit().await?;
+    Ok(Attachment {
+        file: file_name,
+        name,
+        size: bytes.len() as i64,
+    })
+}
