@@ -70,6 +70,9 @@ pub fn App() -> impl IntoView {
                     <ParentRoute path=StaticSegment("console") view=admin::pages::console::ConsoleLayout ssr=SsrMode::Async>
                         <Route path=StaticSegment("") view=admin::pages::console::ConsoleHome />
                         <Route path=StaticSegment("users") view=admin::pages::users::UsersPage />
+                        <Route path=StaticSegment("cms") view=cms::pages::list::ArticlesPage />
+                        <Route path=(StaticSegment("cms"), StaticSegment("new")) view=cms::pages::editor::ArticleEditPage />
+                        <Route path=(StaticSegment("cms"), ParamSegment("id")) view=cms::pages::editor::ArticleEditPage />
                         <Route path=(StaticSegment("users"), ParamSegment("id")) view=admin::pages::users::UserPage />
                         <Route path=StaticSegment("orgs") view=admin::pages::orgs::OrgsPage />
                         <Route path=(StaticSegment("orgs"), ParamSegment("id")) view=admin::pages::orgs::DepartmentPage />

@@ -71,6 +71,47 @@ pub fn sanitize(html: &str) -> String {
         .to_string()
 }
 
+/// What the browser pastes from Word or WPS, made plain before it reaches the editor: comments,
+/// `<style>`, `<script>` and `<xml>` blocks, Office's `<o:p>` tags and the `class`, `style` and `lang`
+/// attributes go. The server's `sanitize` is still the rule for what is stored.
+pub fn strip_office_markup(html: &str) -> String {
+    let mut s = html.to_string();
+    for (open, close) in [
+        ("<!--", "-->"),
+        ("<style", "</style>"),
+        ("<script", "</script>"),
+        ("<xml", "</xml>"),
+    ] {
+        while let Some(start) = s.to_ascii_lowercase().find(open) {
+            let lower = s.to_ascii_lowercase();
+            let end = lower[start..]
+                .find(close)
+                .map_or(s.len(), |e| start + e + close.len());
+            s.replace_range(start..end, "");
+        }
+    }
+    for tag in ["<o:p>", "</o:p>"] {
+        s = s.replace(tag, "");
+    }
+    for attr in [" class=", " style=", " lang="] {
+        while let Some(start) = s.find(attr) {
+            let value_start = start + attr.len();
+            let quote = s[value_start..].chars().next().unwrap_or('"');
+            let end = if quote == '"' || quote == '\'' {
+                s[value_start + 1..]
+                    .find(quote)
+                    .map_or(s.len(), |e| value_start + 1 + e + 1)
+            } else {
+                s[value_start..]
+                    .find([' ', '>'])
+                    .map_or(s.len(), |e| value_start + e)
+            };
+            s.replace_range(start..end, "");
+        }
+    }
+    s
+}
+
 /// The text of an HTML fragment: tags removed, common entities decoded, white space collapsed.
 pub fn plain_text(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
@@ -132,6 +173,12 @@ mod tests {
             clean.contains("第一条") && clean.contains("<td>甲</td>"),
             "{clean}"
         );
+    }
+
+    #[test]
+    fn office_markup_is_stripped_before_pasting() {
+        let word = r#"<!--[if gte mso 9]><xml><w:WordDocument/></xml><![endif]--><style>p.MsoNormal{margin:0}</style><p class="MsoNormal" style='font-family:宋体' lang=EN-US>第一条<o:p></o:p></p>"#;
+        assert_eq!(strip_office_markup(word), "<p>第一条</p>");
     }
 
     #[test]

@@ -4,6 +4,7 @@ pub mod checks;
 pub mod files;
 pub mod html;
 pub mod model;
+pub mod pages;
 pub mod revision;
 #[cfg(feature = "ssr")]
 pub mod service;

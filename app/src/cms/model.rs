@@ -80,6 +80,8 @@ pub struct ArticleDetail {
     pub may_edit: bool,
     pub events: Vec<ArticleEvent>,
     pub revisions: Vec<RevisionRow>,
+    /// The pre-publication check of the current text.
+    pub findings: Vec<Finding>,
 }
 
 /// One field that differs between two revisions.

@@ -18,7 +18,7 @@ use tower_sessions::Session;
 pub const UPLOAD_PATH: &str = "/console/collect/upload";
 pub const ERRORS_PATH: &str = "/console/collect/errors.xlsx";
 
-pub(crate) async fn caller(
+async fn caller(
     state: &AppState,
     parts: &http::request::Parts,
     action: Action,
@@ -47,9 +47,23 @@ pub async fn upload(State(state): State<AppState>, req: Request) -> Response {
     }
 }
 
-async fn upload_inner(state: &AppState, req: Request) -> Result<String, AppError> {
+/// A signed-in caller's multipart form: its text fields and its one `file` (name, bytes), with the CSRF
+/// token checked (the general check reads only url-encoded forms). `too_large` is the message for a file
+/// over the route's body limit.
+pub(crate) struct Posted {
+    pub caller: Caller,
+    pub fields: HashMap<String, String>,
+    pub file: Option<(String, Vec<u8>)>,
+}
+
+pub(crate) async fn read_posted(
+    state: &AppState,
+    req: Request,
+    action: Action,
+    too_large: String,
+) -> Result<Posted, AppError> {
     let (parts, body) = req.into_parts();
-    let caller = caller(state, &parts, Action::DataSubmit).await?;
+    let caller = caller(state, &parts, action).await?;
     let cookie = app::server::csrf::cookie_value(&parts.headers, app::server::csrf::COOKIE)
         .map(str::to_owned);
     let mut multipart = Multipart::from_request(Request::from_parts(parts, body), state)
@@ -62,14 +76,7 @@ async fn upload_inner(state: &AppState, req: Request) -> Result<String, AppError
             Ok(Some(f)) => f,
             Ok(None) => break,
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return Err(AppError::field(
-                    "file",
-                    "FILE_TOO_LARGE",
-                    format!(
-                        "文件超过上限 {} MB：请拆分成多个文件分别上传。",
-                        state.config.upload_max_mb
-                    ),
-                ))
+                return Err(AppError::field("file", "FILE_TOO_LARGE", too_large))
             }
             Err(_) => return Err(bad_form("上传中断或表单不完整，请重新选择文件上传。")),
         };
@@ -93,6 +100,23 @@ async fn upload_inner(state: &AppState, req: Request) -> Result<String, AppError
     if !app::server::csrf::valid(&state.secrets, cookie.as_deref(), token) {
         return Err(AppError::Forbidden);
     }
+    Ok(Posted {
+        caller,
+        fields,
+        file,
+    })
+}
+
+async fn upload_inner(state: &AppState, req: Request) -> Result<String, AppError> {
+    let too_large = format!(
+        "文件超过上限 {} MB：请拆分成多个文件分别上传。",
+        state.config.upload_max_mb
+    );
+    let Posted {
+        caller,
+        fields,
+        file,
+    } = read_posted(state, req, Action::DataSubmit, too_large).await?;
     let class = fields.get("class").cloned().unwrap_or_default();
     let requested = fields.get("department").and_then(|d| d.parse::<i64>().ok());
     let department_id = batches::submitting_unit(state, &caller, requested).await?;

@@ -20,6 +20,7 @@ pub const CONSOLE_NAV: &[(&str, &str, Action)] = &[
     ("/console/due", "到期更新", Action::DueView),
     ("/console/quality", "数据质量", Action::QualityView),
     ("/console/subjects", "法人库", Action::SubjectView),
+    ("/console/cms", "网站内容", Action::CmsView),
     ("/console/conflicts", "名称核实", Action::ConflictResolve),
     ("/console/catalogue", "信用目录", Action::CatalogueView),
     ("/console/users", "用户管理", Action::UserView),

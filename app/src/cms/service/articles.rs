@@ -212,6 +212,39 @@ fn content_json(c: &ArticleContent) -> Result<String, AppError> {
     serde_json::to_string(c).map_err(|e| AppError::internal("article json", e))
 }
 
+/// The article's content columns, in the order `bind_content` binds them ($1 … $13).
+const CONTENT_COLUMNS: &str =
+    "column_code, columns, title, subtitle, summary, body_html, source, author, cover, \
+     cover_alt, tags, attachments, headline";
+
+/// The content as stored: lists as JSON or joined text.
+struct Stored<'a> {
+    home: String,
+    columns: String,
+    tags: String,
+    attachments: String,
+    content: &'a ArticleContent,
+}
+
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+fn bind_content<'q>(q: AnyQuery<'q>, s: &'q Stored<'q>) -> AnyQuery<'q> {
+    let c = s.content;
+    q.bind(&s.home)
+        .bind(&s.columns)
+        .bind(&c.title)
+        .bind(&c.subtitle)
+        .bind(&c.summary)
+        .bind(&c.body_html)
+        .bind(&c.source)
+        .bind(&c.author)
+        .bind(&c.cover)
+        .bind(&c.cover_alt)
+        .bind(&s.tags)
+        .bind(&s.attachments)
+        .bind(i64::from(c.headline))
+}
+
 /// Saves the editor's text as a new version. A new article starts as a draft; saving an article that
 /// was in review, approved, scheduled or published returns it to draft (the portal keeps showing the
 /// published text until the new one is published). Saving over a newer version is refused.
@@ -226,34 +259,28 @@ pub async fn save(
     check_column(state, caller, &home).await?;
     let now = state.clock.now_text();
     let user = caller.user.user_id;
-    let json_columns =
-        serde_json::to_string(&content.columns).map_err(|e| AppError::internal("columns", e))?;
-    let attachments = serde_json::to_string(&content.attachments)
-        .map_err(|e| AppError::internal("attachments", e))?;
-    let tags = content.tags.join(";");
+    let stored = Stored {
+        home: home.clone(),
+        columns: serde_json::to_string(&content.columns)
+            .map_err(|e| AppError::internal("columns", e))?,
+        tags: content.tags.join(";"),
+        attachments: serde_json::to_string(&content.attachments)
+            .map_err(|e| AppError::internal("attachments", e))?,
+        content: &content,
+    };
     let mut tx = state.db.begin().await?;
     let (id, public_id, version, from) = match s.public_id.filter(|p| !p.is_empty()) {
         None => {
             let public_id = uuid::Uuid::now_v7().simple().to_string();
-            let id: i64 = sqlx::query(
-                "INSERT INTO articles (public_id, column_code, columns, title, subtitle, summary, body_html, source, author, \
-                 cover, cover_alt, tags, attachments, headline, status, version, created_by, updated_by, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'draft', 1, $15, $15, $16, $16) RETURNING id",
+            let id: i64 = bind_content(
+                sqlx::query(&format!(
+                    "INSERT INTO articles ({CONTENT_COLUMNS}, public_id, created_by, updated_by, created_at, updated_at, \
+                     status, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16, $16, \
+                     'draft', 1) RETURNING id"
+                )),
+                &stored,
             )
             .bind(&public_id)
-            .bind(&home)
-            .bind(&json_columns)
-            .bind(&content.title)
-            .bind(&content.subtitle)
-            .bind(&content.summary)
-            .bind(&content.body_html)
-            .bind(&content.source)
-            .bind(&content.author)
-            .bind(&content.cover)
-            .bind(&content.cover_alt)
-            .bind(&tags)
-            .bind(&attachments)
-            .bind(i64::from(content.headline))
             .bind(user)
             .bind(&now)
             .fetch_one(&mut *tx)
@@ -273,27 +300,21 @@ pub async fn save(
                 return Err(conflict(&mut tx, cur.id, s.version).await);
             }
             let to = workflow::after_edit(cur.status);
-            let done = sqlx::query(
-                "UPDATE articles SET column_code = $3, columns = $4, title = $5, subtitle = $6, summary = $7, body_html = $8, \
-                 source = $9, author = $10, cover = $11, cover_alt = $12, tags = $13, attachments = $14, headline = $15, \
-                 status = $16, approved_by = NULL, approved_version = NULL, publish_at = NULL, updated_by = $17, \
-                 updated_at = $18, version = version + 1 WHERE id = $1 AND version = $2",
+            let assignments: Vec<String> = CONTENT_COLUMNS
+                .split(", ")
+                .enumerate()
+                .map(|(i, c)| format!("{c} = ${}", i + 1))
+                .collect();
+            let done = bind_content(
+                sqlx::query(&format!(
+                    "UPDATE articles SET {}, status = $16, approved_by = NULL, approved_version = NULL, publish_at = NULL, \
+                     updated_by = $17, updated_at = $18, version = version + 1 WHERE id = $14 AND version = $15",
+                    assignments.join(", ")
+                )),
+                &stored,
             )
             .bind(cur.id)
             .bind(s.version)
-            .bind(&home)
-            .bind(&json_columns)
-            .bind(&content.title)
-            .bind(&content.subtitle)
-            .bind(&content.summary)
-            .bind(&content.body_html)
-            .bind(&content.source)
-            .bind(&content.author)
-            .bind(&content.cover)
-            .bind(&content.cover_alt)
-            .bind(&tags)
-            .bind(&attachments)
-            .bind(i64::from(content.headline))
             .bind(to.code())
             .bind(user)
             .bind(&now)
@@ -601,6 +622,10 @@ pub async fn detail(
     })
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
     let tags: String = r.try_get("tags")?;
+    let findings = {
+        let mut conn = state.db.pool.acquire().await?;
+        super::checks::run(state, &mut conn, id).await?
+    };
     Ok(ArticleDetail {
         public_id: r.try_get("public_id")?,
         version: r.try_get("version")?,
@@ -637,6 +662,7 @@ pub async fn detail(
         may_edit,
         events,
         revisions,
+        findings,
     })
 }
 

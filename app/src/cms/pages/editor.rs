@@ -1,0 +1,455 @@
+//! The article editor: the text (with the rich-text body, cover and attachments), the workflow moves
+//! the caller may make, the pre-publication check, the history of every move and the saved versions
+//! with their differences. Saving over someone else's newer save is refused with their name and time.
+use super::rich_text::RichText;
+use crate::cms::api::*;
+use crate::cms::model::{ArticleContent, ArticleDetail, ArticleSave, FieldDiff, Finding};
+use crate::cms::workflow::Transition;
+use crate::error::AppError;
+use crate::portal::api::portal_nav;
+use crate::portal::model::{Attachment, ColumnInfo};
+use crate::ui::form::{CsrfField, FormAlert};
+use crate::ui::status::await_view;
+use leptos::form::ActionForm;
+use leptos::html::Div;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+#[component]
+pub fn ArticleEditPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
+    // One resource for the page: a second one nested in the first's suspense could resolve in a different
+    // order in the browser than on the server.
+    let data = Resource::new(
+        move || id.get(),
+        |id| async move {
+            let columns = portal_nav().await?;
+            let detail = if id.is_empty() {
+                None
+            } else {
+                Some(get_cms_article(id).await?)
+            };
+            Ok((columns, detail))
+        },
+    );
+    // Kept here, above the editor that is rebuilt after each save, so the confirmation stays visible.
+    let saved = RwSignal::new(None::<String>);
+    view! {
+        <Title text="编辑文章" />
+        <p><a href="/console/cms">"← 返回文章列表"</a></p>
+        {await_view(data, move |(columns, d): (Vec<ColumnInfo>, Option<ArticleDetail>)| {
+            view! { <Editor d columns saved on_saved=Callback::new(move |_| data.refetch()) /> }
+        })}
+    }
+}
+
+#[component]
+fn Editor(
+    d: Option<ArticleDetail>,
+    columns: Vec<ColumnInfo>,
+    saved: RwSignal<Option<String>>,
+    on_saved: Callback<()>,
+) -> impl IntoView {
+    let c = d
+        .as_ref()
+        .map(|d| d.content.clone())
+        .unwrap_or_else(|| ArticleContent {
+            columns: vec!["news".into()],
+            source: "湘西州信用办".into(),
+            ..Default::default()
+        });
+    let public_id = d.as_ref().map(|d| d.public_id.clone());
+    let version = RwSignal::new(d.as_ref().map_or(0, |d| d.version));
+    let may_edit = d.as_ref().is_none_or(|d| d.may_edit);
+    let (title, subtitle, source, author, summary, cover_alt, tags) = (
+        RwSignal::new(c.title.clone()),
+        RwSignal::new(c.subtitle.clone()),
+        RwSignal::new(c.source.clone()),
+        RwSignal::new(c.author.clone()),
+        RwSignal::new(c.summary.clone()),
+        RwSignal::new(c.cover_alt.clone()),
+        RwSignal::new(c.tags.join("，")),
+    );
+    let home = RwSignal::new(c.columns.first().cloned().unwrap_or_default());
+    let also = RwSignal::new(c.columns.iter().skip(1).cloned().collect::<Vec<_>>());
+    let headline = RwSignal::new(c.headline);
+    let cover = RwSignal::new(c.cover.clone());
+    let attachments = RwSignal::new(c.attachments.clone());
+    let dirty = RwSignal::new(false);
+    let area = NodeRef::<Div>::new();
+    let error = RwSignal::new(None::<AppError>);
+    // A refused upload, shown beside its file field: (field, message).
+    let upload_error = RwSignal::new(None::<(&'static str, String)>);
+    let busy = RwSignal::new(false);
+    let navigate = use_navigate();
+    let pid = public_id.clone();
+    let save = move |_| {
+        let body = area.get().map(|a| a.inner_html()).unwrap_or_default();
+        let mut cols = vec![home.get_untracked()];
+        cols.extend(
+            also.get_untracked()
+                .into_iter()
+                .filter(|c| *c != home.get_untracked()),
+        );
+        let content = ArticleContent {
+            title: title.get_untracked(),
+            subtitle: subtitle.get_untracked(),
+            columns: cols,
+            source: source.get_untracked(),
+            author: author.get_untracked(),
+            cover: cover.get_untracked(),
+            cover_alt: cover_alt.get_untracked(),
+            summary: summary.get_untracked(),
+            body_html: body,
+            tags: tags
+                .get_untracked()
+                .split([',', '，', ';', '；', '、'])
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty())
+                .collect(),
+            attachments: attachments.get_untracked(),
+            headline: headline.get_untracked(),
+        };
+        let s = ArticleSave {
+            public_id: pid.clone(),
+            version: version.get_untracked(),
+            content,
+        };
+        let navigate = navigate.clone();
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let is_new = s.public_id.is_none();
+            match save_article(s).await {
+                Ok((id, v)) => {
+                    error.set(None);
+                    version.set(v);
+                    dirty.set(false);
+                    saved.set(Some(format!("已保存为第 {v} 版。")));
+                    if is_new {
+                        navigate(&format!("/console/cms/{id}"), Default::default());
+                    } else {
+                        on_saved.run(());
+                    }
+                }
+                Err(e) => {
+                    saved.set(None);
+                    error.set(Some(e));
+                }
+            }
+            busy.set(false);
+        });
+    };
+    let on_change = Callback::new(move |_| {
+        dirty.set(true);
+        saved.set(None);
+    });
+    let field_error = move |name: &'static str| {
+        move || {
+            let refused = upload_error
+                .get()
+                .filter(|(f, _)| *f == name)
+                .map(|(_, m)| m);
+            refused
+                .or_else(|| crate::ui::form::field_message(&error.get(), name))
+                .map(|m| view! { <p class="field-error" role="alert">{m}</p> })
+        }
+    };
+    let upload_to = move |target: &'static str| {
+        move |ev: leptos::ev::Event| {
+            #[cfg(feature = "hydrate")]
+            {
+                use wasm_bindgen::JsCast;
+                let input: web_sys::HtmlInputElement = ev
+                    .target()
+                    .and_then(|t| t.dyn_into().ok())
+                    .expect("file input");
+                let Some(file) = input.files().and_then(|f| f.get(0)) else {
+                    return;
+                };
+                let token = super::upload::csrf_token();
+                busy.set(true);
+                leptos::task::spawn_local(async move {
+                    match super::upload::upload(file, token).await {
+                        Ok(stored) => {
+                            upload_error.set(None);
+                            match target {
+                                "cover" => cover.set(Some(stored.file)),
+                                "image" => {
+                                    let alt =
+                                        super::rich_text::ask("图片说明（供视障读者使用，必填）")
+                                            .unwrap_or_default();
+                                    if let Some(a) = area.get() {
+                                        let _ = a.focus();
+                                    }
+                                    super::rich_text::command(
+                                        "insertHTML",
+                                        Some(&format!(
+                                            "<img src=\"/files/{}\" alt=\"{}\">",
+                                            stored.file,
+                                            alt.replace('"', "“")
+                                        )),
+                                    );
+                                }
+                                _ => attachments.update(|list| list.push(stored)),
+                            }
+                            dirty.set(true);
+                        }
+                        Err(m) => upload_error.set(Some((target, m))),
+                    }
+                    input.set_value("");
+                    busy.set(false);
+                });
+            }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = (ev, target);
+        }
+    };
+    let status_line = d.as_ref().map(|d| {
+        view! {
+            <p class="article-state" data-testid="article-status">
+                "状态：" <strong>{d.status.label()}</strong>
+                <span>{format!("（第 {} 版，作者 {}）", d.version, d.author)}</span>
+                {d.on_portal.then(|| view! { <span class="tag">"网站上可见"</span> })}
+                {d.publish_at.clone().map(|t| view! { <span class="hint">{format!(" 定于 {t} 发布")}</span> })}
+            </p>
+        }
+    });
+    view! {
+        <h1>{if d.is_some() { "编辑文章" } else { "新建文章" }}</h1>
+        {status_line}
+        <CsrfField />
+        <section class="panel editor" aria-label="文章内容">
+            <FormAlert error=Signal::derive(move || error.get()) fields=&["title", "columns", "summary", "tags"] />
+            <label for="a-title">"标题" <span class="required-mark" aria-hidden="true">"*"</span></label>
+            <input id="a-title" type="text" maxlength="200" prop:value=move || title.get() on:input=move |ev| { title.set(event_target_value(&ev)); dirty.set(true); } aria-required="true" />
+            {field_error("title")}
+            <label for="a-subtitle">"副标题"</label>
+            <input id="a-subtitle" type="text" prop:value=move || subtitle.get() on:input=move |ev| { subtitle.set(event_target_value(&ev)); dirty.set(true); } />
+            <div class="form-grid">
+                <div>
+                    <label for="a-home">"所属栏目"</label>
+                    <select id="a-home" on:change=move |ev| { home.set(event_target_value(&ev)); dirty.set(true); }>
+                        {columns.iter().map(|col| {
+                            let code = col.code.clone();
+                            view! { <option value=col.code.clone() selected=move || home.get() == code>{col.name.clone()}</option> }
+                        }).collect_view()}
+                    </select>
+                    {field_error("columns")}
+                </div>
+                <div>
+                    <label for="a-source">"来源"</label>
+                    <input id="a-source" type="text" prop:value=move || source.get() on:input=move |ev| { source.set(event_target_value(&ev)); dirty.set(true); } />
+                </div>
+                <div>
+                    <label for="a-author">"作者"</label>
+                    <input id="a-author" type="text" prop:value=move || author.get() on:input=move |ev| { author.set(event_target_value(&ev)); dirty.set(true); } />
+                </div>
+            </div>
+            <fieldset class="chips">
+                <legend>"同时发布到"</legend>
+                {columns.iter().map(|col| {
+                    let code = col.code.clone();
+                    let code2 = col.code.clone();
+                    view! {
+                        <label class="chip">
+                            <input type="checkbox" prop:checked=move || also.get().contains(&code)
+                                on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    let code = code2.clone();
+                                    also.update(|l| { l.retain(|c| *c != code); if on { l.push(code); } });
+                                    dirty.set(true);
+                                } />
+                            {col.name.clone()}
+                        </label>
+                    }
+                }).collect_view()}
+            </fieldset>
+            <label for="a-summary">"摘要"</label>
+            <textarea id="a-summary" rows="2" maxlength="500" prop:value=move || summary.get() on:input=move |ev| { summary.set(event_target_value(&ev)); dirty.set(true); }></textarea>
+            <span class="label-text" id="body-label">"正文"</span>
+            <RichText initial=c.body_html.clone() area on_change />
+            <label class="upload-inline">"插入图片" <input type="file" accept=".png,.jpg,.jpeg,.gif,.webp" on:change=upload_to("image") /></label>
+            {field_error("image")}
+            <div class="form-grid">
+                <div>
+                    <label for="a-cover">"封面图（首页头条用）"</label>
+                    <input id="a-cover" type="file" accept=".png,.jpg,.jpeg,.gif,.webp" on:change=upload_to("cover") />
+                    {field_error("cover")}
+                    {move || cover.get().map(|f| view! {
+                        <p><img class="cover-preview" src=format!("/files/{f}") alt="封面图预览" />
+                        <button type="button" class="button button-secondary" on:click=move |_| { cover.set(None); dirty.set(true); }>"移除封面"</button></p>
+                    })}
+                </div>
+                <div>
+                    <label for="a-cover-alt">"封面图说明"</label>
+                    <input id="a-cover-alt" type="text" prop:value=move || cover_alt.get() on:input=move |ev| { cover_alt.set(event_target_value(&ev)); dirty.set(true); } />
+                    <label class="check"><input type="checkbox" prop:checked=move || headline.get() on:change=move |ev| { headline.set(event_target_checked(&ev)); dirty.set(true); } />" 首页头条"</label>
+                </div>
+            </div>
+            <label for="a-attach">"附件（PDF、Word、Excel、WPS、OFD）"</label>
+            <input id="a-attach" type="file" accept=".pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.wps,.et,.ofd" on:change=upload_to("attachment") />
+            {field_error("attachment")}
+            <ul class="attachment-list" data-testid="attachments">
+                {move || attachments.get().into_iter().enumerate().map(|(i, a): (usize, Attachment)| view! {
+                    <li><span>{a.name.clone()}</span><span class="hint">{format!("（{}）", a.size_text())}</span>
+                        <button type="button" class="link" on:click=move |_| { attachments.update(|l| { l.remove(i); }); dirty.set(true); }>"删除"</button>
+                    </li>
+                }).collect_view()}
+            </ul>
+            <label for="a-tags">"标签（用逗号分开）"</label>
+            <input id="a-tags" type="text" prop:value=move || tags.get() on:input=move |ev| { tags.set(event_target_value(&ev)); dirty.set(true); } />
+            {field_error("tags")}
+            <div class="form-actions">
+                <button type="button" class="button" on:click=save disabled=move || busy.get() || !may_edit>
+                    {move || if busy.get() { "正在保存…" } else { "保存" }}
+                </button>
+                <span role="status" class="hint">{move || if dirty.get() { Some("有未保存的修改".to_string()) } else { saved.get() }}</span>
+            </div>
+        </section>
+        {d.map(|d| view! { <Workflow d on_saved /> })}
+    }
+}
+
+/// The moves the caller may make now, the pre-publication check, history and versions.
+#[component]
+fn Workflow(d: ArticleDetail, on_saved: Callback<()>) -> impl IntoView {
+    let moved = ServerAction::<MoveArticle>::new();
+    let restore = ServerAction::<RestoreRevision>::new();
+    Effect::new(move |_| {
+        if matches!(moved.value().get(), Some(Ok(_)))
+            || matches!(restore.value().get(), Some(Ok(_)))
+        {
+            on_saved.run(());
+        }
+    });
+    // Actions, not resources: nothing here has to match between the server's page and the browser's.
+    let diff = ServerAction::<DiffRevisions>::new();
+    let diff_of = RwSignal::new(None::<i64>);
+    let error = Signal::derive(move || moved.value().get().and_then(Result::err));
+    let id = d.public_id.clone();
+    view! {
+        <section class="panel" aria-labelledby="wf-title">
+            <h2 id="wf-title">"审核与发布"</h2>
+            <FormAlert error />
+            {if d.allowed.is_empty() {
+                view! { <p class="hint">"您当前没有可执行的操作。"</p> }.into_any()
+            } else {
+                view! {
+                    <div class="workflow-moves">
+                        {d.allowed.iter().map(|t| {
+                            let t = *t;
+                            let id = id.clone();
+                            view! {
+                                <ActionForm action=moved attr:class="move-form">
+                                    <CsrfField />
+                                    <input type="hidden" name="id" value=id.clone() />
+                                    <input type="hidden" name="transition" value=t.code() />
+                                    {matches!(t, Transition::RequestChanges | Transition::Approve).then(|| view! {
+                                        <label>{if t == Transition::RequestChanges { "修改意见（必填）" } else { "审核意见" }}
+                                            <textarea name="comment" rows="2"></textarea></label>
+                                    })}
+                                    {(t == Transition::Schedule).then(|| view! {
+                                        <label>"发布时间（北京时间）" <input type="datetime-local" name="publish_at" required /></label>
+                                    })}
+                                    <button type="submit" class="button" data-transition=t.code()>{t.label()}</button>
+                                </ActionForm>
+                            }
+                        }).collect_view()}
+                    </div>
+                }.into_any()
+            }}
+            <h3>"发布前检查"</h3>
+            {if d.findings.is_empty() {
+                view! { <p class="result-good">"未发现问题。"</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="findings" data-testid="findings">
+                        {d.findings.into_iter().map(|f: Finding| view! {
+                            <li class=if f.blocks { "result-bad" } else { "result-warn" }>
+                                {format!("{}{}", if f.blocks { "不能发布：" } else { "提示：" }, f.message)}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+        <section class="panel" aria-labelledby="history-title">
+            <h2 id="history-title">"操作记录"</h2>
+            <ol class="history" data-testid="history">
+                {d.events.into_iter().map(|e| view! {
+                    <li>
+                        <time>{e.at}</time>
+                        <span class="who">{e.actor}</span>
+                        <strong>{Transition::parse(&e.action).map(|t| t.label().to_string()).unwrap_or_else(|| event_label(&e.action).to_string())}</strong>
+                        <span class="hint">{format!("（第 {} 版，{}）", e.version, e.to_status.label())}</span>
+                        {(!e.comment.is_empty()).then(|| view! { <blockquote>{e.comment}</blockquote> })}
+                    </li>
+                }).collect_view()}
+            </ol>
+        </section>
+        <section class="panel" aria-labelledby="rev-title">
+            <h2 id="rev-title">"历史版本"</h2>
+            <table class="data-table">
+                <thead><tr><th scope="col">"版本"</th><th scope="col">"保存人"</th><th scope="col">"时间"</th><th scope="col">"操作"</th></tr></thead>
+                <tbody>
+                    {d.revisions.into_iter().map(|r| {
+                        let v = r.version;
+                        let id = d.public_id.clone();
+                        view! {
+                            <tr>
+                                <td data-label="版本">{format!("第 {v} 版")}</td>
+                                <td data-label="保存人">{r.saved_by}</td>
+                                <td data-label="时间">{r.saved_at}</td>
+                                <td data-label="操作">
+                                    {(v > 1).then(|| {
+                                        let id = id.clone();
+                                        view! { <button type="button" class="button button-secondary" on:click=move |_| {
+                                            diff_of.set(Some(v));
+                                            diff.dispatch(DiffRevisions { id: id.clone(), from: v - 1, to: v });
+                                        }>"与上一版比较"</button> }
+                                    })}
+                                    {(v != d.version).then(|| view! {
+                                        <ActionForm action=restore attr:class="inline-form">
+                                            <CsrfField />
+                                            <input type="hidden" name="id" value=id.clone() />
+                                            <input type="hidden" name="version" value=v />
+                                            <button type="submit" class="button button-secondary">"恢复此版本"</button>
+                                        </ActionForm>
+                                    })}
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+            {move || diff.value().get().map(|result| match result {
+                Err(e) => view! { <div class="notice notice-error" role="alert">{e.to_string()}</div> }.into_any(),
+                Ok(list) => view! {
+                    <div class="diff" data-testid="diff" aria-live="polite">
+                        <h3>{format!("第 {} 版与上一版的不同", diff_of.get_untracked().unwrap_or_default())}</h3>
+                        {if list.is_empty() { view! { <p>"两个版本内容相同。"</p> }.into_any() } else { view! {
+                            <table class="data-table">
+                                <thead><tr><th scope="col">"字段"</th><th scope="col">"修改前"</th><th scope="col">"修改后"</th></tr></thead>
+                                <tbody>{list.into_iter().map(|f: FieldDiff| view! {
+                                    <tr><td>{f.label}</td><td><del>{f.before}</del></td><td><ins>{f.after}</ins></td></tr>
+                                }).collect_view()}</tbody>
+                            </table>
+                        }.into_any() }}
+                    </div>
+                }.into_any(),
+            })}
+        </section>
+    }
+}
+
+fn event_label(action: &str) -> &'static str {
+    match action {
+        "create" => "创建",
+        "edit" => "修改（回到草稿）",
+        "scheduled_publish" => "定时发布",
+        "scheduled_unpublish" => "到期撤下",
+        _ => "操作",
+    }
+}
