@@ -161,10 +161,12 @@ fn Editor(
             #[cfg(feature = "hydrate")]
             {
                 use wasm_bindgen::JsCast;
-                let input: web_sys::HtmlInputElement = ev
+                let Some(input) = ev
                     .target()
-                    .and_then(|t| t.dyn_into().ok())
-                    .expect("file input");
+                    .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+                else {
+                    return;
+                };
                 let Some(file) = input.files().and_then(|f| f.get(0)) else {
                     return;
                 };
