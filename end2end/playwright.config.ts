@@ -48,13 +48,15 @@ export default defineConfig({
     // Public pages must work without JavaScript; tests that need it are named *.js-only.spec.ts.
     { name: "desktop-nojs", use: { ...desktop, javaScriptEnabled: false }, testIgnore: [jsOnlySpec, clockSpec] },
     { name: "phone-nojs", use: { ...phone, javaScriptEnabled: false }, testIgnore: [jsOnlySpec, clockSpec] },
-    // Tests that move the server's (global, forward-only) clock run last, one project after the other.
+    // Tests that move the server's (global, forward-only) clock run last, one project after the other
+    // and one test at a time: a jump of one test's clock would expire another's sessions or schedules.
     {
       name: "clock-desktop",
       use: { ...desktop },
       testMatch: clockSpec,
       dependencies: ["desktop", "phone", "desktop-nojs", "phone-nojs"],
+      workers: 1,
     },
-    { name: "clock-phone", use: { ...phone }, testMatch: clockSpec, dependencies: ["clock-desktop"] },
+    { name: "clock-phone", use: { ...phone }, testMatch: clockSpec, dependencies: ["clock-desktop"], workers: 1 },
   ],
 });

@@ -7,10 +7,15 @@
 #                               the collection pipeline on an N-row penalty CSV (both backends unless
 #                               one is named) beside the sqlite3 shell's .import of the same file,
 #                               bare and indexed
+#   scripts/bench.sh lighthouse Lighthouse (npm, mobile preset, Debian Chromium) on the home page, a
+#                               column list and an article of the demo data: the four category scores
+#                               per page; fails if any is below 95. Reports stay in a temp dir.
 # Build times are measured with `time cargo leptos build --release` (see BENCHMARKS.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
+
+free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 
 peak_rss_kb() { awk '/VmHWM/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
@@ -119,5 +124,66 @@ SQL
       pg_stop
     fi
     ;;
-  *) die "usage: scripts/bench.sh sizes | idle-rss | seed [N] | import [N]" ;;
+  lighthouse)
+    ensure_lighthouse
+    chromium=${CHROMIUM_PATH:-/usr/bin/chromium}
+    [ -x "$chromium" ] || die "$chromium is missing: run scripts/setup.sh --bench"
+    [ -x target/release/server ] || die "target/release/server is missing: run cargo leptos build --release"
+    dir=$(mktemp -d)
+    reports=$(mktemp -d "${TMPDIR:-/tmp}/lighthouse.XXXXXX")
+    port=$(free_port)
+    base="http://127.0.0.1:$port"
+    APP_DATA_DIR=$dir LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_ADDR=127.0.0.1:$port RUST_LOG=warn \
+      target/release/server serve >"$dir/log" 2>&1 &
+    pid=$!
+    trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$dir"' EXIT
+    for _ in $(seq 240); do curl -sf "$base/readyz" >/dev/null && break; kill -0 $pid 2>/dev/null || { cat "$dir/log"; die "the server exited"; }; sleep 0.5; done
+    curl -sf "$base/readyz" >/dev/null || die "the server did not become ready within 120 s"
+    article=$(curl -sf "$base/" | grep -o 'href="/article/[^"]*"' | head -n 1 | cut -d'"' -f2)
+    [ -n "$article" ] || die "no /article/ link on the home page"
+    pages=("home $base/" "column $base/column/news" "article $base$article")
+    for entry in "${pages[@]}"; do
+      name=${entry%% *}; url=${entry#* }
+      info "lighthouse $url"
+      # Default config = mobile form factor, simulated throttling.
+      CHROME_PATH=$chromium lighthouse "$url" --quiet --output=json --output-path="$reports/$name.json" \
+        --only-categories=performance,accessibility,best-practices,seo \
+        --chrome-flags="--headless=new --no-sandbox --disable-gpu" \
+        || die "lighthouse failed on $url"
+    done
+    echo "reports: $reports (load average $(cut -d' ' -f1-3 /proc/loadavg): performance is CPU-bound, measure on an idle machine)"
+    node - "$reports" home column article <<'JS'
+const fs = require("fs"), [dir, ...names] = process.argv.slice(2);
+const cats = ["performance", "accessibility", "best-practices", "seo"];
+let low = false;
+console.log("page      " + cats.map((c) => c.padStart(15)).join(""));
+const losses = [], errors = [];
+for (const n of names) {
+  const r = JSON.parse(fs.readFileSync(`${dir}/${n}.json`, "utf8"));
+  if (r.runtimeError) console.log(`${n}: runtime error ${r.runtimeError.code}: ${r.runtimeError.message}`);
+  const row = cats.map((c) => {
+    const s = r.categories[c]?.score;
+    if (s == null || s < 0.95) low = true;
+    return (s == null ? "n/a" : String(Math.round(s * 100))).padStart(15);
+  });
+  console.log(n.padEnd(10) + row.join("") + `   (benchmarkIndex ${Math.round(r.environment.benchmarkIndex)})`);
+  const weight = {};
+  for (const c of cats) for (const ref of r.categories[c]?.auditRefs ?? []) weight[ref.id] = (weight[ref.id] ?? 0) + ref.weight;
+  const errored = Object.values(r.audits).filter((a) => a.scoreDisplayMode === "error").map((a) => `${a.id} (weight ${weight[a.id] ?? 0})`);
+  if (errored.length) errors.push(`  ${n}: ${errored.join(", ")}`);
+  for (const c of cats) {
+    for (const ref of r.categories[c]?.auditRefs ?? []) {
+      const a = r.audits[ref.id];
+      if (ref.weight > 0 && a.score !== null && a.score < 1) {
+        losses.push(`  ${n} ${c}: ${ref.id} (score ${a.score}${a.displayValue ? ", " + a.displayValue : ""})`);
+      }
+    }
+  }
+}
+if (losses.length) console.log("audits losing points (weight > 0, score < 1):\n" + losses.join("\n"));
+if (errors.length) console.log("audits that errored (not scored):\n" + errors.join("\n"));
+process.exit(low ? 1 : 0);
+JS
+    ;;
+  *) die "usage: scripts/bench.sh sizes | idle-rss | seed [N] | import [N] [sqlite|postgres] | lighthouse" ;;
 esac

@@ -5,3 +5,15 @@ _t0=$(date +%s)
 step() { printf '\n\033[1;34m==> [%4ss] %s\033[0m\n' "$(( $(date +%s) - _t0 ))" "$*"; }
 info() { printf '    %s\n' "$*"; }
 die() { printf '\033[1;31m错误: %s\033[0m\n' "$*" >&2; exit 1; }
+
+# Lighthouse for `scripts/bench.sh lighthouse` (and `scripts/setup.sh --bench`): npm, pinned, in TOOLS_DIR.
+LIGHTHOUSE_VERSION=12.2.3
+ensure_lighthouse() {
+  if [ -x "$TOOLS_DIR/node_modules/.bin/lighthouse" ] \
+    && [ "$("$TOOLS_DIR/node_modules/.bin/lighthouse" --version 2>/dev/null)" = "$LIGHTHOUSE_VERSION" ]; then
+    return 0
+  fi
+  info "npm install lighthouse@$LIGHTHOUSE_VERSION into $TOOLS_DIR"
+  mkdir -p "$TOOLS_DIR"
+  npm install --no-audit --no-fund --silent --save-exact --prefix "$TOOLS_DIR" "lighthouse@$LIGHTHOUSE_VERSION"
+}

@@ -1,13 +1,21 @@
 #!/usr/bin/env bash
-# Installs every tool the build needs, idempotently. Usage: scripts/setup.sh [--test]
+# Installs every tool the build needs, idempotently. Usage: scripts/setup.sh [--test] [--bench]
 #   --test  also installs what the test suite needs (Chromium, CJK fonts, PostgreSQL, Playwright deps).
+#   --bench also installs what scripts/bench.sh needs beyond the build (Lighthouse; Chromium).
 # Prerequisites (checked): Rust via rustup, Node.js >= 20 with npm. Everything else comes from here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 WANT_TEST=0
-[ "${1:-}" = "--test" ] && WANT_TEST=1
+WANT_BENCH=0
+for arg in "$@"; do
+  case "$arg" in
+    --test) WANT_TEST=1 ;;
+    --bench) WANT_BENCH=1 ;;
+    *) die "unknown option $arg (usage: scripts/setup.sh [--test] [--bench])" ;;
+  esac
+done
 
 CARGO_LEPTOS_VERSION=0.3.10
 WASM_BINDGEN_VERSION=0.2.130
@@ -60,5 +68,10 @@ if [ $WANT_TEST -eq 1 ]; then
   if [ -d end2end/node_modules/playwright-core ] && [ end2end/node_modules/.package-lock.json -nt end2end/package-lock.json ]; then info "present"; else
     (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent)
   fi
+fi
+if [ $WANT_BENCH -eq 1 ]; then
+  step "Lighthouse $LIGHTHOUSE_VERSION (npm) and Chromium for scripts/bench.sh lighthouse"
+  apt_install chromium curl
+  if ensure_lighthouse; then info "lighthouse $("$TOOLS_DIR/node_modules/.bin/lighthouse" --version)"; fi
 fi
 step "工具已就绪 (tools ready)"

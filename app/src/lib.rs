@@ -67,11 +67,17 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("account") view=auth::pages::AccountPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("account"), StaticSegment("password")) view=auth::pages::ChangePasswordPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("account"), StaticSegment("totp")) view=auth::pages::TotpEnrolPage ssr=SsrMode::Async />
+                    // A saved version in the portal's frame (not the console's): exactly what readers will see.
+                    <Route path=(StaticSegment("console"), StaticSegment("preview"), ParamSegment("id"), ParamSegment("version")) view=cms::pages::preview::ArticlePreviewPage ssr=SsrMode::Async />
                     <ParentRoute path=StaticSegment("console") view=admin::pages::console::ConsoleLayout ssr=SsrMode::Async>
                         <Route path=StaticSegment("") view=admin::pages::console::ConsoleHome />
                         <Route path=StaticSegment("users") view=admin::pages::users::UsersPage />
                         <Route path=StaticSegment("cms") view=cms::pages::list::ArticlesPage />
                         <Route path=(StaticSegment("cms"), StaticSegment("new")) view=cms::pages::editor::ArticleEditPage />
+                        <Route path=(StaticSegment("cms"), StaticSegment("releases")) view=cms::pages::releases::ReleasesPage />
+                        <Route path=(StaticSegment("cms"), StaticSegment("health")) view=cms::pages::health::HealthPage />
+                        <Route path=(StaticSegment("cms"), StaticSegment("site")) view=cms::pages::site::SiteAdminPage />
+                        <Route path=(StaticSegment("cms"), StaticSegment("releases"), ParamSegment("id")) view=cms::pages::releases::ReleasePage />
                         <Route path=(StaticSegment("cms"), ParamSegment("id")) view=cms::pages::editor::ArticleEditPage />
                         <Route path=(StaticSegment("users"), ParamSegment("id")) view=admin::pages::users::UserPage />
                         <Route path=StaticSegment("orgs") view=admin::pages::orgs::OrgsPage />

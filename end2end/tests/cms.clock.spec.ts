@@ -26,11 +26,7 @@ async function beijingLocal(request: APIRequestContext, baseURL: string | undefi
 // The refused upload is answered 422, which the browser itself logs.
 test.use({ expectedConsoleErrors: [/status of 422/] });
 
-// Known defect (2026-11-30): when the author reloads her article after the reviewer's comment (step 3),
-// hydration of the editor page panics in the browser (tachys "failed_to_cast_element"); the reviewer's
-// fresh load of the same article (step 2) hydrates. The same journey passes over HTTP in
-// server/tests/cms.rs. Marked fixme so that it is seen, not skipped silently, until the editor is fixed.
-test.fixme("draft → changes requested → resubmit → approve → schedule → published → taken down", async ({ page, request, baseURL, isMobile }) => {
+test("draft → changes requested → resubmit → approve → schedule → published → taken down", async ({ page, request, baseURL, isMobile }) => {
   test.skip(isMobile, "editing and reviewing are desktop tasks");
   test.setTimeout(120_000);
   const [a, b, c] = [

@@ -55,13 +55,24 @@ pub fn runner(state: AppState) -> JobRunner {
         })
         .schedule(app::collect::service::exchange::SCAN_JOB, Duration::minutes(15))
         .register(app::cms::service::schedule::JOB, |ctx| async move {
-            // Scheduled publication and withdrawal of articles; safe to run on every instance.
+            // Scheduled publication and withdrawal of articles and releases; safe on every instance.
             app::cms::service::schedule::run_due(&ctx.state)
+                .await
+                .map_err(|e| e.to_string())?;
+            app::cms::service::releases::run_due(&ctx.state)
                 .await
                 .map(|_| ())
                 .map_err(|e| e.to_string())
         })
         .schedule(app::cms::service::schedule::JOB, Duration::minutes(1))
+        .register(app::cms::service::health::JOB, |ctx| async move {
+            // Stale and empty columns as alarms (links are refreshed by the crawler's own job).
+            app::cms::service::health::raise_alarms(&ctx.state)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        })
+        .schedule(app::cms::service::health::JOB, Duration::hours(1))
         .register(app::collect::service::intake::CHECK_JOB, |ctx| async move {
             // A retried check starts from a clean slate, so a crash mid-way leaves nothing half-done.
             let payload: serde_json::Value =
@@ -80,4 +91,19 @@ fn hostname() -> String {
     std::fs::read_to_string("/etc/hostname")
         .map(|h| h.trim().to_string())
         .unwrap_or_else(|_| "server".into())
+}
+
+/// The link crawler walks the site through the router, so it is registered once the router exists.
+pub fn with_crawler(runner: JobRunner, router: axum::Router) -> JobRunner {
+    runner
+        .register(crate::crawl::JOB, move |ctx| {
+            let router = router.clone();
+            async move {
+                crate::crawl::crawl(&router, &ctx.state)
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
+            }
+        })
+        .schedule(crate::crawl::JOB, Duration::hours(6))
 }

@@ -1,5 +1,6 @@
 //! The server: bootstrapping, the HTTP router and middleware, background jobs and CLI commands.
 pub mod bootstrap;
+pub mod crawl;
 pub mod http;
 pub mod jobs;
 pub mod seed;

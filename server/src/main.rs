@@ -441,7 +441,8 @@ async fn serve(config: Config, addr: Option<SocketAddr>, no_demo: bool) -> Resul
     let router = http::router(state.clone(), options).await?;
 
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let runner = jobs::runner(state.clone()).spawn(poll, stop_rx);
+    let runner =
+        jobs::with_crawler(jobs::runner(state.clone()), router.clone()).spawn(poll, stop_rx);
 
     println!("湘西州公共信用信息平台已启动：http://{bound}/");
     if !state.config.is_production() {

@@ -463,3 +463,431 @@ async fn uploads_are_accepted_by_content_only() {
         .unwrap();
     assert_eq!(r.status(), 403);
 }
+
+/// An approved article (the editor writes and submits it, the reviewer approves); returns its id.
+async fn approved_article(
+    editor: &reqwest::Client,
+    reviewer: &reqwest::Client,
+    base: &str,
+    title: &str,
+    body: &str,
+) -> String {
+    let (status, saved) = save(editor, base, None, 0, content(title, body)).await;
+    assert_eq!(status, 200, "{saved}");
+    let id = saved[0].as_str().unwrap().to_string();
+    assert_eq!(mv(editor, base, &id, "submit", "", "").await.0, 200);
+    assert_eq!(mv(reviewer, base, &id, "approve", "同意", "").await.0, 200);
+    id
+}
+
+async fn release_change(
+    c: &reqwest::Client,
+    base: &str,
+    id: &str,
+    change: &str,
+    article: &str,
+    at: &str,
+) -> (u16, String) {
+    post_form(
+        c,
+        base,
+        "cms/release_change",
+        &[
+            ("id", id),
+            ("change", change),
+            ("article", article),
+            ("publish_at", at),
+        ],
+    )
+    .await
+}
+
+/// A release publishes all its articles at once, or none of them, and can be scheduled.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn releases_publish_all_or_nothing() {
+    let (state, base) = start().await;
+    let (editor, reviewer, publisher) = (
+        as_user(&base, "editor").await,
+        as_user(&base, "reviewer").await,
+        as_user(&base, "publisher").await,
+    );
+    let a = approved_article(
+        &editor,
+        &reviewer,
+        &base,
+        "专题一：信用修复指引",
+        "<p>修复流程</p>",
+    )
+    .await;
+    let b = approved_article(
+        &editor,
+        &reviewer,
+        &base,
+        "专题二：信用承诺指引",
+        "<p>承诺事项违禁词甲</p>",
+    )
+    .await;
+    let (status, draft) = save(
+        &editor,
+        &base,
+        None,
+        0,
+        content("未审核的稿件", "<p>草稿</p>"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let draft = draft[0].as_str().unwrap().to_string();
+
+    // Only a publisher makes releases.
+    assert_eq!(
+        post_form(&editor, &base, "cms/release_create", &[("name", "专题")])
+            .await
+            .0,
+        403
+    );
+    let (status, text) = post_form(&publisher, &base, "cms/release_create", &[("name", "")]).await;
+    assert_eq!(status, 422, "a name is required: {text}");
+    let (status, text) = post_form(
+        &publisher,
+        &base,
+        "cms/release_create",
+        &[("name", "诚信宣传月专题")],
+    )
+    .await;
+    assert_eq!(status, 200, "{text}");
+    let rel: String = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        release_change(&publisher, &base, &rel, "add", &a, "")
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        release_change(&publisher, &base, &rel, "add", &b, "")
+            .await
+            .0,
+        200
+    );
+    let (status, text) = release_change(&publisher, &base, &rel, "add", &draft, "").await;
+    assert_eq!(status, 409, "a draft cannot join: {text}");
+    assert!(text.contains("还没有审核通过"), "{text}");
+
+    // A blocking word in one article stops the whole release, and the message names it.
+    sqlx::query(
+        "INSERT INTO sensitive_words (word, level, created_at) VALUES ('违禁词甲', 'block', $1)",
+    )
+    .bind(state.clock.now_text())
+    .execute(&state.db.pool)
+    .await
+    .unwrap();
+    let (status, text) = release_change(&publisher, &base, &rel, "publish", "", "").await;
+    assert_eq!(status, 422, "{text}");
+    assert!(text.contains("专题二：信用承诺指引"), "{text}");
+    assert_eq!(
+        portal(&base, &format!("/article/{a}")).await.0,
+        404,
+        "none went out"
+    );
+    assert_eq!(detail(&publisher, &base, &a).await["status"], "Approved");
+
+    // Without the word, both go out together.
+    sqlx::query("DELETE FROM sensitive_words WHERE word = '违禁词甲'")
+        .execute(&state.db.pool)
+        .await
+        .unwrap();
+    let (status, text) = release_change(&publisher, &base, &rel, "publish", "", "").await;
+    assert_eq!(status, 200, "{text}");
+    for id in [&a, &b] {
+        assert_eq!(portal(&base, &format!("/article/{id}")).await.0, 200);
+        assert_eq!(
+            detail(&publisher, &base, id).await["events"][0]["action"],
+            "publish"
+        );
+    }
+    let (_, text) = post_form(&publisher, &base, "cms/release", &[("id", &rel)]).await;
+    let d: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(d["release"]["status"], "published");
+    assert_eq!(
+        release_change(&publisher, &base, &rel, "cancel", "", "")
+            .await
+            .0,
+        409
+    );
+
+    // A scheduled release goes out when its time comes, once.
+    let c = approved_article(&editor, &reviewer, &base, "专题三：定时发布", "<p>正文</p>").await;
+    let (_, text) = post_form(
+        &publisher,
+        &base,
+        "cms/release_create",
+        &[("name", "定时专题")],
+    )
+    .await;
+    let later: String = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        release_change(&publisher, &base, &later, "add", &c, "")
+            .await
+            .0,
+        200
+    );
+    let at = (state.clock.now() + time::Duration::hours(9))
+        .format(&time::macros::format_description!(
+            "[year]-[month]-[day]T[hour]:[minute]"
+        ))
+        .unwrap();
+    let (status, text) = release_change(&publisher, &base, &later, "schedule", "", &at).await;
+    assert_eq!(status, 200, "{text}");
+    assert_eq!(
+        app::cms::service::releases::run_due(&state).await.unwrap(),
+        0
+    );
+    assert_eq!(portal(&base, &format!("/article/{c}")).await.0, 404);
+    state.clock.advance(time::Duration::hours(2)).unwrap();
+    assert_eq!(
+        app::cms::service::releases::run_due(&state).await.unwrap(),
+        1
+    );
+    assert_eq!(
+        app::cms::service::releases::run_due(&state).await.unwrap(),
+        0,
+        "once"
+    );
+    assert_eq!(portal(&base, &format!("/article/{c}")).await.0, 200);
+    let audited: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action LIKE 'cms.release.%'")
+            .fetch_one(&state.db.pool)
+            .await
+            .unwrap();
+    // Created twice, 3 articles added, published once (the refused attempt rolled back), scheduled once.
+    assert_eq!(audited, 7);
+}
+
+/// A saved version previews through the portal's article component, to staff only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn preview_shows_a_version_as_the_portal_will() {
+    let (_state, base) = start().await;
+    let editor = as_user(&base, "editor").await;
+    let (_, saved) = save(
+        &editor,
+        &base,
+        None,
+        0,
+        content("预览测试", "<p>第一版正文</p><img src=x onerror=alert(1)>"),
+    )
+    .await;
+    let id = saved[0].as_str().unwrap().to_string();
+    let (status, page) = {
+        let r = editor
+            .get(format!("{base}/console/preview/{id}/1"))
+            .send()
+            .await
+            .unwrap();
+        (r.status().as_u16(), r.text().await.unwrap())
+    };
+    assert_eq!(status, 200);
+    assert!(page.contains("<h1 id=\"article-title\">预览测试</h1>") && page.contains("第一版正文"));
+    assert!(!page.contains("onerror"), "sanitised as on the portal");
+    let (status, text) = post_form(
+        &reqwest::Client::new(),
+        &base,
+        "cms/article_preview",
+        &[("id", &id), ("version", "1")],
+    )
+    .await;
+    assert_eq!(status, 401, "not for the public: {text}");
+}
+
+/// Columns and words are managed by the credit office; the health board and its alarms follow the
+/// inspection rules; the crawler finds broken links through the router.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn site_administration_health_board_and_link_crawler() {
+    let (state, base) = start().await;
+    let (editor, operator) = (
+        as_user(&base, "editor").await,
+        as_user(&base, "operator").await,
+    );
+    let column = [
+        ("original", ""),
+        ("code", "county-news"),
+        ("name", "县市动态"),
+        ("parent_code", "news"),
+        ("sort_order", "20"),
+        ("kind", "news"),
+        ("update_days", "14"),
+        ("visible", "true"),
+    ];
+    assert_eq!(
+        post_form(&editor, &base, "cms/column_save", &column)
+            .await
+            .0,
+        403
+    );
+    let (status, text) = post_form(&operator, &base, "cms/column_save", &column).await;
+    assert_eq!(status, 200, "{text}");
+    let (status, text) = post_form(&operator, &base, "cms/column_save", &column).await;
+    assert_eq!(status, 422, "the code is taken: {text}");
+    let mut bad = column;
+    bad[1] = ("code", "县市");
+    let (status, text) = post_form(&operator, &base, "cms/column_save", &bad).await;
+    assert_eq!(status, 422);
+    assert!(text.contains("栏目代码用小写字母"), "{text}");
+    let (status, page) = portal(&base, "/column/county-news").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("县市动态"));
+    // The board: the new column is empty; nothing was published in the news columns for 30 days.
+    state.clock.advance(time::Duration::days(30)).unwrap();
+    let board = app::cms::service::health::board(&state).await.unwrap();
+    let keys: Vec<&str> = board.problems.iter().map(|p| p.key.as_str()).collect();
+    assert!(keys.contains(&"cms.health.empty:county-news"), "{keys:?}");
+    let news = board
+        .problems
+        .iter()
+        .find(|p| p.key == "cms.health.column:news")
+        .expect("news is stale");
+    assert_eq!(news.level, app::cms::health::Level::Error);
+    assert!(news.deadline.is_some());
+    assert!(
+        keys.contains(&"cms.health.home"),
+        "the home page is stale too: {keys:?}"
+    );
+    app::cms::service::health::raise_alarms(&state)
+        .await
+        .unwrap();
+    let open = |key: &'static str| {
+        let pool = state.db.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM alarms WHERE alarm_key = $1 AND status <> 'resolved'",
+            )
+            .bind(key)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    assert_eq!(open("cms.health.column:news").await, 1);
+    assert_eq!(open("cms.health.home").await, 1);
+
+    // An article with a broken internal link and an external one; the crawler walks the portal.
+    let (editor, reviewer, publisher) = (
+        as_user(&base, "editor").await,
+        as_user(&base, "reviewer").await,
+        as_user(&base, "publisher").await,
+    );
+    let id = approved_article(
+        &editor,
+        &reviewer,
+        &base,
+        "链接检查测试",
+        "<p><a href=\"/article/no-such-article\">旧文章</a> <a href=\"https://example.invalid/page\">外站</a></p>",
+    )
+    .await;
+    let (status, text) = mv(&publisher, &base, &id, "publish", "", "").await;
+    assert_eq!(status, 200, "{text}");
+    let router = server::http::router(state.clone(), server::http::leptos_options(None))
+        .await
+        .unwrap();
+    let found = server::crawl::crawl(&router, &state).await.unwrap();
+    assert!(found > 10, "links found: {found}");
+    let board = app::cms::service::health::board(&state).await.unwrap();
+    let broken = board
+        .problems
+        .iter()
+        .find(|p| p.subject.contains("/article/no-such-article"))
+        .expect("the broken internal link is reported");
+    assert_eq!(broken.level, app::cms::health::Level::Error);
+    assert!(broken.deadline.is_some() && broken.message.contains(&format!("/article/{id}")));
+    let external = board
+        .problems
+        .iter()
+        .find(|p| p.subject.contains("example.invalid"))
+        .expect("the external link is reported");
+    assert_eq!(
+        external.level,
+        app::cms::health::Level::Warning,
+        "never an error"
+    );
+    // The home page was just updated (a notice): its alarm is resolved by the same run; news stays.
+    assert_eq!(open("cms.health.home").await, 0);
+    assert_eq!(open("cms.health.column:news").await, 1);
+    let operator = as_user(&base, "operator").await; // the clock moved past the session's idle limit
+                                                     // The column can be removed while it is empty; the words are data.
+    let (status, text) = post_form(
+        &operator,
+        &base,
+        "cms/column_delete",
+        &[("code", "county-news")],
+    )
+    .await;
+    assert_eq!(status, 200, "{text}");
+    let (status, _) = post_form(&operator, &base, "cms/column_delete", &[("code", "news")]).await;
+    assert_eq!(status, 409, "a column with articles stays");
+    let (status, _) = post_form(
+        &operator,
+        &base,
+        "cms/word_set",
+        &[("word", "违规词乙"), ("level", "block")],
+    )
+    .await;
+    assert_eq!(status, 200);
+    let blocked: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM sensitive_words WHERE word = '违规词乙' AND level = 'block'",
+    )
+    .fetch_one(&state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(blocked, 1);
+}
+
+/// A published article set to come down at a time is taken down by the scheduler then.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_article_comes_down_at_its_expiry() {
+    let (state, base) = start().await;
+    let (editor, reviewer, publisher) = (
+        as_user(&base, "editor").await,
+        as_user(&base, "reviewer").await,
+        as_user(&base, "publisher").await,
+    );
+    let id = approved_article(
+        &editor,
+        &reviewer,
+        &base,
+        "限时公示通知",
+        "<p>公示期一小时</p>",
+    )
+    .await;
+    assert_eq!(mv(&publisher, &base, &id, "publish", "", "").await.0, 200);
+    // An hour from now, in Beijing time as the form sends it.
+    let at = (state.clock.now() + time::Duration::hours(9))
+        .format(&time::macros::format_description!(
+            "[year]-[month]-[day]T[hour]:[minute]"
+        ))
+        .unwrap();
+    let expiry = [("id", id.as_str()), ("unpublish_at", at.as_str())];
+    assert_eq!(
+        post_form(&reviewer, &base, "cms/article_expiry", &expiry)
+            .await
+            .0,
+        403
+    );
+    let (status, text) = post_form(&publisher, &base, "cms/article_expiry", &expiry).await;
+    assert_eq!(status, 200, "{text}");
+    assert!(detail(&publisher, &base, &id).await["unpublish_at"].is_string());
+    assert_eq!(
+        app::cms::service::schedule::run_due(&state)
+            .await
+            .unwrap()
+            .unpublished,
+        0
+    );
+    assert_eq!(portal(&base, &format!("/article/{id}")).await.0, 200);
+    state.clock.advance(time::Duration::hours(2)).unwrap();
+    assert_eq!(
+        app::cms::service::schedule::run_due(&state)
+            .await
+            .unwrap()
+            .unpublished,
+        1
+    );
+    assert_eq!(portal(&base, &format!("/article/{id}")).await.0, 404);
+}

@@ -470,6 +470,15 @@ async fn plain_form_posts_need_the_csrf_token() {
     // The login page sets the cookie and renders the token.
     let page = c.get(format!("{base}/login")).send().await.unwrap();
     assert_eq!(page.status(), 200);
+    // One cookie, minted once for the page however many forms it has; a page with a token is private.
+    let set: Vec<_> = page
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter(|v| v.to_str().unwrap().starts_with("csrf="))
+        .collect();
+    assert_eq!(set.len(), 1, "one CSRF cookie");
+    assert_eq!(page.headers()["cache-control"], "private, no-store");
     let html = page.text().await.unwrap();
     let token = html
         .split("name=\"csrf_token\" value=\"")
@@ -477,6 +486,10 @@ async fn plain_form_posts_need_the_csrf_token() {
         .and_then(|s| s.split('"').next())
         .expect("the login form carries a token")
         .to_string();
+    // With the cookie already there, the page sets none and is still private.
+    let again = c.get(format!("{base}/login")).send().await.unwrap();
+    assert!(again.headers().get("set-cookie").is_none());
+    assert_eq!(again.headers()["cache-control"], "private, no-store");
     let with = |t: &str| format!("{body}&csrf_token={t}");
     let r = c
         .post(format!("{base}/api/auth/login"))

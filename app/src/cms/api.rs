@@ -82,6 +82,33 @@ pub async fn move_article(
     .await
 }
 
+/// Sets the time the article comes down by itself (Beijing `datetime-local`), or clears it (empty).
+#[server(endpoint = "cms/article_expiry")]
+pub async fn set_article_expiry(
+    id: String,
+    #[server(default)] unpublish_at: String,
+) -> Result<(), AppError> {
+    authz::respond(async move {
+        let state = AppState::get()?;
+        let caller = authz::authorize(Action::ArticleUnpublish).await?;
+        let at = if unpublish_at.trim().is_empty() {
+            None
+        } else {
+            Some(
+                super::service::schedule::beijing_local_to_utc(&unpublish_at).ok_or_else(|| {
+                    AppError::field(
+                        "unpublish_at",
+                        "BAD_TIME",
+                        "请按“年-月-日 时:分”填写撤下时间。",
+                    )
+                })?,
+            )
+        };
+        articles::set_expiry(&state, &caller, &id, at.as_deref()).await
+    })
+    .await
+}
+
 /// The fields that differ between two versions.
 #[server(endpoint = "cms/article_diff")]
 pub async fn diff_revisions(id: String, from: i64, to: i64) -> Result<Vec<FieldDiff>, AppError> {
@@ -93,6 +120,21 @@ pub async fn diff_revisions(id: String, from: i64, to: i64) -> Result<Vec<FieldD
         let a = articles::revision(&state, &id, from).await?;
         let b = articles::revision(&state, &id, to).await?;
         Ok(super::revision::diff(&a, &b))
+    })
+    .await
+}
+
+/// A saved version as the portal will show it.
+#[server(endpoint = "cms/article_preview")]
+pub async fn preview_revision(
+    id: String,
+    version: i64,
+) -> Result<crate::portal::model::ArticleView, AppError> {
+    authz::respond(async move {
+        let state = AppState::get()?;
+        let caller = authz::authorize(Action::CmsView).await?;
+        articles::detail(&state, &caller, &id).await?;
+        super::service::preview::preview(&state, &id, version).await
     })
     .await
 }
@@ -124,6 +166,193 @@ pub async fn article_checks(id: String) -> Result<Vec<Finding>, AppError> {
         )?;
         let mut conn = state.db.pool.acquire().await?;
         checks::run(&state, &mut conn, article_id).await
+    })
+    .await
+}
+
+/// Every release (发布包), newest first.
+#[server(endpoint = "cms/releases")]
+pub async fn list_releases() -> Result<Vec<ReleaseRow>, AppError> {
+    authz::respond(async move {
+        let state = AppState::get()?;
+        authz::authorize(Action::CmsView).await?;
+        super::service::releases::list(&state).await
+    })
+    .await
+}
+
+#[server(endpoint = "cms/release")]
+pub async fn get_release(id: String) -> Result<ReleaseDetail, AppError> {
+    authz::respond(async move {
+        let state = AppState::get()?;
+        authz::authorize(Action::CmsView).await?;
+        super::service::releases::detail(&state, &id).await
+    })
+    .await
+}
+
+/// A new, empty release; returns its id.
+#[server(endpoint = "cms/release_create")]
+pub async fn create_release(name: String) -> Result<String, AppError> {
+    authz::respond(async move {
+        let state = AppState::get()?;
+        let caller = authz::authorize(Action::ArticlePublish).await?;
+        super::service::releases::create(&state, &caller, &name).await
+    })
+    .await
+}
+
+/// Adds or removes an article, publishes, schedules (Beijing `datetime-local`), unschedules or cancels.
+#[server(endpoint = "cms/release_change")]
+pub async fn change_release(
+    id: String,
+    change: String,
+    #[server(default)] article: String,
+    #[server(default)] publish_at: String,
+) -> Result<(), AppError> {
+    authz::respond(async move {
+        let state = AppState::get()?;
+        let caller = authz::authorize(Action::ArticlePublish).await?;
+        let change = ReleaseChange::parse(&change)
+            .ok_or_else(|| AppError::field("change", "UNKNOWN", "未知的操作。"))?;
+        let at = if publish_at.trim().is_empty() {
+            None
+        } else {
+            Some(
+                super::service::schedule::beijing_local_to_utc(&publish_at).ok_or_else(|| {
+                    AppError::field(
+                        "publish_at",
+                        "BAD_TIME",
+                        "请按“年-月-日 时:分”填写发布时间。",
+                    )
+                })?,
+            )
+        };
+        super::service::releases::change(&state, &caller, &id, change, &article, at.as_deref())
+            .await
+    })
+    .await
+}
+
+/// The site health board.
+#[server(endpoint = "cms/health")]
+pub async fn get_health() -> Result<HealthBoard, AppError> {
+    authz::respond(async move {
+        let state = AppState::get()?;
+        authz::authorize(Action::CmsView).await?;
+        super::service::health::board(&state).await
+    })
+    .await
+}
+
+/// Asks for a link check now (the crawler runs as a job, within a minute or two).
+#[server(endpoint = "cms/health_check")]
+pub async fn check_links() -> Result<(), AppError> {
+    authz::respond(async move {
+        let state = AppState::get()?;
+        let caller = authz::authorize(Action::CmsView).await?;
+        let mut job = crate::server::jobs::NewJob::new(super::service::health::CRAWL_JOB);
+        // One request per minute is enough; a finished job's key stays in the table.
+        let minute = state.clock.now_text().chars().take(16).collect::<String>();
+        job.dedupe_key = Some(format!("{}:{minute}", super::service::health::CRAWL_JOB));
+        crate::server::jobs::enqueue(&state, job).await?;
+        let mut tx = state.db.begin().await?;
+        crate::server::audit::append(
+            &mut tx,
+            &state.secrets,
+            &state.clock,
+            &caller.event("cms.health.check", "success"),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
+}
+
+/// The column tree with grants, and the sensitive-word list.
+#[server(endpoint = "cms/site")]
+pub async fn get_site_admin() -> Result<SiteAdmin, AppError> {
+    authz::respond(async move {
+        let state = AppState::get()?;
+        authz::authorize(Action::CmsManage).await?;
+        super::service::site_admin::load(&state).await
+    })
+    .await
+}
+
+/// Adds a column (`original` empty) or changes the column `original`.
+#[allow(clippy::too_many_arguments)]
+#[server(endpoint = "cms/column_save")]
+pub async fn save_column(
+    #[server(default)] original: String,
+    #[server(default)] code: String,
+    name: String,
+    #[server(default)] parent_code: String,
+    #[server(default)] sort_order: String,
+    kind: String,
+    #[server(default)] update_days: String,
+    #[server(default)] description: String,
+    #[server(default)] visible: String,
+    #[server(default)] link_path: String,
+) -> Result<(), AppError> {
+    authz::respond(async move {
+        let state = AppState::get()?;
+        let caller = authz::authorize(Action::CmsManage).await?;
+        let number = |field: &str, v: &str| -> Result<Option<i64>, AppError> {
+            let v = v.trim();
+            if v.is_empty() {
+                return Ok(None);
+            }
+            v.parse::<i64>()
+                .map(Some)
+                .map_err(|_| AppError::field(field, "NUMBER", "请填写整数。"))
+        };
+        let edit = ColumnEdit {
+            code,
+            name,
+            parent_code,
+            sort_order: number("sort_order", &sort_order)?.unwrap_or(0),
+            kind,
+            update_days: number("update_days", &update_days)?,
+            description,
+            visible: visible == "true" || visible == "on",
+            link_path,
+        };
+        super::service::site_admin::save_column(&state, &caller, &original, edit).await
+    })
+    .await
+}
+
+#[server(endpoint = "cms/column_delete")]
+pub async fn delete_column(code: String) -> Result<(), AppError> {
+    authz::respond(async move {
+        let state = AppState::get()?;
+        let caller = authz::authorize(Action::CmsManage).await?;
+        super::service::site_admin::delete_column(&state, &caller, &code).await
+    })
+    .await
+}
+
+/// Lets a user work in a column (`grant` = "true") or stops it.
+#[server(endpoint = "cms/column_grant")]
+pub async fn grant_column(code: String, username: String, grant: String) -> Result<(), AppError> {
+    authz::respond(async move {
+        let state = AppState::get()?;
+        let caller = authz::authorize(Action::CmsManage).await?;
+        super::service::site_admin::set_grant(&state, &caller, &code, &username, grant == "true")
+            .await
+    })
+    .await
+}
+
+/// Adds a sensitive word (`level` block or warn) or removes it (`level` empty).
+#[server(endpoint = "cms/word_set")]
+pub async fn set_word(word: String, #[server(default)] level: String) -> Result<(), AppError> {
+    authz::respond(async move {
+        let state = AppState::get()?;
+        let caller = authz::authorize(Action::CmsManage).await?;
+        super::service::site_admin::set_word(&state, &caller, &word, &level).await
     })
     .await
 }

@@ -2,6 +2,7 @@
 pub mod api;
 pub mod checks;
 pub mod files;
+pub mod health;
 pub mod html;
 pub mod model;
 pub mod pages;

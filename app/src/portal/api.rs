@@ -30,7 +30,16 @@ pub async fn get_column_page(code: String, page: i64) -> Result<ColumnPageData, 
 pub async fn get_article(id: String) -> Result<ArticleView, AppError> {
     crate::server::authz::respond(async move {
         let state = crate::server::AppState::get()?;
-        super::service::articles::article(&state, &id, true).await
+        // A page request for /article/… is counted by the server's page cache (it may never get here);
+        // a call from the browser after an in-app navigation is counted here.
+        let page_request = leptos::prelude::use_context::<http::request::Parts>()
+            .is_some_and(|p| p.uri.path().starts_with("/article/"));
+        let view = if page_request {
+            super::service::articles::ViewCount::Counted
+        } else {
+            super::service::articles::ViewCount::Write
+        };
+        super::service::articles::article(&state, &id, view).await
     })
     .await
 }

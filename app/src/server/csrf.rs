@@ -41,6 +41,38 @@ pub fn cookie_value<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a 
         .map(|(_, v)| v)
 }
 
+/// What the page rendered for this request needs from its response, filled while rendering and read by
+/// the HTML middleware once the whole body is done. Headers set through Leptos' `ResponseOptions` from
+/// inside a suspense that resolves after streaming began would be lost; this slot is not.
+#[derive(Clone, Default)]
+pub struct PageCsrf(std::sync::Arc<std::sync::Mutex<PageCsrfState>>);
+
+#[derive(Default)]
+struct PageCsrfState {
+    /// A cookie minted for this response (the request had none); the same for every field of the page.
+    minted: Option<String>,
+    /// The page carries a token, so it is for this visitor only and must not be cached.
+    used: bool,
+}
+
+impl PageCsrf {
+    /// The cookie value the page's tokens are computed from: the request's own, or one minted once.
+    pub fn cookie_for_page(&self, existing: Option<&str>) -> String {
+        let mut s = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        s.used = true;
+        match existing {
+            Some(c) => c.to_string(),
+            None => s.minted.get_or_insert_with(new_cookie_value).clone(),
+        }
+    }
+
+    /// After rendering: (a cookie to set, whether the page holds a token).
+    pub fn outcome(&self) -> (Option<String>, bool) {
+        let s = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        (s.minted.clone(), s.used)
+    }
+}
+
 pub fn new_cookie_value() -> String {
     super::session::new_token()
 }

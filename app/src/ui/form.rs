@@ -16,24 +16,16 @@ fn csrf_token() -> String {
     let Some(state) = use_context::<crate::server::AppState>() else {
         return String::new();
     };
-    let existing = use_context::<http::request::Parts>()
-        .and_then(|p| csrf::cookie_value(&p.headers, csrf::COOKIE).map(str::to_owned))
-        .filter(|c| c.len() >= 32);
-    let cookie = match existing {
-        Some(c) => c,
-        None => {
-            let c = csrf::new_cookie_value();
-            if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-                if let Ok(v) =
-                    http::HeaderValue::from_str(&csrf::set_cookie(&c, state.config.is_production()))
-                {
-                    res.append_header(http::header::SET_COOKIE, v);
-                }
-            }
-            c
-        }
+    let Some(parts) = use_context::<http::request::Parts>() else {
+        return String::new();
     };
-    csrf::token_for(&state.secrets, &cookie)
+    let existing = csrf::cookie_value(&parts.headers, csrf::COOKIE).filter(|c| c.len() >= 32);
+    // The HTML middleware put the slot in; it sets a minted cookie and makes the page private.
+    let Some(slot) = parts.extensions.get::<csrf::PageCsrf>() else {
+        tracing::error!("CSRF slot missing from the request: the form's token cannot be set");
+        return String::new();
+    };
+    csrf::token_for(&state.secrets, &slot.cookie_for_page(existing))
 }
 
 #[cfg(not(feature = "ssr"))]

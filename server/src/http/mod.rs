@@ -6,6 +6,7 @@ pub mod collect;
 mod elder;
 pub mod export;
 mod health;
+pub mod page_cache;
 pub mod portal;
 pub mod security;
 pub mod sessions;
@@ -181,6 +182,8 @@ fn build(app_state: AppState, leptos: LeptosOptions, store: sessions::Store) -> 
     }
     let production = app_state.config.is_production();
     let shell_options = leptos.clone();
+    let pages = std::sync::Arc::new(page_cache::PageCache::default());
+    pages.spawn_view_writer(app_state.clone());
     router
         .nest(&format!("/{}", leptos.site_pkg_dir), pkg)
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
@@ -211,6 +214,12 @@ fn build(app_state: AppState, leptos: LeptosOptions, store: sessions::Store) -> 
                     security::csrf_check,
                 ))
                 .layer(CompressionLayer::new())
+                // Inside compression (each visitor gets the encoding it asks for), outside the page
+                // rendering and its CSP work, which a cached page has already had.
+                .layer(axum::middleware::from_fn_with_state(
+                    (app_state.clone(), pages),
+                    page_cache::serve,
+                ))
                 .layer(axum::middleware::from_fn_with_state(
                     app_state,
                     security::headers_and_csp,

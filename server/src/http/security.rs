@@ -140,6 +140,9 @@ pub fn is_cross_site(h: &http::HeaderMap, public_origin: Option<&str>) -> bool {
 pub async fn headers_and_csp(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let is_get = req.method() == Method::GET;
     let path = req.uri().path().to_string();
+    let csrf_slot = app::server::csrf::PageCsrf::default();
+    let mut req = req;
+    req.extensions_mut().insert(csrf_slot.clone());
     let res = next.run(req).await;
     let (mut parts, body) = res.into_parts();
     let is_html = parts
@@ -189,6 +192,21 @@ pub async fn headers_and_csp(State(state): State<AppState>, req: Request, next: 
         );
     }
     if is_html {
+        // Read after the whole body was rendered, so a form inside a late suspense still counts.
+        let (minted, has_token) = csrf_slot.outcome();
+        if let Some(cookie) = minted {
+            let set = app::server::csrf::set_cookie(&cookie, state.config.is_production());
+            if let Ok(v) = HeaderValue::from_str(&set) {
+                h.append(header::SET_COOKIE, v);
+            }
+        }
+        if has_token {
+            // A page with a form token is this visitor's alone: no shared cache may keep it.
+            h.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            );
+        }
         let csp = content_security_policy(&script_hashes);
         if let Ok(v) = HeaderValue::from_str(&csp) {
             h.insert("content-security-policy", v);

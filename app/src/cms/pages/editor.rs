@@ -20,18 +20,18 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 pub fn ArticleEditPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
-    // One resource for the page: a second one nested in the first's suspense could resolve in a different
-    // order in the browser than on the server.
+    // One resource and one server call for the page. On the server the console frame may render the
+    // page twice and drop the first copy; a second call that starts after an await in the dropped copy
+    // finds no context and fails, and its error would be what the browser hydrates against.
     let data = Resource::new(
         move || id.get(),
         |id| async move {
-            let columns = portal_nav().await?;
-            let detail = if id.is_empty() {
-                None
+            if id.is_empty() {
+                Ok((portal_nav().await?, None))
             } else {
-                Some(get_cms_article(id).await?)
-            };
-            Ok((columns, detail))
+                let d = get_cms_article(id).await?;
+                Ok((d.columns.clone(), Some(d)))
+            }
         },
     );
     // Kept here, above the editor that is rebuilt after each save, so the confirmation stays visible.
@@ -319,9 +319,11 @@ fn Editor(
 fn Workflow(d: ArticleDetail, on_saved: Callback<()>) -> impl IntoView {
     let moved = ServerAction::<MoveArticle>::new();
     let restore = ServerAction::<RestoreRevision>::new();
+    let expiry = ServerAction::<SetArticleExpiry>::new();
     Effect::new(move |_| {
         if matches!(moved.value().get(), Some(Ok(_)))
             || matches!(restore.value().get(), Some(Ok(_)))
+            || matches!(expiry.value().get(), Some(Ok(_)))
         {
             on_saved.run(());
         }
@@ -329,7 +331,15 @@ fn Workflow(d: ArticleDetail, on_saved: Callback<()>) -> impl IntoView {
     // Actions, not resources: nothing here has to match between the server's page and the browser's.
     let diff = ServerAction::<DiffRevisions>::new();
     let diff_of = RwSignal::new(None::<i64>);
-    let error = Signal::derive(move || moved.value().get().and_then(Result::err));
+    let error = Signal::derive(move || {
+        moved
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| expiry.value().get().and_then(Result::err))
+    });
+    let may_set_expiry = d.may_set_expiry;
+    let expires = d.unpublish_at.clone();
     let id = d.public_id.clone();
     view! {
         <section class="panel" aria-labelledby="wf-title">
@@ -362,6 +372,18 @@ fn Workflow(d: ArticleDetail, on_saved: Callback<()>) -> impl IntoView {
                     </div>
                 }.into_any()
             }}
+            {may_set_expiry.then(|| {
+                let id = id.clone();
+                view! {
+                    <ActionForm action=expiry attr:class="move-form">
+                        <CsrfField />
+                        <input type="hidden" name="id" value=id />
+                        <label>"到期撤下时间（北京时间，可不填）" <input type="datetime-local" name="unpublish_at" /></label>
+                        <button type="submit" class="button button-secondary">"设置到期撤下"</button>
+                        <span class="hint" data-testid="expiry">{expires.clone().map_or("未设置到期撤下。".to_string(), |t| format!("将于 {t} 自动撤下（提交空白可取消）。"))}</span>
+                    </ActionForm>
+                }
+            })}
             <h3>"发布前检查"</h3>
             {if d.findings.is_empty() {
                 view! { <p class="result-good">"未发现问题。"</p> }.into_any()
@@ -405,6 +427,7 @@ fn Workflow(d: ArticleDetail, on_saved: Callback<()>) -> impl IntoView {
                                 <td data-label="保存人">{r.saved_by}</td>
                                 <td data-label="时间">{r.saved_at}</td>
                                 <td data-label="操作">
+                                    <a class="button button-secondary" href=format!("/console/preview/{id}/{v}")>"预览"</a>
                                     {(v > 1).then(|| {
                                         let id = id.clone();
                                         view! { <button type="button" class="button button-secondary" on:click=move |_| {
@@ -452,6 +475,8 @@ fn event_label(action: &str) -> &'static str {
         "edit" => "修改（回到草稿）",
         "scheduled_publish" => "定时发布",
         "scheduled_unpublish" => "到期撤下",
+        "expiry" => "设置到期撤下",
+        "release_publish" => "随发布包定时发布",
         _ => "操作",
     }
 }

@@ -17,7 +17,12 @@ pub fn ArticlesPage() -> impl IntoView {
         <Title text="网站内容" />
         <div class="page-head">
             <h1>"网站内容"</h1>
-            <a class="button" href="/console/cms/new">"新建文章"</a>
+            <span class="page-actions">
+                <a class="button button-secondary" href="/console/cms/health">"网站健康检查"</a>
+                <a class="button button-secondary" href="/console/cms/site">"栏目与敏感词"</a>
+                <a class="button button-secondary" href="/console/cms/releases">"发布包"</a>
+                <a class="button" href="/console/cms/new">"新建文章"</a>
+            </span>
         </div>
         <form class="filters" method="get" role="search" aria-label="筛选文章">
             <label>"状态"

@@ -430,9 +430,24 @@ pub async fn transition(
     comment: &str,
     publish_at: Option<&str>,
 ) -> Result<Status, AppError> {
-    let comment = comment.trim();
     let mut tx = state.db.begin().await?;
-    let cur = current(&mut tx, public_id).await?;
+    let to = transition_in(&mut tx, state, caller, public_id, t, comment, publish_at).await?;
+    tx.commit().await?;
+    Ok(to)
+}
+
+/// The move inside the caller's transaction (a release publishes several articles in one).
+pub async fn transition_in(
+    tx: &mut AnyConnection,
+    state: &AppState,
+    caller: &Caller,
+    public_id: &str,
+    t: Transition,
+    comment: &str,
+    publish_at: Option<&str>,
+) -> Result<Status, AppError> {
+    let comment = comment.trim();
+    let cur = current(tx, public_id).await?;
     if scope_for(&caller.user.roles, t.action()).is_none() {
         return Err(AppError::Forbidden);
     }
@@ -478,7 +493,7 @@ pub async fn transition(
         _ => None,
     };
     if matches!(t, Transition::Publish) {
-        let findings = super::checks::run(state, &mut tx, cur.id).await?;
+        let findings = super::checks::run(state, tx, cur.id).await?;
         if let Some(block) = findings.iter().find(|f| f.blocks) {
             return Err(AppError::field(
                 "body_html",
@@ -505,8 +520,8 @@ pub async fn transition(
     .execute(&mut *tx)
     .await?;
     match t {
-        Transition::Publish => live::put_live(&mut tx, cur.id, &now).await?,
-        Transition::Unpublish | Transition::Archive => live::withdraw_live(&mut tx, cur.id).await?,
+        Transition::Publish => live::put_live(tx, cur.id, &now).await?,
+        Transition::Unpublish | Transition::Archive => live::withdraw_live(tx, cur.id).await?,
         _ => {}
     }
     let note = match &when {
@@ -522,7 +537,7 @@ pub async fn transition(
         None => comment.to_string(),
     };
     add_event(
-        &mut tx,
+        tx,
         state,
         cur.id,
         t.code(),
@@ -534,7 +549,7 @@ pub async fn transition(
     )
     .await?;
     audit_article(
-        &mut tx,
+        tx,
         state,
         caller,
         &format!("cms.article.{}", t.code()),
@@ -542,7 +557,6 @@ pub async fn transition(
         serde_json::json!({ "from": cur.status.code(), "to": to.code(), "version": cur.version, "comment": comment, "publish_at": when }),
     )
     .await?;
-    tx.commit().await?;
     Ok(to)
 }
 
@@ -663,6 +677,16 @@ pub async fn detail(
         events,
         revisions,
         findings,
+        may_set_expiry: scope_for(
+            &caller.user.roles,
+            crate::auth::policy::Action::ArticleUnpublish,
+        )
+        .is_some()
+            && matches!(
+                status,
+                Status::Published | Status::Scheduled | Status::Approved
+            ),
+        columns: crate::portal::service::columns::visible(state).await?,
     })
 }
 
@@ -785,4 +809,72 @@ pub async fn restore(
         },
     )
     .await
+}
+
+/// Sets (or clears, `at` none) the time a published or scheduled article comes down by itself.
+pub async fn set_expiry(
+    state: &AppState,
+    caller: &Caller,
+    public_id: &str,
+    at: Option<&str>,
+) -> Result<(), AppError> {
+    // The caller holds ArticleUnpublish (checked by the endpoint); the column grant is checked here.
+    let mut tx = state.db.begin().await?;
+    let cur = current(&mut tx, public_id).await?;
+    check_column(state, caller, &cur.column).await?;
+    if !matches!(
+        cur.status,
+        Status::Published | Status::Scheduled | Status::Approved
+    ) {
+        return Err(AppError::Conflict(
+            "只有待发布、定时发布或已发布的文章可以设置到期撤下时间。".into(),
+        ));
+    }
+    let at = match at {
+        Some(text) => {
+            let t = crate::server::clock::parse_rfc3339(text).ok_or_else(|| {
+                AppError::field("unpublish_at", "BAD_TIME", "请填写正确的撤下时间。")
+            })?;
+            if t <= state.clock.now() {
+                return Err(AppError::field(
+                    "unpublish_at",
+                    "PAST_TIME",
+                    "撤下时间必须晚于现在；要马上撤下请用“撤下”。",
+                ));
+            }
+            Some(crate::server::clock::rfc3339(t))
+        }
+        None => None,
+    };
+    sqlx::query("UPDATE articles SET unpublish_at = $2 WHERE id = $1")
+        .bind(cur.id)
+        .bind(&at)
+        .execute(&mut *tx)
+        .await?;
+    let note = at.as_deref().map_or("取消到期撤下".to_string(), |t| {
+        format!("到期撤下：{}", beijing_minute(t))
+    });
+    add_event(
+        &mut tx,
+        state,
+        cur.id,
+        "expiry",
+        Some(cur.status),
+        cur.status,
+        cur.version,
+        caller.user.user_id,
+        &note,
+    )
+    .await?;
+    audit_article(
+        &mut tx,
+        state,
+        caller,
+        "cms.article.expiry",
+        public_id,
+        serde_json::json!({ "unpublish_at": at }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

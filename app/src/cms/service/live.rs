@@ -92,5 +92,5 @@ pub async fn withdraw_live(conn: &mut AnyConnection, article_id: i64) -> Result<
         .bind(article_id)
         .execute(&mut *conn)
         .await?;
-    Ok(())
+    crate::server::cache::bump(conn, "portal").await
 }

@@ -1,6 +1,10 @@
 //! CMS services (server only).
 pub mod articles;
 pub mod checks;
+pub mod health;
 pub mod live;
+pub mod preview;
+pub mod releases;
 pub mod schedule;
+pub mod site_admin;
 pub mod uploads;

@@ -68,32 +68,22 @@ pub async fn run_due(state: &AppState) -> Result<Ran, AppError> {
         if claimed == 0 {
             continue;
         }
-        live::put_live(&mut tx, id, &now_text).await?;
         let late = crate::server::clock::parse_rfc3339(&at).is_some_and(|t| now - t > LATE);
         let note = if late {
             "定时发布（比预定时间晚了 15 分钟以上）"
         } else {
             "定时发布"
         };
-        sqlx::query(
-            "INSERT INTO article_events (article_id, action, from_status, to_status, version, actor_id, comment, at) \
-             SELECT id, 'scheduled_publish', 'scheduled', 'published', version, NULL, $2, $3 FROM articles WHERE id = $1",
+        system_publish(
+            &mut tx,
+            state,
+            id,
+            Status::Scheduled,
+            "scheduled_publish",
+            note,
+            serde_json::json!({ "publish_at": at, "late": late }),
         )
-        .bind(id)
-        .bind(note)
-        .bind(&now_text)
-        .execute(&mut *tx)
         .await?;
-        let e = audit::AuditEvent {
-            actor_name: "system".into(),
-            action: "cms.article.scheduled_publish".into(),
-            outcome: "success".into(),
-            object_type: Some("article".into()),
-            object_id: Some(public_id.clone()),
-            detail: serde_json::json!({ "publish_at": at, "late": late }),
-            ..Default::default()
-        };
-        audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
         tx.commit().await?;
         if late {
             alarms::raise(
@@ -180,4 +170,51 @@ mod tests {
             .starts_with("2026-12-01T01:00:00"));
         assert!(super::beijing_local_to_utc("明天").is_none());
     }
+}
+
+/// Publishes an article on the scheduler's behalf, inside the caller's transaction (the caller has
+/// claimed it): the portal copy, a history event `action` from `from`, and an audit event.
+pub(super) async fn system_publish(
+    tx: &mut sqlx::AnyConnection,
+    state: &AppState,
+    id: i64,
+    from: Status,
+    action: &str,
+    note: &str,
+    detail: serde_json::Value,
+) -> Result<(), AppError> {
+    let now_text = state.clock.now_text();
+    sqlx::query("UPDATE articles SET status = $2, updated_at = $3 WHERE id = $1")
+        .bind(id)
+        .bind(Status::Published.code())
+        .bind(&now_text)
+        .execute(&mut *tx)
+        .await?;
+    live::put_live(tx, id, &now_text).await?;
+    sqlx::query(
+        "INSERT INTO article_events (article_id, action, from_status, to_status, version, actor_id, comment, at) \
+         SELECT id, $2, $3, 'published', version, NULL, $4, $5 FROM articles WHERE id = $1",
+    )
+    .bind(id)
+    .bind(action)
+    .bind(from.code())
+    .bind(note)
+    .bind(&now_text)
+    .execute(&mut *tx)
+    .await?;
+    let public_id: String = sqlx::query_scalar("SELECT public_id FROM articles WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let e = audit::AuditEvent {
+        actor_name: "system".into(),
+        action: format!("cms.article.{action}"),
+        outcome: "success".into(),
+        object_type: Some("article".into()),
+        object_id: Some(public_id),
+        detail,
+        ..Default::default()
+    };
+    audit::append(tx, &state.secrets, &state.clock, &e).await?;
+    Ok(())
 }

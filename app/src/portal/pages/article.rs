@@ -14,11 +14,12 @@ pub fn ArticlePage() -> impl IntoView {
         move || params.read().get("id").unwrap_or_default(),
         get_article,
     );
-    view! { {await_view(data, |a| view! { <ArticleContent a /> })} }
+    view! { {await_view(data, |a| view! { <PublishedArticle a /> })} }
 }
 
+/// The article as readers see it; the CMS preview shows a saved version through the same component.
 #[component]
-fn ArticleContent(a: ArticleView) -> impl IntoView {
+pub fn PublishedArticle(a: ArticleView) -> impl IntoView {
     let description = if a.summary.is_empty() {
         a.title.clone()
     } else {

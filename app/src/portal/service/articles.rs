@@ -6,11 +6,20 @@ use crate::rules::date::beijing_minute;
 use crate::server::AppState;
 use sqlx::Row;
 
-/// The published article `public_id`. `count_view` adds one to its views (a reader opening it).
+/// How the reader's opening of the article is counted.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum ViewCount {
+    /// Written here (a call from the browser after an in-app navigation).
+    Write,
+    /// Already counted by the server's page cache, which writes views in batches: shown, not written.
+    Counted,
+}
+
+/// The published article `public_id`, with the reader's view included in its count.
 pub async fn article(
     state: &AppState,
     public_id: &str,
-    count_view: bool,
+    view: ViewCount,
 ) -> Result<ArticleView, AppError> {
     let pool = &state.db.pool;
     let row = sqlx::query(
@@ -23,13 +32,12 @@ pub async fn article(
     .await?
     .ok_or_else(|| AppError::NotFound("该文章".into()))?;
     let id: i64 = row.try_get("article_id")?;
-    let mut views: i64 = row.try_get("views")?;
-    if count_view {
+    let views: i64 = row.try_get::<i64, _>("views")? + 1;
+    if view == ViewCount::Write {
         sqlx::query("UPDATE articles SET views = views + 1 WHERE id = $1")
             .bind(id)
             .execute(pool)
             .await?;
-        views += 1;
     }
     let column_code: String = row.try_get("column_code")?;
     let published_at: String = row.try_get("published_at")?;
