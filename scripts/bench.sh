@@ -7,6 +7,9 @@
 #                               the collection pipeline on an N-row penalty CSV (both backends unless
 #                               one is named) beside the sqlite3 shell's .import of the same file,
 #                               bare and indexed
+#   scripts/bench.sh portal-load
+#                               wrk at 64 connections: the home page against a static file of the same
+#                               size from the same server (throughput, p99, ratio, server RSS)
 #   scripts/bench.sh lighthouse Lighthouse (npm, mobile preset, Debian Chromium) on the home page, a
 #                               column list and an article of the demo data: the four category scores
 #                               per page; fails if any is below 95. Reports stay in a temp dir.
@@ -123,6 +126,33 @@ SQL
       ours postgres DATABASE_URL="$TEST_PG_URL"
       pg_stop
     fi
+    ;;
+  portal-load)
+    # Home page vs a static file of the same size from the same server (its static-asset route, /pkg):
+    # wrk, 2 threads, 64 connections, after a 3 s warm-up.
+    command -v wrk >/dev/null || die "wrk is missing: apt-get install wrk"
+    dir=$(mktemp -d)
+    port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+    APP_DATA_DIR=$dir LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_ADDR=127.0.0.1:$port RUST_LOG=warn \
+      target/release/server serve >"$dir/log" 2>&1 &
+    pid=$!
+    trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -f target/site/pkg/bench-static.txt; rm -rf "$dir"' EXIT
+    until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null; do sleep 0.5; done
+    size=$(curl -s "http://127.0.0.1:$port/" | wc -c)
+    head -c "$size" /dev/urandom | base64 -w 100 | head -c "$size" > target/site/pkg/bench-static.txt
+    echo "home page: $size bytes; static file: $(wc -c < target/site/pkg/bench-static.txt) bytes"
+    run() {
+      wrk -t2 -c64 -d"${DURATION:-15s}" --latency "$1" | tee "$dir/wrk.txt" >&2
+      local rps p99
+      rps=$(awk '/Requests\/sec/ {print $2}' "$dir/wrk.txt")
+      p99=$(awk '$1=="99%" {print $2}' "$dir/wrk.txt")
+      echo "$rps $p99"
+    }
+    wrk -t2 -c64 -d3s "http://127.0.0.1:$port/" >/dev/null # warm-up
+    read -r home_rps home_p99 < <(run "http://127.0.0.1:$port/")
+    read -r static_rps static_p99 < <(run "http://127.0.0.1:$port/pkg/bench-static.txt")
+    echo "home: $home_rps req/s, p99 $home_p99; static: $static_rps req/s, p99 $static_p99;" \
+      "ratio $(awk "BEGIN{printf \"%.1f\", 100 * $home_rps / $static_rps}") %; server RSS $(awk '/VmRSS/ {print $2}' /proc/$pid/status) KiB"
     ;;
   lighthouse)
     ensure_lighthouse

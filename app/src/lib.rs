@@ -26,9 +26,33 @@ pub const SITE_NAME: &str = "湘西州公共信用信息平台";
 /// It carries the request nonce like Leptos's own scripts, which is how the server knows to allow it.
 pub const ELDER_PREPAINT_SCRIPT: &str = "try{if(localStorage.getItem('elder')==='1'||document.cookie.indexOf('elder=1')!==-1){document.documentElement.classList.add('elder')}}catch(e){}";
 
+/// The public reading pages (home, columns, articles, site search) work without the WASM, so they are
+/// sent without it: a phone reads them with no 1 MB download and no hydration. The little they do in
+/// the browser (长辈版, print) is this script. Every other page hydrates.
+pub const STATIC_PAGE_SCRIPT: &str = "document.addEventListener('DOMContentLoaded',function(){\
+var f=document.querySelector('form.elder-switch');if(f){f.addEventListener('submit',function(e){e.preventDefault();\
+var r=document.documentElement,on=!r.classList.contains('elder');r.classList.toggle('elder',on);\
+try{localStorage.setItem('elder',on?'1':'0')}catch(x){}\
+document.cookie=on?'elder=1; path=/; max-age=31536000; samesite=lax':'elder=0; path=/; max-age=0; samesite=lax'})}\
+document.querySelectorAll('button[data-print]').forEach(function(b){b.hidden=false;b.addEventListener('click',function(){window.print()})});\
+document.body.setAttribute('data-enhanced','true')});";
+
+/// Paths served as static pages (see `STATIC_PAGE_SCRIPT`).
+pub fn is_static_page(path: &str) -> bool {
+    path == "/"
+        || path.starts_with("/column/")
+        || path.starts_with("/article/")
+        || path == "/search"
+}
+
 /// The HTML document. `elder` comes from the cookie when rendering without JavaScript in mind.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let elder = ui::elder::elder_cookie_set();
+    #[cfg(feature = "ssr")]
+    let static_page =
+        use_context::<http::request::Parts>().is_some_and(|p| is_static_page(p.uri.path()));
+    #[cfg(not(feature = "ssr"))]
+    let static_page = false;
     view! {
         <!DOCTYPE html>
         <html lang="zh-CN" class=if elder { "elder" } else { "" }>
@@ -39,7 +63,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.ico" />
                 <script nonce=leptos::nonce::use_nonce() inner_html=ELDER_PREPAINT_SCRIPT></script>
                 <HashedStylesheet options=options.clone() id="leptos" />
-                <HydrationScripts options />
+                {if static_page {
+                    view! { <script nonce=leptos::nonce::use_nonce() inner_html=STATIC_PAGE_SCRIPT></script> }.into_any()
+                } else {
+                    view! { <HydrationScripts options /> }.into_any()
+                }}
                 <MetaTags />
             </head>
             <body>

@@ -29,11 +29,16 @@ export const test = base.extend<{ jsEnabled: boolean; expectedConsoleErrors: Reg
 
 export { expect };
 
-/** Opens a path and, with JavaScript on, waits until the WASM has hydrated the page. */
+/** Opens a path and, with JavaScript on, waits until the page is ready in the browser: hydrated by
+ *  the WASM, or (public reading pages, sent without it) enhanced by the static page script. */
 export async function open(page: Page, path: string, jsEnabled: boolean) {
   const res = await page.goto(path);
   if (jsEnabled) {
-    await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+    await page.waitForFunction(
+      () => document.body?.dataset.hydrated === "true" || document.body?.dataset.enhanced === "true",
+      undefined,
+      { timeout: 10_000 },
+    );
   }
   return res;
 }

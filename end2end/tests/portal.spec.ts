@@ -56,3 +56,21 @@ test("portal pages fit a phone with 长辈版 on", async ({ page, context, jsEna
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("湘西州信用修复管理办法");
   expect(await fitsWidth(page)).toBe(true);
 });
+
+test("public reading pages are sent without the WASM; the console still hydrates", async ({ page, jsEnabled }) => {
+  test.skip(!jsEnabled, "about what the browser downloads and runs");
+  const wasm: string[] = [];
+  page.on("request", (r) => {
+    if (r.url().endsWith(".wasm")) wasm.push(r.url());
+  });
+  await open(page, "/", jsEnabled);
+  const article = await page.locator('a[href^="/article/"]').first().getAttribute("href");
+  await open(page, "/column/news", jsEnabled);
+  await open(page, article!, jsEnabled);
+  // The static page script shows the print button (no WASM needed).
+  await expect(page.getByRole("button", { name: "打印本页" })).toBeVisible();
+  expect(wasm, "no WASM on public reading pages").toEqual([]);
+  await open(page, "/login", jsEnabled);
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  expect(wasm.length).toBeGreaterThan(0);
+});

@@ -450,6 +450,13 @@ async fn serve(config: Config, addr: Option<SocketAddr>, no_demo: bool) -> Resul
         println!("工作人员登录：http://{bound}/login");
         print!("{}", seed::accounts::describe());
     }
+    // Streamed bodies (files, pages rendered in chunks) are written in pieces; without TCP_NODELAY,
+    // Nagle's algorithm and the client's delayed ACK hold each piece for up to 40 ms.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "TCP_NODELAY not set");
+        }
+    });
     axum::serve(
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),

@@ -68,6 +68,18 @@ async fn home_page_is_rendered_from_the_database_with_security_headers() {
     assert!(html.contains(">200<"), "subject count rendered");
     // Every inline script the server wrote is allowed by hash (the nonce itself is stripped).
     assert!(!html.contains("nonce="));
+    // A public reading page is sent without the WASM; the login page hydrates.
+    assert!(!html.contains(".wasm") && html.contains("data-enhanced"));
+    let login = s
+        .client
+        .get(format!("{}/login", s.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(login.contains(".wasm"), "the login page loads the WASM");
     for hash in server::http::security::inline_script_hashes(&html) {
         assert!(csp.contains(&hash), "script hash {hash} missing from CSP");
     }

@@ -97,6 +97,10 @@ pub async fn serve(state: AppState) -> String {
     let router = server::http::router(state, server::http::leptos_options(Some(addr)))
         .await
         .expect("router");
+    // As in production (server main): no Nagle delay on streamed bodies.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     tokio::spawn(async move {
         axum::serve(
             listener,

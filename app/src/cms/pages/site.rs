@@ -133,6 +133,12 @@ fn ColumnForm(
     } else {
         format!("编辑栏目：{}", e.name)
     };
+    let field_error = move |name: &'static str| {
+        move || {
+            crate::ui::form::field_message(&save_error.get(), name)
+                .map(|m| view! { <p class="field-error" role="alert">{m}</p> })
+        }
+    };
     let grants_view = (!is_new).then(|| {
         let items = c
             .editors
@@ -186,10 +192,12 @@ fn ColumnForm(
                     <div>
                         <label for="col-code">"栏目代码（网址中使用）"</label>
                         <input id="col-code" name="code" type="text" value=e.code.clone() readonly=!is_new required maxlength="40" />
+                        {field_error("code")}
                     </div>
                     <div>
                         <label for="col-name">"栏目名称"</label>
                         <input id="col-name" name="name" type="text" value=e.name.clone() required maxlength="20" />
+                        {field_error("name")}
                     </div>
                     <div>
                         <label for="col-parent">"上级栏目"</label>
@@ -200,6 +208,7 @@ fn ColumnForm(
                                 view! { <option value=p selected=selected>{n}</option> }
                             }).collect_view()}
                         </select>
+                        {field_error("parent_code")}
                     </div>
                     <div>
                         <label for="col-order">"排序（小的在前）"</label>
@@ -214,10 +223,12 @@ fn ColumnForm(
                     <div>
                         <label for="col-days">"更新周期（天，留空为不要求）"</label>
                         <input id="col-days" name="update_days" type="number" min="1" max="3650" value=e.update_days.map(|d| d.to_string()).unwrap_or_default() />
+                        {field_error("update_days")}
                     </div>
                     <div>
                         <label for="col-link">"功能页面（可选，如 /tools/uscc）"</label>
                         <input id="col-link" name="link_path" type="text" value=e.link_path.clone() maxlength="200" />
+                        {field_error("link_path")}
                     </div>
                     <div>
                         <label class="check"><input type="checkbox" name="visible" value="true" checked=e.visible || is_new />" 在网站上显示"</label>
@@ -246,6 +257,7 @@ fn Words(s: SiteAdmin, word: ServerAction<SetWord>) -> impl IntoView {
                 <CsrfField />
                 <label for="word-new">"词语"</label>
                 <input id="word-new" name="word" type="text" required maxlength="50" />
+                {move || crate::ui::form::field_message(&error.get(), "word").map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
                 <label for="word-level">"处理方式"</label>
                 <select id="word-level" name="level">
                     <option value="block">"禁止发布"</option>

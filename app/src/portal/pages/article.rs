@@ -81,14 +81,15 @@ pub fn PublishedArticle(a: ArticleView) -> impl IntoView {
     }
 }
 
-/// 打印 calls the browser's print dialog once the page runs in the browser; the print stylesheet
-/// leaves only the article. Without JavaScript the browser's own print does the same.
+/// 打印 calls the browser's print dialog once the page runs in the browser (hydrated, or the static
+/// page script via `data-print`); the print stylesheet leaves only the article. Without JavaScript the
+/// browser's own print does the same.
 #[component]
 fn PrintButton() -> impl IntoView {
     let (ready, set_ready) = signal(false);
     Effect::new(move |_| set_ready.set(true));
     view! {
-        <button type="button" class="button no-print" hidden=move || !ready.get()
+        <button type="button" class="button no-print" data-print="true" hidden=move || !ready.get()
             on:click=move |_| {
                 #[cfg(feature = "hydrate")]
                 if let Some(w) = web_sys::window() {
