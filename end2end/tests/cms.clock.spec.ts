@@ -108,7 +108,7 @@ test("draft → changes requested → resubmit → approve → schedule → publ
   // 7. C takes it down, and it is gone.
   await signIn(page, c);
   await open(page, url, true);
-  await page.getByRole("button", { name: "撤下" }).click();
+  await page.getByRole("button", { name: "撤下", exact: true }).click();
   await expect(page.getByTestId("article-status")).toContainText("已撤下");
   const gone = await request.get(articleUrl);
   expect(gone.status()).toBe(404);
