@@ -16,6 +16,24 @@ use crate::auth::policy::Action;
 #[cfg(feature = "ssr")]
 use crate::server::{authz, AppState};
 
+/// An optional Beijing time as a `datetime-local` field sends it (2026-12-01T09:00), as RFC 3339 UTC;
+/// `what` names the time in the message (发布时间, 撤下时间).
+#[cfg(feature = "ssr")]
+fn beijing_field(text: &str, field: &str, what: &str) -> Result<Option<String>, AppError> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    super::service::schedule::beijing_local_to_utc(text)
+        .map(Some)
+        .ok_or_else(|| {
+            AppError::field(
+                field,
+                "BAD_TIME",
+                format!("请按“年-月-日 时:分”填写{what}。"),
+            )
+        })
+}
+
 #[server(endpoint = "cms/articles")]
 pub async fn list_articles(
     #[server(default)] status: String,
@@ -64,19 +82,7 @@ pub async fn move_article(
         let caller = authz::authorize(Action::CmsView).await?;
         let t = Transition::parse(&transition)
             .ok_or_else(|| AppError::field("transition", "UNKNOWN", "未知的操作。"))?;
-        let at = if publish_at.trim().is_empty() {
-            None
-        } else {
-            Some(
-                super::service::schedule::beijing_local_to_utc(&publish_at).ok_or_else(|| {
-                    AppError::field(
-                        "publish_at",
-                        "BAD_TIME",
-                        "请按“年-月-日 时:分”填写发布时间。",
-                    )
-                })?,
-            )
-        };
+        let at = beijing_field(&publish_at, "publish_at", "发布时间")?;
         articles::transition(&state, &caller, &id, t, &comment, at.as_deref()).await
     })
     .await
@@ -91,19 +97,7 @@ pub async fn set_article_expiry(
     authz::respond(async move {
         let state = AppState::get()?;
         let caller = authz::authorize(Action::ArticleUnpublish).await?;
-        let at = if unpublish_at.trim().is_empty() {
-            None
-        } else {
-            Some(
-                super::service::schedule::beijing_local_to_utc(&unpublish_at).ok_or_else(|| {
-                    AppError::field(
-                        "unpublish_at",
-                        "BAD_TIME",
-                        "请按“年-月-日 时:分”填写撤下时间。",
-                    )
-                })?,
-            )
-        };
+        let at = beijing_field(&unpublish_at, "unpublish_at", "撤下时间")?;
         articles::set_expiry(&state, &caller, &id, at.as_deref()).await
     })
     .await
@@ -215,19 +209,7 @@ pub async fn change_release(
         let caller = authz::authorize(Action::ArticlePublish).await?;
         let change = ReleaseChange::parse(&change)
             .ok_or_else(|| AppError::field("change", "UNKNOWN", "未知的操作。"))?;
-        let at = if publish_at.trim().is_empty() {
-            None
-        } else {
-            Some(
-                super::service::schedule::beijing_local_to_utc(&publish_at).ok_or_else(|| {
-                    AppError::field(
-                        "publish_at",
-                        "BAD_TIME",
-                        "请按“年-月-日 时:分”填写发布时间。",
-                    )
-                })?,
-            )
-        };
+        let at = beijing_field(&publish_at, "publish_at", "发布时间")?;
         super::service::releases::change(&state, &caller, &id, change, &article, at.as_deref())
             .await
     })
