@@ -782,6 +782,13 @@ async fn site_administration_health_board_and_link_crawler() {
         "<p><a href=\"/article/no-such-article\">旧文章</a> <a href=\"https://example.invalid/page\">外站</a></p>",
     )
     .await;
+    // Before publication the dead internal link is a warning (it does not stop publication).
+    let (status, text) = post_form(&editor, &base, "cms/article_checks", &[("id", &id)]).await;
+    assert_eq!(status, 200, "{text}");
+    assert!(
+        text.contains("LINK_DEAD") && text.contains("/article/no-such-article"),
+        "{text}"
+    );
     let (status, text) = mv(&publisher, &base, &id, "publish", "", "").await;
     assert_eq!(status, 200, "{text}");
     let router = server::http::router(state.clone(), server::http::leptos_options(None))

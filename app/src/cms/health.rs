@@ -277,8 +277,13 @@ pub fn classify(link: &str, own_origin: Option<&str>) -> Option<Target> {
 
 /// The values of every `href` and `src` attribute in a page (our pages quote attributes with `"`).
 pub fn extract_links(html: &str) -> Vec<String> {
+    attribute_values(html, &[" href=\"", " src=\""])
+}
+
+/// The distinct values of the given attributes (each written as ` name="`), unescaping `&amp;`.
+pub fn attribute_values(html: &str, attrs: &[&str]) -> Vec<String> {
     let mut out = vec![];
-    for attr in [" href=\"", " src=\""] {
+    for attr in attrs {
         let mut rest = html;
         while let Some(i) = rest.find(attr) {
             rest = &rest[i + attr.len()..];

@@ -8,7 +8,7 @@ use crate::cms::workflow::{self, Hands, Status, Transition};
 use crate::error::{AppError, FieldError};
 use crate::rules::date::beijing_minute;
 use crate::server::authz::Caller;
-use crate::server::{audit, AppState};
+use crate::server::AppState;
 use sqlx::{AnyConnection, Row};
 
 const TITLE_MAX: usize = 200;
@@ -200,12 +200,7 @@ async fn audit_article(
     public_id: &str,
     detail: serde_json::Value,
 ) -> Result<(), AppError> {
-    let mut e = caller.event(action, "success");
-    e.object_type = Some("article".into());
-    e.object_id = Some(public_id.to_string());
-    e.detail = detail;
-    audit::append(conn, &state.secrets, &state.clock, &e).await?;
-    Ok(())
+    super::audited(conn, state, caller, action, ("article", public_id), detail).await
 }
 
 fn content_json(c: &ArticleContent) -> Result<String, AppError> {

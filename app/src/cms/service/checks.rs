@@ -51,5 +51,47 @@ pub async fn run(
 ) -> Result<Vec<Finding>, AppError> {
     let words = words(conn).await?;
     let content = content(conn, article_id).await?;
-    Ok(check(&content, &words, state.clock.today()))
+    let mut findings = check(&content, &words, state.clock.today());
+    findings.extend(dead_internal_links(conn, &content.body_html).await?);
+    Ok(findings)
+}
+
+/// Links to our own articles and columns that readers could not open: an article that is not on the
+/// portal, a column that does not exist or is hidden. They warn before publication; once published, the
+/// link crawler reports what breaks later.
+async fn dead_internal_links(
+    conn: &mut AnyConnection,
+    html: &str,
+) -> Result<Vec<Finding>, AppError> {
+    let mut out = vec![];
+    for href in crate::cms::checks::links(html) {
+        let path = href.split(['?', '#']).next().unwrap_or("");
+        let exists = if let Some(id) = path.strip_prefix("/article/") {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM article_live WHERE public_id = $1")
+                .bind(id)
+                .fetch_one(&mut *conn)
+                .await?
+                > 0
+        } else if let Some(code) = path.strip_prefix("/column/") {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM site_columns WHERE code = $1 AND visible = 1",
+            )
+            .bind(code)
+            .fetch_one(&mut *conn)
+            .await?
+                > 0
+        } else {
+            continue;
+        };
+        if !exists {
+            out.push(Finding {
+                blocks: false,
+                code: "LINK_DEAD".into(),
+                message: format!(
+                    "链接“{href}”指向的页面不存在或未发布，读者点击后会看到“页面不存在”。"
+                ),
+            });
+        }
+    }
+    Ok(out)
 }

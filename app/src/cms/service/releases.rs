@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::rules::date::beijing_minute;
 use crate::server::alarms::{self, Severity};
 use crate::server::authz::Caller;
-use crate::server::{audit, AppState};
+use crate::server::AppState;
 use sqlx::{AnyConnection, Row};
 
 const NAME_MAX: usize = 100;
@@ -52,12 +52,7 @@ async fn audit_release(
     public_id: &str,
     detail: serde_json::Value,
 ) -> Result<(), AppError> {
-    let mut e = caller.event(action, "success");
-    e.object_type = Some("release".into());
-    e.object_id = Some(public_id.to_string());
-    e.detail = detail;
-    audit::append(conn, &state.secrets, &state.clock, &e).await?;
-    Ok(())
+    super::audited(conn, state, caller, action, ("release", public_id), detail).await
 }
 
 /// Every release, newest first.

@@ -4,7 +4,7 @@
 use crate::cms::model::{ColumnAdmin, ColumnEdit, SensitiveWord, SiteAdmin};
 use crate::error::{AppError, FieldError};
 use crate::server::authz::Caller;
-use crate::server::{audit, AppState};
+use crate::server::AppState;
 use sqlx::{AnyConnection, Row};
 
 const KINDS: [&str; 5] = ["news", "notice", "policy", "service", "general"];
@@ -17,12 +17,15 @@ async fn audited(
     object: &str,
     detail: serde_json::Value,
 ) -> Result<(), AppError> {
-    let mut e = caller.event(action, "success");
-    e.object_type = Some(action.split('.').nth(1).unwrap_or("site").into());
-    e.object_id = Some(object.to_string());
-    e.detail = detail;
-    audit::append(conn, &state.secrets, &state.clock, &e).await?;
-    Ok(())
+    super::audited(
+        conn,
+        state,
+        caller,
+        action,
+        (action.split('.').nth(1).unwrap_or("site"), object),
+        detail,
+    )
+    .await
 }
 
 /// Every column (shown or not) in tree order, with grants and article counts; and the word list.
