@@ -13,6 +13,12 @@
 #   scripts/bench.sh lighthouse Lighthouse (npm, mobile preset, Debian Chromium) on the home page, a
 #                               column list and an article of the demo data: the four category scores
 #                               per page; fails if any is below 95. Reports stay in a temp dir.
+#   scripts/bench.sh credit-load [sqlite|postgres]
+#                               wrk at 64 connections on the public credit search of a 1,000,000-subject
+#                               seed-demo database (kept in ~/.cache/xiangxi-credit/bench, built once):
+#                               2-character fragments and codes (many different queries) against a
+#                               static file of the same size; then the report PDF for a subject with 200
+#                               records (server bench-report); server RSS during the load
 # Build times are measured with `time cargo leptos build --release` (see BENCHMARKS.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -215,5 +221,86 @@ if (errors.length) console.log("audits that errored (not scored):\n" + errors.jo
 process.exit(low ? 1 : 0);
 JS
     ;;
-  *) die "usage: scripts/bench.sh sizes | idle-rss | seed [N] | import [N] [sqlite|postgres] | lighthouse" ;;
+  credit-load)
+    command -v wrk >/dev/null || die "wrk is missing: apt-get install wrk"
+    backend=${2:-sqlite}
+    n=${CREDIT_BENCH_SUBJECTS:-1000000}
+    bench=${CREDIT_BENCH_DIR:-$HOME/.cache/xiangxi-credit/bench}/$backend-$n
+    mkdir -p "$bench"
+    envs=(APP_DATA_DIR="$bench")
+    if [ "$backend" = postgres ]; then
+      # A cluster of its own under the bench directory, kept between runs like the SQLite file.
+      # Outside $HOME: the server runs as the postgres user when we are root.
+      export PG_KEEP_DIR=/var/tmp/xiangxi-credit-bench-pg-$n
+      source scripts/pg.sh
+      pg_start
+      envs+=(DATABASE_URL="$TEST_PG_URL")
+    fi
+    if [ ! -f "$bench/seeded" ]; then
+      info "seeding $n subjects into $backend (once; kept in $bench)"
+      start=$(date +%s)
+      env "${envs[@]}" target/release/server seed-demo --subjects "$n" --seed 2026 | tail -n 1
+      echo "seed-demo $n subjects: $(( $(date +%s) - start )) s" | tee "$bench/seeded"
+    fi
+    port=$(free_port)
+    env "${envs[@]}" APP_SEARCH_RATE_PER_MIN=1000000000 LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_ADDR=127.0.0.1:$port \
+      RUST_LOG=warn target/release/server serve --no-demo >"$bench/serve.log" 2>&1 &
+    pid=$!
+    trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -f target/site/pkg/bench-static.txt; [ "$backend" = postgres ] && pg_stop' EXIT
+    until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null; do sleep 0.5; done
+    base="http://127.0.0.1:$port"
+    enc() { node -e 'console.log(encodeURIComponent(process.argv[1]))' "$1"; }
+    # 2-character fragments people type (places, trades), each on pages 1 and 2.
+    : >"$bench/fragments.txt"
+    for f in 湘西 凤凰 吉首 花垣 保靖 古丈 永顺 龙山 泸溪 商贸 建材 农业 科技 旅游 餐饮 合作 建设 物流 酒店 超市 \
+             药房 医药 电子 服装 五金 食品 茶叶 种植 养殖 文化 传媒 教育 汽车 装饰 环保 能源 矿业 运输 家具 印刷; do
+      q=$(enc "$f"); echo "/credit?q=$q" >>"$bench/fragments.txt"; echo "/credit?q=$q&page=2" >>"$bench/fragments.txt"
+    done
+    # Codes: full USCCs and their last 6 characters, of subjects drawn from the registry.
+    curl -sf "$base/api/v1/credit/search?q=$(enc 公司)" >/dev/null
+    : >"$bench/codes.txt"
+    for page in $(seq 1 25); do
+      curl -sf "$base/api/v1/credit/search?q=$(enc 有限)&page=$page" | node -e '
+        let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{for(const h of JSON.parse(s).hits){if(h.uscc){console.log("/credit?q="+h.uscc);console.log("/credit?q="+h.uscc.slice(-6))}}})' >>"$bench/codes.txt"
+    done
+    echo "queries: $(wc -l <"$bench/fragments.txt") fragment pages, $(wc -l <"$bench/codes.txt") code searches"
+    cat >"$bench/paths.lua" <<'LUA'
+local paths = {}
+for line in io.lines(os.getenv("PATHS")) do paths[#paths + 1] = line end
+local i = math.random(#paths)
+request = function()
+  i = i % #paths + 1
+  return wrk.format("GET", paths[i])
+end
+LUA
+    size=$(curl -s "$base$(head -n 1 "$bench/fragments.txt")" | wc -c)
+    head -c "$size" /dev/urandom | base64 -w 100 | head -c "$size" > target/site/pkg/bench-static.txt
+    echo "search page: $size bytes; static file: $(wc -c < target/site/pkg/bench-static.txt) bytes"
+    run() { # label, then wrk arguments
+      local label=$1; shift
+      wrk -t2 -c64 -d"${DURATION:-20s}" --latency "$@" | tee "$bench/wrk-$label.txt" >&2
+      echo "$(awk '/Requests\/sec/ {print $2}' "$bench/wrk-$label.txt") $(awk '$1=="50%" {print $2}' "$bench/wrk-$label.txt") $(awk '$1=="99%" {print $2}' "$bench/wrk-$label.txt") $(grep -c "Non-2xx" "$bench/wrk-$label.txt")"
+    }
+    PATHS="$bench/fragments.txt" wrk -t2 -c64 -d5s -s "$bench/paths.lua" "$base" >/dev/null # warm-up
+    read -r frag_rps frag_p50 frag_p99 frag_bad < <(PATHS="$bench/fragments.txt" run fragments -s "$bench/paths.lua" "$base")
+    read -r code_rps code_p50 code_p99 code_bad < <(PATHS="$bench/codes.txt" run codes -s "$bench/paths.lua" "$base")
+    rss=$(awk '/VmRSS/ {print $2}' /proc/$pid/status); peak=$(peak_rss_kb $pid)
+    read -r static_rps static_p50 static_p99 _ < <(run static "$base/pkg/bench-static.txt")
+    echo "fragments: $frag_rps req/s, p50 $frag_p50, p99 $frag_p99 (non-2xx lines: $frag_bad)"
+    echo "codes:     $code_rps req/s, p50 $code_p50, p99 $code_p99 (non-2xx lines: $code_bad)"
+    echo "static:    $static_rps req/s, p50 $static_p50, p99 $static_p99"
+    echo "ratio: fragments $(awk "BEGIN{printf \"%.1f\", 100 * $frag_rps / $static_rps}") %, codes $(awk "BEGIN{printf \"%.1f\", 100 * $code_rps / $static_rps}") %"
+    echo "server RSS after the search load: $rss KiB (peak $peak KiB)"
+    kill $pid; wait $pid 2>/dev/null || true
+    # The report: a copy of the database for SQLite, so the bench subject does not stay in the seed.
+    if [ "$backend" = sqlite ]; then
+      cp "$bench/credit.db" "$bench/report.db"
+      APP_DATA_DIR="$bench" DATABASE_URL="sqlite://$bench/report.db" /usr/bin/time -v target/release/server bench-report --records 200 --runs 50 2>"$bench/report.time"
+      rm -f "$bench/report.db"*
+    else
+      env "${envs[@]}" /usr/bin/time -v target/release/server bench-report --records 200 --runs 50 2>"$bench/report.time"
+    fi
+    grep -E "Maximum resident set size" "$bench/report.time"
+    ;;
+  *) die "usage: scripts/bench.sh sizes | idle-rss | seed [N] | import [N] [sqlite|postgres] | portal-load | lighthouse | credit-load [sqlite|postgres]" ;;
 esac

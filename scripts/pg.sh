@@ -1,10 +1,16 @@
 # Starts a throw-away PostgreSQL server owned by the test run. Sourced by scripts/test.sh.
-# Exports TEST_PG_URL; pg_stop stops it. Fails loudly when PostgreSQL cannot start.
+# Exports TEST_PG_URL; pg_stop stops it. Fails loudly when PostgreSQL cannot start. With PG_KEEP_DIR
+# set (benchmarks), the cluster lives there and survives pg_stop, so a large data set is built once.
 pg_start() {
   local bin
   bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
   [ -n "$bin" ] && [ -x "$bin/initdb" ] || die "PostgreSQL server binaries not found (apt-get install postgresql)."
-  PG_DIR=$(mktemp -d /tmp/xiangxi-credit-pg.XXXXXX)
+  if [ -n "${PG_KEEP_DIR:-}" ]; then
+    PG_DIR=$PG_KEEP_DIR
+    mkdir -p "$PG_DIR"
+  else
+    PG_DIR=$(mktemp -d /tmp/xiangxi-credit-pg.XXXXXX)
+  fi
   local port
   port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
   # postgres refuses to run as root: run it as the postgres user then.
@@ -14,8 +20,10 @@ pg_start() {
     chown postgres "$PG_DIR"
     run=(runuser -u postgres --)
   fi
-  "${run[@]}" "$bin/initdb" -D "$PG_DIR/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync >"$PG_DIR/initdb.log" 2>&1 \
-    || { cat "$PG_DIR/initdb.log"; die "initdb failed"; }
+  if [ ! -f "$PG_DIR/data/PG_VERSION" ]; then
+    "${run[@]}" "$bin/initdb" -D "$PG_DIR/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync >"$PG_DIR/initdb.log" 2>&1 \
+      || { cat "$PG_DIR/initdb.log"; die "initdb failed"; }
+  fi
   "${run[@]}" "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
     -o "-p $port -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
     start >/dev/null || { cat "$PG_DIR/server.log"; die "PostgreSQL did not start"; }
@@ -27,7 +35,11 @@ pg_start() {
 
 pg_stop() {
   [ -n "${PG_DIR:-}" ] || return 0
-  "${PG_RUN[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
-  rm -rf "$PG_DIR"
+  if [ -n "${PG_KEEP_DIR:-}" ]; then
+    "${PG_RUN[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast stop >/dev/null 2>&1 || true
+  else
+    "${PG_RUN[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
+    rm -rf "$PG_DIR"
+  fi
   PG_DIR=
 }

@@ -61,6 +61,9 @@ if [ -x "$TOOLS_DIR/node_modules/.bin/wasm-opt" ] && "$TOOLS_DIR/node_modules/.b
   npm install --no-audit --no-fund --silent --prefix "$TOOLS_DIR" "binaryen@$BINARYEN_VERSION"
 fi
 
+step "CJK font for credit reports (fonts-wqy-microhei; the server embeds it in the PDFs)"
+apt_install fonts-wqy-microhei
+
 if [ $WANT_TEST -eq 1 ]; then
   step "Debian packages for tests: Chromium, CJK fonts, PostgreSQL, poppler, Python venv (API checks)"
   apt_install chromium fonts-noto-cjk fonts-wqy-microhei poppler-utils postgresql python3-venv curl
@@ -71,7 +74,7 @@ if [ $WANT_TEST -eq 1 ]; then
 fi
 if [ $WANT_BENCH -eq 1 ]; then
   step "Lighthouse $LIGHTHOUSE_VERSION (npm) and Chromium for scripts/bench.sh lighthouse"
-  apt_install chromium curl
+  apt_install chromium curl wrk
   if ensure_lighthouse; then info "lighthouse $("$TOOLS_DIR/node_modules/.bin/lighthouse" --version)"; fi
 fi
 step "工具已就绪 (tools ready)"

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod auth;
 pub mod cms;
 pub mod collect;
+pub mod credit;
 pub mod error;
 pub mod portal;
 pub mod rules;
@@ -43,6 +44,10 @@ pub fn is_static_page(path: &str) -> bool {
         || path.starts_with("/column/")
         || path.starts_with("/article/")
         || path == "/search"
+        || path == "/credit"
+        || path.starts_with("/credit/")
+        || path == "/verify"
+        || path.starts_with("/verify/")
 }
 
 /// The HTML document. `elder` comes from the cookie when rendering without JavaScript in mind.
@@ -89,6 +94,13 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("column"), ParamSegment("code")) view=portal::pages::column::ColumnPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("article"), ParamSegment("id")) view=portal::pages::article::ArticlePage ssr=SsrMode::Async />
                     <Route path=StaticSegment("search") view=portal::pages::search::SearchPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("credit") view=credit::pages::search::CreditSearchPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("credit"), StaticSegment("subject"), ParamSegment("id")) view=credit::pages::subject::CreditSubjectPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("credit"), StaticSegment("subject"), ParamSegment("id"), StaticSegment("report")) view=credit::pages::report::ReportRequestPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("credit"), StaticSegment("lists"), ParamSegment("list")) view=credit::pages::lists::CreditListPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("credit"), StaticSegment("record"), ParamSegment("kind"), ParamSegment("id")) view=credit::pages::lists::CreditRecordPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("verify") view=credit::pages::report::VerifyHomePage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("verify"), ParamSegment("code")) view=credit::pages::report::VerifyPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("tools"), StaticSegment("uscc")) view=portal::pages::uscc_check::UsccCheckPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("login") view=auth::pages::LoginPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("login"), StaticSegment("totp")) view=auth::pages::TotpPage ssr=SsrMode::Async />
@@ -127,6 +139,8 @@ pub fn App() -> impl IntoView {
                         <Route path=StaticSegment("subjects") view=collect::pages::subjects::SubjectsPage />
                         <Route path=(StaticSegment("subjects"), ParamSegment("id")) view=collect::pages::subjects::SubjectPage />
                         <Route path=(StaticSegment("records"), ParamSegment("kind"), ParamSegment("id")) view=collect::pages::records::RecordPage />
+                        <Route path=StaticSegment("credit") view=credit::pages::desk::ReportDeskPage />
+                        <Route path=(StaticSegment("credit"), StaticSegment("reports")) view=credit::pages::desk::ReportStatsPage />
                         <Route path=StaticSegment("catalogue") view=collect::pages::catalogue::CataloguePage />
                         <Route path=(StaticSegment("catalogue"), ParamSegment("code")) view=collect::pages::catalogue::ClassPage />
                         <Route path=(StaticSegment("catalogue"), ParamSegment("code"), StaticSegment("field"), ParamSegment("key")) view=collect::pages::catalogue::FieldEditPage />

@@ -52,4 +52,15 @@ test.describe("axe: no serious or critical WCAG 2.1 AA violations", () => {
   test("search results", async ({ page, jsEnabled }) => {
     await checkPage(page, "/search?q=" + encodeURIComponent("凤凰"), jsEnabled);
   });
+
+  test("credit search, subject, lists and verification", async ({ page, jsEnabled }) => {
+    await checkPage(page, "/credit?q=" + encodeURIComponent("凤凰"), jsEnabled);
+    const href = await page.locator('a[href^="/credit/subject/"]').first().getAttribute("href");
+    expect(href, "a subject in the results").toBeTruthy();
+    await checkPage(page, href!, jsEnabled);
+    await checkPage(page, href! + "/report", jsEnabled);
+    await checkPage(page, "/credit/lists/penalties", jsEnabled);
+    await checkPage(page, "/credit/lists/black", jsEnabled);
+    await checkPage(page, "/verify", jsEnabled);
+  });
 });

@@ -54,6 +54,14 @@ pub fn runner(state: AppState) -> JobRunner {
                 .map_err(|e| e.to_string())
         })
         .schedule(app::collect::service::exchange::SCAN_JOB, Duration::minutes(15))
+        .register(app::credit::service::takedown::JOB, |ctx| async move {
+            // Penalties whose display period ended come off the portal (DOMAIN §7).
+            app::credit::service::takedown::run(&ctx.state)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        })
+        .schedule(app::credit::service::takedown::JOB, Duration::hours(1))
         .register(app::cms::service::schedule::JOB, |ctx| async move {
             // Scheduled publication and withdrawal of articles and releases; safe on every instance.
             app::cms::service::schedule::run_due(&ctx.state)

@@ -85,6 +85,14 @@ enum Command {
     },
     /// Verify the audit chain: report the first edited, deleted or reordered row. Exit 1 when broken.
     VerifyAudit,
+    /// Benchmark: add a subject with RECORDS records on display to this database (use a copy), then
+    /// issue its public credit report RUNS times and print the timings.
+    BenchReport {
+        #[arg(long, default_value_t = 200)]
+        records: u64,
+        #[arg(long, default_value_t = 50)]
+        runs: usize,
+    },
     /// Generate the deterministic demo data set into an empty database.
     SeedDemo {
         #[arg(long, default_value_t = 2_000)]
@@ -134,6 +142,7 @@ async fn main() -> ExitCode {
             file,
         } => import(config, &department, &class, confirm, &file).await,
         Command::GenPenaltyCsv { rows, seed, out } => gen_penalty_csv(config, rows, seed, &out),
+        Command::BenchReport { records, runs } => bench_report(config, records, runs).await,
         Command::ImportSubjects { file } => import_subjects(config, &file).await,
     };
     match result {
@@ -293,6 +302,21 @@ async fn import(
             counts.rows as f64 / total.max(1e-9)
         );
     }
+    Ok(())
+}
+
+async fn bench_report(config: Config, records: u64, runs: usize) -> Result<(), AppError> {
+    if config.is_production() {
+        return Err(AppError::Conflict(
+            "生产模式不允许运行基准测试（它会写入测试数据）。".into(),
+        ));
+    }
+    let state = bootstrap::state_from_config(config).await?;
+    let t = seed::bench_report::run(&state, records, runs).await?;
+    println!(
+        "report for a subject with {} records, {} runs: p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms; PDF {} bytes",
+        t.records, t.runs, t.p50_ms, t.p95_ms, t.max_ms, t.pdf_bytes
+    );
     Ok(())
 }
 

@@ -64,8 +64,8 @@ async fn home_page_is_rendered_from_the_database_with_security_headers() {
     let html = r.text().await.unwrap();
     assert!(html.contains("湘西州公共信用信息平台"));
     assert!(html.contains("最新行政处罚") && html.contains("信用动态"));
-    // Counts come from the database: 200 subjects.
-    assert!(html.contains(">200<"), "subject count rendered");
+    // Counts come from the database: 200 generated subjects and the 2 showcase ones.
+    assert!(html.contains(">202<"), "subject count rendered");
     // Every inline script the server wrote is allowed by hash (the nonce itself is stripped).
     assert!(!html.contains("nonce="));
     // A public reading page is sent without the WASM; the login page hydrates.

@@ -69,6 +69,12 @@ pub enum Action {
     ArticleArchive,
     /// Columns, the sensitive-word list and the CMS settings.
     CmsManage,
+    /// Search subjects in the console (natural persons included, masked).
+    CreditSearch,
+    /// Pull a subject's credit report for a service matter (logged and audited).
+    CreditReportPull,
+    /// The report request log and its statistics.
+    CreditReportStats,
 }
 
 /// How far a permission reaches.
@@ -186,6 +192,15 @@ pub const POLICY: &[(Role, Action, Scope)] = &[
     (Clerk, QualityView, OwnDepartment),
     (County, QualityView, OwnCounty),
     (Operator, QualityView, All),
+    // Credit reports: counter staff pull reports for the matters they handle; the office watches.
+    (Clerk, CreditSearch, OwnDepartment),
+    (County, CreditSearch, OwnCounty),
+    (Operator, CreditSearch, All),
+    (Clerk, CreditReportPull, OwnDepartment),
+    (County, CreditReportPull, OwnCounty),
+    (Operator, CreditReportPull, All),
+    (County, CreditReportStats, OwnCounty),
+    (Operator, CreditReportStats, All),
 ];
 
 /// The widest scope any of the roles has for the action, or `None` when none may perform it.
@@ -209,6 +224,26 @@ pub const ENDPOINTS: &[(&str, Access)] = &[
     ("portal/column", Access::Public),
     ("portal/article", Access::Public),
     ("portal/search", Access::Public),
+    ("credit/search", Access::Public),
+    ("credit/subject", Access::Public),
+    ("credit/list", Access::Public),
+    ("credit/record", Access::Public),
+    ("credit/verify", Access::Public),
+    ("credit/request_form", Access::Public),
+    ("credit/staff_search", Access::Action(Action::CreditSearch)),
+    (
+        "credit/staff_report",
+        Access::Action(Action::CreditReportPull),
+    ),
+    (
+        "credit/report_stats",
+        Access::Action(Action::CreditReportStats),
+    ),
+    ("GET /api/v1/credit/search", Access::Public),
+    ("POST /credit/report", Access::Public),
+    ("GET /verify/{code}/report.pdf", Access::Public),
+    ("POST /verify/check", Access::Public),
+    ("GET /verify/public-key.pem", Access::Public),
     ("auth/login", Access::Public),
     ("auth/totp", Access::Public),
     ("auth/logout", Access::Public),

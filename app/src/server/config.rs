@@ -30,6 +30,10 @@ pub struct Config {
     pub trust_proxy: bool,
     /// Login attempts allowed per client IP per minute (per instance).
     pub login_rate_per_minute: u32,
+    /// Public credit searches (and subject pages) per IP per minute (`APP_SEARCH_RATE_PER_MIN`).
+    pub search_rate_per_minute: u32,
+    /// Public report requests per IP per hour (`APP_REPORT_RATE_PER_HOUR`).
+    pub report_rate_per_hour: u32,
     /// Largest data file a unit may upload, in MB.
     pub upload_max_mb: u64,
 }
@@ -133,6 +137,14 @@ impl Config {
                 .and_then(|v| v.parse().ok())
                 .filter(|n| *n > 0)
                 .unwrap_or(10),
+            search_rate_per_minute: get("APP_SEARCH_RATE_PER_MIN")
+                .and_then(|v| v.parse().ok())
+                .filter(|n| *n > 0)
+                .unwrap_or(120),
+            report_rate_per_hour: get("APP_REPORT_RATE_PER_HOUR")
+                .and_then(|v| v.parse().ok())
+                .filter(|n| *n > 0)
+                .unwrap_or(30),
             upload_max_mb: get("APP_UPLOAD_MAX_MB")
                 .and_then(|v| v.parse().ok())
                 .filter(|n| *n > 0)
@@ -195,4 +207,21 @@ mod tests {
         assert_eq!(m["DATABASE_URL"], "postgres://x");
         assert_eq!(m["APP_ENV"], "production");
     }
+}
+
+/// The site's address for absolute links (feeds, the QR code of reports): the configured public
+/// origin, else the request's host.
+pub fn site_origin(config: &Config, headers: Option<&http::HeaderMap>) -> String {
+    if let Some(o) = &config.public_origin {
+        return o.trim_end_matches('/').to_string();
+    }
+    let host = headers
+        .and_then(|h| h.get(http::header::HOST))
+        .and_then(|v| v.to_str().ok())
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        })
+        .unwrap_or("localhost");
+    format!("http://{host}")
 }

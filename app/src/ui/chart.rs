@@ -68,3 +68,41 @@ pub fn LineChart(title: String, labels: Vec<String>, series: Vec<Series>) -> imp
         </figure>
     }
 }
+
+/// Counts per label as bars, scaled to the largest; every `label_every`-th label is written.
+#[component]
+pub fn BarChart(
+    title: String,
+    bars: Vec<(String, i64)>,
+    #[prop(default = 1)] label_every: usize,
+) -> impl IntoView {
+    let n = bars.len().max(1);
+    let max = bars.iter().map(|(_, v)| *v).max().unwrap_or(0).max(1) as f64;
+    let slot = (W - LEFT - 12.0) / n as f64;
+    let y = move |v: f64| TOP + (H - TOP - BOTTOM) * (1.0 - v / max);
+    let grid = [0.0, max / 2.0, max];
+    let label = title.clone();
+    view! {
+        <figure class="chart">
+            <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label=label preserveAspectRatio="xMidYMid meet">
+                <title>{title}</title>
+                {grid.iter().map(|g| view! {
+                    <line x1=LEFT x2=W - 8.0 y1=y(*g) y2=y(*g) class="chart-grid" />
+                    <text x=LEFT - 6.0 y=y(*g) + 4.0 text-anchor="end" class="chart-axis">{format!("{g:.0}")}</text>
+                }).collect_view()}
+                {bars.into_iter().enumerate().map(|(i, (label, v))| {
+                    let x = LEFT + slot * i as f64;
+                    let top = y(v as f64);
+                    view! {
+                        <rect x=x + slot * 0.15 y=top width=slot * 0.7 height=(H - BOTTOM - top).max(0.0) fill=COLOURS[0]>
+                            <title>{format!("{label}：{v}")}</title>
+                        </rect>
+                        {(i % label_every.max(1) == 0).then(|| view! {
+                            <text x=x + slot / 2.0 y=H - 8.0 text-anchor="middle" class="chart-axis">{label}</text>
+                        })}
+                    }
+                }).collect_view()}
+            </svg>
+        </figure>
+    }
+}

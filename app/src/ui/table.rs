@@ -22,7 +22,7 @@ impl<T> Page<T> {
 }
 
 /// The current query string with one key replaced (and the page reset unless it is the page).
-fn with_param(key: &str, value: &str) -> String {
+pub fn with_param(key: &str, value: &str) -> String {
     let query = use_query_map().get_untracked();
     let mut pairs: Vec<(String, String)> = query
         .into_iter()

@@ -3,6 +3,7 @@
 pub mod api_v1;
 pub mod cms;
 pub mod collect;
+pub mod credit;
 mod elder;
 pub mod export;
 mod health;
@@ -88,6 +89,13 @@ pub fn rest_routes(test_hooks: bool) -> Vec<String> {
     out.push(format!("POST {}", cms::UPLOAD_PATH));
     out.push(format!("POST {}", collect::ERRORS_PATH));
     out.push(format!("GET {}", collect::QUALITY_REPORT_PATH));
+    out.extend([
+        format!("POST {}", credit::REQUEST_PATH),
+        format!("GET {}", credit::PDF_PATH),
+        format!("POST {}", credit::CHECK_PATH),
+        format!("GET {}", credit::KEY_PATH),
+        format!("GET {}", credit::SEARCH_API_PATH),
+    ]);
     out.extend(
         [
             "GET /api/v1/openapi.json",
@@ -165,6 +173,16 @@ fn build(app_state: AppState, leptos: LeptosOptions, store: sessions::Store) -> 
             )),
         )
         .route(collect::ERRORS_PATH, post(collect::errors))
+        .route(credit::REQUEST_PATH, post(credit::request))
+        .route(credit::PDF_PATH, get(credit::pdf))
+        .route(credit::KEY_PATH, get(credit::public_key))
+        .route(
+            credit::CHECK_PATH,
+            post(credit::check).layer(axum::extract::DefaultBodyLimit::max(
+                credit::CHECK_MAX_BYTES,
+            )),
+        )
+        .route(credit::SEARCH_API_PATH, get(credit::search_api))
         .route(collect::QUALITY_REPORT_PATH, get(collect::quality_report))
         .route("/api/v1/openapi.json", get(api_v1::openapi_json))
         // One parameter name per path shape: POST takes a class code, GET a batch id.

@@ -17,20 +17,8 @@ pub fn uploads_dir(state: &AppState) -> std::path::PathBuf {
     state.config.data_path("uploads")
 }
 
-/// The site's address for absolute links: the configured public origin, else the request's host.
 fn origin(state: &AppState, headers: &HeaderMap) -> String {
-    if let Some(o) = &state.config.public_origin {
-        return o.trim_end_matches('/').to_string();
-    }
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .filter(|h| {
-            h.chars()
-                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
-        })
-        .unwrap_or("localhost");
-    format!("http://{host}")
+    app::server::config::site_origin(&state.config, Some(headers))
 }
 
 fn xml(body: Result<String, AppError>, kind: &'static str) -> Response {

@@ -66,7 +66,10 @@ pub async fn csrf_check(State(state): State<AppState>, req: Request, next: Next)
     // The 长辈版 switch only flips a display cookie; it sits on cacheable public pages, which must
     // not carry a per-visitor token. The Origin check still covers it.
     // The upload is multipart: its handler checks the token itself (collect::upload).
-    let exempt = req.uri().path() == "/elder" || req.uri().path() == super::collect::UPLOAD_PATH;
+    // Checking a report's file changes nothing, so it carries no token.
+    let exempt = req.uri().path() == "/elder"
+        || req.uri().path() == super::collect::UPLOAD_PATH
+        || req.uri().path() == super::credit::CHECK_PATH;
     let plain_form = !exempt
         && req.method() == Method::POST
         && req

@@ -2,10 +2,12 @@
 //! the same subjects and records. Work is done in chunks, each in one transaction, so memory stays
 //! bounded at any size and an interrupted run leaves whole chunks only.
 pub mod accounts;
+pub mod bench_report;
 mod catalog;
 mod generate;
 mod insert;
 pub mod penalty_csv;
+pub mod showcase;
 
 use app::error::AppError;
 use app::rules::date::Ymd;
@@ -123,6 +125,7 @@ pub async fn seed_demo(
     if state.db.backend == Backend::Postgres {
         insert::advance_identities(state).await?;
     }
+    showcase::seed(state, opts.as_of).await?;
     accounts::seed(state).await?;
     report.subjects = done;
     report.seconds = started.elapsed().as_secs_f64();

@@ -20,6 +20,12 @@ pub const CONSOLE_NAV: &[(&str, &str, Action)] = &[
     ("/console/due", "到期更新", Action::DueView),
     ("/console/quality", "数据质量", Action::QualityView),
     ("/console/subjects", "法人库", Action::SubjectView),
+    ("/console/credit", "信用报告出具", Action::CreditReportPull),
+    (
+        "/console/credit/reports",
+        "报告统计",
+        Action::CreditReportStats,
+    ),
     ("/console/cms", "网站内容", Action::CmsView),
     ("/console/conflicts", "名称核实", Action::ConflictResolve),
     ("/console/catalogue", "信用目录", Action::CatalogueView),

@@ -31,6 +31,11 @@ pub fn HomePage() -> impl IntoView {
                 <input id="hero-q" name="q" type="search" maxlength="100" placeholder="搜索信用动态、通知公告、政策法规" />
                 <button type="submit" class="button button-light">"搜索"</button>
             </form>
+            <p class="hero-links">
+                <a class="button button-light hero-primary" href="/credit">"信用信息查询"</a>
+                <a class="button button-light" href="/credit/lists/penalties">"双公示"</a>
+                <a class="button button-light" href="/verify">"报告核验"</a>
+            </p>
         </section>
         {await_view(data, move |home| view! { <HomeContent home /> })}
     }

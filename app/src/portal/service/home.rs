@@ -27,13 +27,13 @@ pub async fn home_data(state: &AppState) -> Result<HomeData, AppError> {
             .await?,
         departments: count("SELECT COUNT(*) FROM departments WHERE active = 1").await?,
     };
-    let penalties = sqlx::query(
-        "SELECT public_id, subject_name, subject_category, decision_no, authority, decision_date, categories \
-         FROM penalties WHERE published = 1 AND withdrawn = 0 AND repaired = 0 AND display_until >= $1 \
-         AND subject_category <> '自然人' AND severity <> 'minor' \
-         ORDER BY decision_date DESC, id DESC LIMIT $2",
-    )
-    .bind(&today)
+    // What the public may see: the rules of the credit pages (display period, policy, minors).
+    let policy = crate::credit::service::policy(state).await?;
+    let penalties = sqlx::query(&format!(
+        "SELECT r.public_id, r.subject_name, r.subject_category, r.decision_no, r.authority, r.decision_date, r.categories \
+         FROM penalties r WHERE {} ORDER BY r.decision_date DESC, r.id DESC LIMIT $1",
+        crate::credit::visibility::penalty_sql("r", &policy, state.clock.today())
+    ))
     .bind(LATEST)
     .fetch_all(pool)
     .await?;

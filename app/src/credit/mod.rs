@@ -1,0 +1,10 @@
+//! Public credit information (DOMAIN §3.3, §7, §8, §9): search, the subject page, the 双公示 and
+//! red/black/watch lists, and credit reports that anyone can verify.
+pub mod api;
+pub mod model;
+pub mod pages;
+pub mod query;
+pub mod report_spec;
+#[cfg(feature = "ssr")]
+pub mod service;
+pub mod visibility;

@@ -1,0 +1,196 @@
+//! Reading licences, penalties and list entries as the public (or a report) shows them. One mapping
+//! for the subject page, the public lists and the reports.
+use crate::credit::model::{GenericEntry, PublicRecord};
+use crate::error::AppError;
+use crate::server::AppState;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+use std::collections::HashMap;
+
+const PENALTY_COLUMNS: &str = "r.public_id, s.public_id AS subject_public_id, r.subject_name, r.subject_category, \
+    COALESCE(r.subject_uscc, '') AS subject_uscc, r.decision_no, r.decision_date, r.authority, r.categories AS category, \
+    r.content, r.violation_type AS title, r.violation_facts AS detail, r.legal_basis AS basis, r.fine_fen, \
+    '' AS valid_from, '' AS valid_to, r.display_until, r.severity, r.source_unit, r.repaired";
+
+const LICENCE_COLUMNS: &str = "r.public_id, s.public_id AS subject_public_id, r.subject_name, r.subject_category, \
+    COALESCE(r.subject_uscc, '') AS subject_uscc, r.decision_no, r.decision_date, r.authority, r.licence_category AS category, \
+    r.content, r.decision_doc_name AS title, TRIM(COALESCE(r.certificate_name, '') || ' ' || COALESCE(r.licence_no, '')) AS detail, \
+    '' AS basis, CAST(NULL AS BIGINT) AS fine_fen, r.valid_from, r.valid_to, '' AS display_until, '' AS severity, \
+    r.source_unit, 0 AS repaired";
+
+/// licence | penalty
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Licence,
+    Penalty,
+}
+
+impl Kind {
+    pub fn parse(s: &str) -> Option<Kind> {
+        match s {
+            "licence" => Some(Kind::Licence),
+            "penalty" => Some(Kind::Penalty),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Kind::Licence => "licence",
+            Kind::Penalty => "penalty",
+        }
+    }
+
+    fn table(&self) -> &'static str {
+        match self {
+            Kind::Licence => "licences",
+            Kind::Penalty => "penalties",
+        }
+    }
+
+    fn columns(&self) -> &'static str {
+        match self {
+            Kind::Licence => LICENCE_COLUMNS,
+            Kind::Penalty => PENALTY_COLUMNS,
+        }
+    }
+}
+
+/// Records of `kind` matching `condition` (on alias `r`, with the subject as `s`), in `order`.
+pub async fn fetch(
+    state: &AppState,
+    kind: Kind,
+    condition: &str,
+    binds: &[String],
+    tail: &str,
+) -> Result<Vec<PublicRecord>, AppError> {
+    let sql = format!(
+        "SELECT {} FROM {} r JOIN subjects s ON s.id = r.subject_id WHERE {condition} {tail}",
+        kind.columns(),
+        kind.table()
+    );
+    let mut q = sqlx::query(&sql);
+    for b in binds {
+        q = q.bind(b.as_str());
+    }
+    q.fetch_all(&state.db.pool)
+        .await?
+        .iter()
+        .map(|r| record(kind, r))
+        .collect()
+}
+
+fn yuan(fen: i64) -> String {
+    format!("{}.{:02} 元", fen / 100, fen % 100)
+}
+
+fn record(kind: Kind, r: &AnyRow) -> Result<PublicRecord, AppError> {
+    let category: String = r.try_get("subject_category")?;
+    let name: String = r.try_get("subject_name")?;
+    Ok(PublicRecord {
+        public_id: r.try_get("public_id")?,
+        kind: kind.as_str().into(),
+        subject_public_id: r.try_get("subject_public_id")?,
+        subject_name: crate::credit::visibility::public_name(&name, &category),
+        subject_uscc: r.try_get("subject_uscc")?,
+        decision_no: r.try_get("decision_no")?,
+        decision_date: r.try_get("decision_date")?,
+        authority: r.try_get("authority")?,
+        category: r.try_get::<String, _>("category")?.replace(';', "、"),
+        content: r.try_get("content")?,
+        title: r.try_get("title")?,
+        detail: r.try_get("detail")?,
+        basis: r.try_get("basis")?,
+        amount: r
+            .try_get::<Option<i64>, _>("fine_fen")?
+            .filter(|f| *f > 0)
+            .map(yuan)
+            .unwrap_or_default(),
+        valid_from: r.try_get("valid_from")?,
+        valid_to: r.try_get("valid_to")?,
+        display_until: r.try_get("display_until")?,
+        severity: match r.try_get::<String, _>("severity")?.as_str() {
+            "minor" => "轻微".into(),
+            "general" => "一般".into(),
+            "serious" => "严重".into(),
+            _ => String::new(),
+        },
+        source_unit: r.try_get("source_unit")?,
+        repaired: r.try_get::<i64, _>("repaired")? == 1,
+    })
+}
+
+/// Entries of generic classes (lists, commitments, operator-defined classes) matching `condition` (on
+/// `g`, the class as `c`, the subject as `s`). Fields of persons' identifiers are never included.
+pub async fn fetch_generic(
+    state: &AppState,
+    condition: &str,
+    binds: &[String],
+    tail: &str,
+) -> Result<Vec<GenericEntry>, AppError> {
+    let sql = format!(
+        "SELECT g.public_id, g.class_id, c.code AS class_code, c.name AS class_name, s.public_id AS subject_public_id, \
+         g.subject_name, COALESCE(s.uscc, '') AS subject_uscc, g.payload, g.created_at \
+         FROM generic_records g JOIN data_classes c ON c.id = g.class_id JOIN subjects s ON s.id = g.subject_id \
+         WHERE {condition} {tail}"
+    );
+    let mut q = sqlx::query(&sql);
+    for b in binds {
+        q = q.bind(b.as_str());
+    }
+    let rows = q.fetch_all(&state.db.pool).await?;
+    let mut fields: HashMap<i64, Vec<(String, String)>> = HashMap::new();
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let class_id: i64 = r.try_get("class_id")?;
+        if !fields.contains_key(&class_id) {
+            let f = sqlx::query(
+                "SELECT field_key, name FROM class_fields WHERE class_id = $1 \
+                 AND field_type NOT IN ('id_number') AND field_key NOT IN ('subject_name', 'subject_uscc') \
+                 ORDER BY sort_order, id",
+            )
+            .bind(class_id)
+            .fetch_all(&state.db.pool)
+            .await?
+            .iter()
+            .map(|f| Ok((f.try_get("field_key")?, f.try_get("name")?)))
+            .collect::<Result<Vec<(String, String)>, sqlx::Error>>()?;
+            fields.insert(class_id, f);
+        }
+        let payload: serde_json::Value =
+            serde_json::from_str(&r.try_get::<String, _>("payload")?).unwrap_or_default();
+        let text = |k: &str| match payload.get(k) {
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(serde_json::Value::Null) | None => String::new(),
+            Some(v) => v.to_string(),
+        };
+        let created: String = r.try_get("created_at")?;
+        let date = ["listed_on", "committed_on", "decision_date"]
+            .iter()
+            .map(|k| text(k))
+            .find(|d| !d.is_empty())
+            .unwrap_or_else(|| created.chars().take(10).collect());
+        out.push(GenericEntry {
+            public_id: r.try_get("public_id")?,
+            class_code: r.try_get("class_code")?,
+            class_name: r.try_get("class_name")?,
+            subject_public_id: r.try_get("subject_public_id")?,
+            subject_name: r.try_get("subject_name")?,
+            subject_uscc: r.try_get("subject_uscc")?,
+            fields: fields[&class_id]
+                .iter()
+                .map(|(k, label)| (label.clone(), text(k)))
+                .filter(|(_, v)| !v.is_empty())
+                .collect(),
+            date,
+        });
+    }
+    Ok(out)
+}
+
+/// A list entry still in force (a removed entry is no longer published as listed).
+pub fn in_force(e: &GenericEntry) -> bool {
+    !e.fields
+        .iter()
+        .any(|(label, v)| label == "状态" && v == "已移出")
+}

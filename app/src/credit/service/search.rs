@@ -1,0 +1,416 @@
+//! Credit search over the subject registry: codes, then exact names, then name prefixes, then name
+//! fragments through the bigram index (`subject_grams`). Each tier is cut to the rows a page needs
+//! before anything is counted, and matches are counted only up to `CAP`: a fragment such as 湘西
+//! matches most of a million subjects, and "1万+" says as much as the exact number would.
+use super::sql::Sql;
+use crate::collect::model::subject_kind_label;
+use crate::credit::model::{MatchKind, SearchFilters, SearchHit, SearchResults};
+use crate::credit::query::{self, Terms};
+use crate::credit::visibility::{self, DisclosurePolicy};
+use crate::error::AppError;
+use crate::rules::division;
+use crate::server::db::Backend;
+use crate::server::AppState;
+use sqlx::Row;
+
+pub const PER_PAGE: i64 = 20;
+/// Matches are counted up to this many.
+pub const CAP: i64 = 10_000;
+/// Results are paged up to this many (refine the query for more).
+const MAX_RESULTS: i64 = 1_000;
+
+/// Who is searching: the public sees organisations and individual businesses; staff also see natural
+/// persons (masked), within their county when their scope is a county.
+#[derive(Debug, Clone)]
+pub enum Audience {
+    Public,
+    Staff { county: Option<String> },
+}
+
+impl Audience {
+    fn public(&self) -> bool {
+        matches!(self, Audience::Public)
+    }
+}
+
+pub async fn search(
+    state: &AppState,
+    audience: &Audience,
+    raw: &str,
+    filters: &SearchFilters,
+    page: i64,
+) -> Result<SearchResults, AppError> {
+    let mut out = SearchResults {
+        query: raw.trim().to_string(),
+        page: page.max(1),
+        per_page: PER_PAGE,
+        ..Default::default()
+    };
+    out.units = sqlx::query("SELECT code, name FROM departments WHERE active = 1 ORDER BY id")
+        .fetch_all(&state.db.pool)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("code")?, r.try_get("name")?)))
+        .collect::<Result<_, sqlx::Error>>()?;
+    if raw.trim().is_empty() {
+        return Ok(out);
+    }
+    let terms = match query::parse(raw) {
+        Ok(t) => t,
+        Err(message) => {
+            out.message = Some(message.to_string());
+            return Ok(out);
+        }
+    };
+    let policy = super::policy(state).await?;
+    let ctx = Ctx {
+        backend: state.db.backend,
+        audience: audience.clone(),
+        filters: filters.clone(),
+        policy,
+        today: state.clock.today(),
+    };
+    let want = (out.page * PER_PAGE).min(MAX_RESULTS);
+    let pool = &state.db.pool;
+    let mut ids: Vec<(i64, MatchKind)> = Vec::new();
+    let (total, needle) = match &terms {
+        Terms::Code { code, suffix } => {
+            for (sql, kind) in ctx.code_tiers(code, *suffix, want) {
+                collect(&mut ids, run_ids(pool, sql).await?, kind, want);
+            }
+            (ids.len() as i64, String::new())
+        }
+        Terms::Name { text, grams } => {
+            let grams = rarest_first(state, &ctx, grams).await?;
+            for (sql, kind) in [
+                (ctx.exact(text, want), MatchKind::ExactName),
+                (ctx.prefix(text, want + ids.len() as i64), MatchKind::Prefix),
+            ] {
+                if (ids.len() as i64) < want {
+                    collect(&mut ids, run_ids(pool, sql).await?, kind, want);
+                }
+            }
+            if (ids.len() as i64) < want {
+                let sql = ctx.fragment(text, &grams, Some(want + ids.len() as i64));
+                collect(
+                    &mut ids,
+                    run_ids(pool, sql).await?,
+                    MatchKind::Fragment,
+                    want,
+                );
+            }
+            let mut count = ctx.fragment(text, &grams, Some(CAP + 1));
+            count.text = format!("SELECT COUNT(*) AS n FROM ({}) c", count.text);
+            let n: i64 = count.query().fetch_one(pool).await?.try_get("n")?;
+            (n, text.clone())
+        }
+    };
+    out.capped = total > CAP;
+    out.total = total.min(CAP);
+    out.total_label = query::count_label(out.total, out.capped);
+    out.last_page = ((out.total.min(MAX_RESULTS) + PER_PAGE - 1) / PER_PAGE).max(1);
+    let start = ((out.page - 1) * PER_PAGE) as usize;
+    let slice: Vec<(i64, MatchKind)> = ids
+        .into_iter()
+        .skip(start)
+        .take(PER_PAGE as usize)
+        .collect();
+    out.hits = hits(state, &ctx, &slice, &needle).await?;
+    Ok(out)
+}
+
+/// Appends new ids in order, up to `want`.
+fn collect(ids: &mut Vec<(i64, MatchKind)>, found: Vec<i64>, kind: MatchKind, want: i64) {
+    for id in found {
+        if ids.len() as i64 >= want {
+            break;
+        }
+        if !ids.iter().any(|(i, _)| *i == id) {
+            ids.push((id, kind));
+        }
+    }
+}
+
+async fn run_ids(pool: &sqlx::AnyPool, sql: Sql) -> Result<Vec<i64>, AppError> {
+    Ok(sql
+        .query()
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|r| r.try_get::<i64, _>(0))
+        .collect::<Result<_, _>>()?)
+}
+
+/// The pairs ordered from the rarest (counted up to the cap), so the join walks the fewest rows.
+async fn rarest_first(
+    state: &AppState,
+    ctx: &Ctx,
+    grams: &[String],
+) -> Result<Vec<String>, AppError> {
+    if grams.len() < 2 {
+        return Ok(grams.to_vec());
+    }
+    let mut counted = Vec::with_capacity(grams.len());
+    for g in grams {
+        let mut sql = Sql::default();
+        let p = sql.bind(g);
+        let public = if ctx.audience.public() {
+            " AND public = 1"
+        } else {
+            ""
+        };
+        sql.text = format!(
+            "SELECT COUNT(*) AS n FROM (SELECT 1 FROM subject_grams WHERE gram = {p}{public} LIMIT {}) c",
+            CAP + 1
+        );
+        let n: i64 = sql.query().fetch_one(&state.db.pool).await?.try_get("n")?;
+        counted.push((n, g.clone()));
+    }
+    counted.sort();
+    Ok(counted.into_iter().map(|(_, g)| g).collect())
+}
+
+struct Ctx {
+    backend: Backend,
+    audience: Audience,
+    filters: SearchFilters,
+    policy: DisclosurePolicy,
+    today: crate::rules::date::Ymd,
+}
+
+impl Ctx {
+    /// Conditions on the subject `s`: audience, county scope and filters.
+    fn subject_conditions(&self, sql: &mut Sql) -> String {
+        let mut c = String::new();
+        match &self.audience {
+            Audience::Public => c.push_str(" AND s.kind <> 'person'"),
+            Audience::Staff {
+                county: Some(county),
+            } => {
+                let p = sql.bind(county);
+                c.push_str(&format!(" AND s.county_code = {p}"));
+            }
+            Audience::Staff { county: None } => {}
+        }
+        let f = &self.filters;
+        if !f.kind.is_empty() {
+            let p = sql.bind(&f.kind);
+            c.push_str(&format!(" AND s.kind = {p}"));
+        }
+        if !f.county.is_empty() {
+            let p = sql.bind(&f.county);
+            c.push_str(&format!(" AND s.county_code = {p}"));
+        }
+        if !(f.unit.is_empty() && f.record.is_empty() && f.from.is_empty() && f.to.is_empty()) {
+            let mut any = vec![];
+            if f.record != "penalty" {
+                any.push(self.record_exists(
+                    sql,
+                    "licences",
+                    &visibility::licence_sql("r", self.today),
+                ));
+            }
+            if f.record != "licence" {
+                any.push(self.record_exists(
+                    sql,
+                    "penalties",
+                    &visibility::penalty_sql("r", &self.policy, self.today),
+                ));
+            }
+            c.push_str(&format!(" AND ({})", any.join(" OR ")));
+        }
+        c
+    }
+
+    fn record_exists(&self, sql: &mut Sql, table: &str, shown: &str) -> String {
+        let f = &self.filters;
+        let mut c =
+            format!("EXISTS (SELECT 1 FROM {table} r WHERE r.subject_id = s.id AND {shown}");
+        if !f.unit.is_empty() {
+            let p = sql.bind(&f.unit);
+            c.push_str(&format!(
+                " AND r.department_id = (SELECT d.id FROM departments d WHERE d.code = {p})"
+            ));
+        }
+        if !f.from.is_empty() {
+            let p = sql.bind(&f.from);
+            c.push_str(&format!(" AND r.decision_date >= {p}"));
+        }
+        if !f.to.is_empty() {
+            let p = sql.bind(&f.to);
+            c.push_str(&format!(" AND r.decision_date <= {p}"));
+        }
+        c.push(')');
+        c
+    }
+
+    fn code_tiers(&self, code: &str, suffix: bool, limit: i64) -> Vec<(Sql, MatchKind)> {
+        let mut tiers = vec![];
+        for column in ["uscc", "reg_no", "org_code"] {
+            let mut sql = Sql::default();
+            let p = sql.bind(code);
+            let cond = self.subject_conditions(&mut sql);
+            sql.text = format!(
+                "SELECT s.id FROM subjects s WHERE s.{column} = {p}{cond} ORDER BY s.id LIMIT {limit}"
+            );
+            tiers.push((sql, MatchKind::Code));
+        }
+        if suffix && code.len() >= query::MIN_CODE_SUFFIX {
+            let mut sql = Sql::default();
+            let key = sql.bind(&query::suffix_key(code));
+            let tail = sql.bind(&format!("%{code}"));
+            let cond = self.subject_conditions(&mut sql);
+            sql.text = format!(
+                "SELECT s.id FROM subject_grams g JOIN subjects s ON s.id = g.subject_id \
+                 WHERE g.gram = {key} AND s.uscc LIKE {tail}{cond} ORDER BY g.subject_id LIMIT {limit}"
+            );
+            tiers.push((sql, MatchKind::Code));
+        }
+        tiers
+    }
+
+    fn exact(&self, text: &str, limit: i64) -> Sql {
+        let mut sql = Sql::default();
+        let p = sql.bind(text);
+        let cond = self.subject_conditions(&mut sql);
+        sql.text = format!(
+            "SELECT s.id FROM subjects s WHERE s.name = {p}{cond} ORDER BY s.id LIMIT {limit}"
+        );
+        sql
+    }
+
+    /// Names that start with the text, in code-point order (the name index's order).
+    fn prefix(&self, text: &str, limit: i64) -> Sql {
+        let mut sql = Sql::default();
+        let low = sql.bind(text);
+        let high = sql.bind(&format!("{text}\u{10FFFF}"));
+        let cond = self.subject_conditions(&mut sql);
+        let c = match self.backend {
+            Backend::Postgres => " COLLATE \"C\"",
+            Backend::Sqlite => "",
+        };
+        sql.text = format!(
+            "SELECT s.id FROM subjects s WHERE s.name{c} >= {low} AND s.name{c} < {high}{cond} \
+             ORDER BY s.name{c}, s.id LIMIT {limit}"
+        );
+        sql
+    }
+
+    /// Subjects whose name holds the text: every pair in the index (rarest first), then the whole
+    /// text in the name when it is longer than one pair. Oldest subjects first.
+    fn fragment(&self, text: &str, grams: &[String], limit: Option<i64>) -> Sql {
+        let mut sql = Sql::default();
+        let public = self.audience.public();
+        let join = match self.backend {
+            // SQLite: CROSS JOIN keeps the written order, so the rarest pair drives the join.
+            Backend::Sqlite => "CROSS JOIN",
+            Backend::Postgres => "JOIN",
+        };
+        let mut from = String::new();
+        for (i, g) in grams.iter().enumerate() {
+            let p = sql.bind(g);
+            let visible = if public {
+                format!(" AND g{i}.public = 1")
+            } else {
+                String::new()
+            };
+            if i == 0 {
+                from = "subject_grams g0".to_string();
+                sql.text = format!(" WHERE g0.gram = {p}{visible}");
+            } else {
+                from.push_str(&format!(
+                    " {join} subject_grams g{i} ON g{i}.gram = {p} AND g{i}.subject_id = g0.subject_id{visible}"
+                ));
+            }
+        }
+        let mut wheres = std::mem::take(&mut sql.text);
+        let needs_subject = grams.len() > 1 || !self.filters.is_empty() || !public;
+        if needs_subject {
+            from.push_str(&format!(" {join} subjects s ON s.id = g0.subject_id"));
+            if grams.len() > 1 {
+                let p = sql.bind(&format!("%{}%", escape_like(text)));
+                wheres.push_str(&format!(" AND s.name LIKE {p} ESCAPE '\\'"));
+            }
+            let cond = self.subject_conditions(&mut sql);
+            wheres.push_str(&cond);
+        }
+        let order = match limit {
+            Some(n) => format!(" ORDER BY g0.subject_id LIMIT {n}"),
+            None => String::new(),
+        };
+        sql.text = format!("SELECT g0.subject_id FROM {from}{wheres}{order}");
+        sql
+    }
+}
+
+fn escape_like(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect()
+}
+
+/// The hits' details, in the ranked order.
+async fn hits(
+    state: &AppState,
+    ctx: &Ctx,
+    ids: &[(i64, MatchKind)],
+    needle: &str,
+) -> Result<Vec<SearchHit>, AppError> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let list = ids
+        .iter()
+        .map(|(id, _)| id.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    let rows = sqlx::query(&format!(
+        "SELECT id, public_id, kind, name, COALESCE(uscc, '') AS uscc, COALESCE(county_code, '') AS county, \
+         COALESCE(legal_rep, '') AS legal_rep, COALESCE(id_number_masked, '') AS masked FROM subjects WHERE id IN ({list})"
+    ))
+    .fetch_all(&state.db.pool)
+    .await?;
+    let mut out = Vec::with_capacity(ids.len());
+    for (id, matched) in ids {
+        let Some(r) = rows
+            .iter()
+            .find(|r| r.try_get::<i64, _>("id").ok() == Some(*id))
+        else {
+            continue;
+        };
+        let kind: String = r.try_get("kind")?;
+        let person = kind == "person";
+        let full: String = r.try_get("name")?;
+        let name = if person && ctx.audience.public() {
+            crate::rules::mask::person_name(&full)
+        } else {
+            full
+        };
+        let county: String = r.try_get("county")?;
+        let masked: String = r.try_get("masked")?;
+        out.push(SearchHit {
+            public_id: r.try_get("public_id")?,
+            highlighted: query::highlight(&name, needle),
+            name,
+            uscc: if person {
+                ctx.policy.id_mask.apply(&masked)
+            } else {
+                r.try_get("uscc")?
+            },
+            kind: subject_kind_label(&kind).to_string(),
+            county: division::xiangxi_name(&county)
+                .unwrap_or_default()
+                .to_string(),
+            legal_rep: if person {
+                String::new()
+            } else {
+                r.try_get("legal_rep")?
+            },
+            matched: *matched,
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,179 @@
+//! Credit routes that are not pages: the public report request (a plain form, answered with a
+//! redirect, so it works with or without JavaScript), the signed PDF, checking an uploaded report,
+//! the signing public key, and the JSON search API.
+use super::api_v1::from_app_error;
+use app::credit::model::{ReportRequest, SearchFilters};
+use app::credit::service::{reports, search, signing};
+use app::error::AppError;
+use app::server::session::RequestMeta;
+use app::server::AppState;
+use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Form, Json};
+use http::{header, HeaderValue, StatusCode};
+use serde::Deserialize;
+
+pub const REQUEST_PATH: &str = app::credit::pages::report::REQUEST_PATH;
+pub const CHECK_PATH: &str = app::credit::pages::report::CHECK_PATH;
+pub const PDF_PATH: &str = "/verify/{code}/report.pdf";
+pub const KEY_PATH: &str = "/verify/public-key.pem";
+pub const SEARCH_API_PATH: &str = "/api/v1/credit/search";
+/// A report is a few hundred kilobytes; anything much larger is not one of ours.
+pub const CHECK_MAX_BYTES: usize = 20 * 1024 * 1024;
+
+fn encode(s: &str) -> String {
+    app::ui::url::encode(s)
+}
+
+/// POST (form): `subject`, `applicant`, `purpose`. Success → the new report's verification page.
+pub async fn request(State(state): State<AppState>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let meta = RequestMeta::from_parts(&parts, state.config.trust_proxy);
+    let origin = app::server::config::site_origin(&state.config, Some(&parts.headers));
+    let Ok(Form(form)) =
+        Form::<ReportRequest>::from_request(Request::from_parts(parts, body), &state).await
+    else {
+        return Redirect::to("/credit").into_response();
+    };
+    let mut wanted = form.clone();
+    wanted.kind = "public".into();
+    match reports::issue(
+        &state,
+        reports::Issuer::Public { ip: meta.ip },
+        &wanted,
+        &origin,
+    )
+    .await
+    {
+        Ok(r) => Redirect::to(&format!("{}?issued=1", r.verify)).into_response(),
+        Err(AppError::NotFound(_)) => Redirect::to("/credit").into_response(),
+        Err(e) => {
+            let message = match &e {
+                AppError::Validation(list) => list
+                    .iter()
+                    .map(|f| f.message.as_str())
+                    .collect::<Vec<_>>()
+                    .join(""),
+                other => other.to_string(),
+            };
+            Redirect::to(&format!(
+                "/credit/subject/{}/report?error={}&applicant={}&purpose={}",
+                encode(&form.subject),
+                encode(&message),
+                encode(&form.applicant),
+                encode(&form.purpose)
+            ))
+            .into_response()
+        }
+    }
+}
+
+/// GET: the signed PDF, by its verification code.
+pub async fn pdf(State(state): State<AppState>, Path(code): Path<String>) -> Response {
+    match reports::pdf_by_code(&state, &code).await {
+        Ok((serial, bytes)) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/pdf"),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    HeaderValue::from_str(&format!("inline; filename=\"{serial}.pdf\""))
+                        .unwrap_or(HeaderValue::from_static("inline")),
+                ),
+                // The applicant's name is printed on it: never kept by a shared cache.
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("private, max-age=3600"),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => (
+            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::NOT_FOUND),
+            e.to_string(),
+        )
+            .into_response(),
+    }
+}
+
+/// POST multipart `file`: checks the signature and that we issued it; answers with a redirect to the
+/// result. It changes nothing, so it needs no CSRF token (the Origin check still applies).
+pub async fn check(State(state): State<AppState>, req: Request) -> Response {
+    let Ok(mut multipart) = Multipart::from_request(req, &state).await else {
+        return Redirect::to("/verify?result=missing").into_response();
+    };
+    let mut file = None;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some("file") {
+            file = field.bytes().await.ok();
+            break;
+        }
+    }
+    let Some(file) = file.filter(|f| !f.is_empty()) else {
+        return Redirect::to("/verify?result=missing").into_response();
+    };
+    match reports::check_file(&state, &file).await {
+        Ok(Some(found)) => {
+            Redirect::to(&format!("/verify/{}?checked=1", found.verify_code)).into_response()
+        }
+        Ok(None) => Redirect::to("/verify?result=altered").into_response(),
+        Err(e) => from_app_error(e),
+    }
+}
+
+/// GET: the public key that checks the reports' signatures (PEM, for `openssl pkeyutl -verify`).
+pub async fn public_key(State(state): State<AppState>) -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/x-pem-file"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=86400"),
+            ),
+        ],
+        signing::public_key_pem(&state.secrets.report_signing_seed),
+    )
+        .into_response()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SearchParams {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    page: Option<i64>,
+    #[serde(flatten)]
+    filters: SearchFilters,
+}
+
+/// GET `?q=&kind=&county=&unit=&record=&from=&to=&page=`: the public search as JSON, limited per IP
+/// like the page (429 `RATE_LIMITED`).
+pub async fn search_api(
+    State(state): State<AppState>,
+    Query(p): Query<SearchParams>,
+    req: Request,
+) -> Response {
+    let (parts, _) = req.into_parts();
+    let meta = RequestMeta::from_parts(&parts, state.config.trust_proxy);
+    if !state.limits.allow_search(meta.ip.as_deref()) {
+        return from_app_error(AppError::RateLimited);
+    }
+    match search::search(
+        &state,
+        &search::Audience::Public,
+        &p.q,
+        &p.filters,
+        p.page.unwrap_or(1),
+    )
+    .await
+    {
+        Ok(r) => Json(r).into_response(),
+        Err(e) => from_app_error(e),
+    }
+}
