@@ -149,6 +149,9 @@ async fn search_ranks_codes_names_prefixes_and_fragments() {
     assert_eq!(v["hits"][0]["matched"], "Code");
     let v = search_json(&f, &uscc[12..].to_lowercase()).await;
     assert_eq!(names(&v), ["凤凰县古城商贸有限公司"]);
+    // …or its start, as a clerk reads it off a licence.
+    let v = search_json(&f, &uscc[..10]).await;
+    assert_eq!(names(&v), ["凤凰县古城商贸有限公司"]);
 
     // A longer fragment must appear whole, not just its pairs.
     let v = search_json(&f, "凤凰旅游").await;

@@ -366,6 +366,10 @@ pub const ENDPOINTS: &[(&str, Access)] = &[
         "POST /console/export/alarms.xlsx",
         Access::Action(AlarmView),
     ),
+    (
+        "POST /console/export/reports.xlsx",
+        Access::Action(CreditReportStats),
+    ),
     ("POST /console/collect/upload", Access::Action(DataSubmit)),
     (
         "POST /console/collect/errors.xlsx",

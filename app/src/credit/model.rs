@@ -50,6 +50,8 @@ pub struct SearchHit {
     pub county: String,
     pub legal_rep: String,
     pub matched: MatchKind,
+    /// When the registry last changed the subject (RFC 3339 UTC).
+    pub updated_at: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

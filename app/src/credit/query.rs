@@ -9,7 +9,7 @@ pub const MIN_CODE_SUFFIX: usize = 4;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Terms {
-    /// Letters and digits only: a USCC, a legacy code (注册号, 组织机构代码) or the end of a USCC.
+    /// Letters and digits only: a USCC, a legacy code (注册号, 组织机构代码), or the start or end of a USCC.
     Code { code: String, suffix: bool },
     /// A name or a fragment of one, with its distinct character pairs (the index keys).
     Name { text: String, grams: Vec<String> },

@@ -86,7 +86,7 @@ pub fn advice(penalties: usize, dishonest: usize) -> Vec<String> {
     let mut out = vec![];
     if penalties > 0 {
         out.push(format!(
-            "查询期内有 {penalties} 条行政处罚信息在公示期内。建议依法履行处罚决定，满足最短公示期限后可通过“信用中国（湖南湘西）”申请信用修复。"
+            "查询期内有 {penalties} 条行政处罚信息在公示期内。建议依法履行处罚决定，满足最短公示期限后可通过本平台申请信用修复。"
         ));
     }
     if dishonest > 0 {

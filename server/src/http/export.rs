@@ -25,6 +25,7 @@ pub enum Export {
     Holidays,
     Audit,
     Alarms,
+    Reports,
 }
 
 /// Every export route; the router and the authorisation matrix test both read this list.
@@ -34,6 +35,7 @@ pub const ROUTES: &[(&str, Export)] = &[
     ("/console/export/holidays.xlsx", Export::Holidays),
     ("/console/export/audit.xlsx", Export::Audit),
     ("/console/export/alarms.xlsx", Export::Alarms),
+    ("/console/export/reports.xlsx", Export::Reports),
 ];
 
 fn path_of(kind: Export) -> &'static str {
@@ -323,6 +325,40 @@ async fn sheet(
                     "最近",
                     "处理人",
                     "处理说明",
+                ],
+                rows,
+            )
+        }
+        Export::Reports => {
+            let rows = app::credit::service::stats::log(state, caller, MAX_ROWS)
+                .await?
+                .into_iter()
+                .map(|r| {
+                    vec![
+                        r.serial,
+                        r.kind_label,
+                        r.channel_label,
+                        r.subject_name,
+                        r.applicant,
+                        r.purpose,
+                        r.matter,
+                        r.issued_at,
+                        r.verify_code,
+                    ]
+                })
+                .collect();
+            (
+                "信用报告出具记录",
+                vec![
+                    "报告编号",
+                    "类型",
+                    "渠道",
+                    "主体",
+                    "申请人",
+                    "用途",
+                    "办理事项",
+                    "出具时间",
+                    "验证码",
                 ],
                 rows,
             )

@@ -15,7 +15,7 @@ use crate::rules::{division, normalize, uscc};
 use crate::server::authz::Caller;
 use crate::server::bulk::in_list;
 use crate::server::AppState;
-use crate::ui::table::{like_pattern, Page, PER_PAGE};
+use crate::ui::table::{Page, PER_PAGE};
 use sqlx::Row;
 use std::collections::HashMap;
 use std::path::Path;
@@ -281,7 +281,8 @@ fn subject_row(r: &sqlx::any::AnyRow) -> Result<SubjectRow, AppError> {
 const SUBJECT_COLUMNS: &str =
     "s.public_id, s.kind, s.name, s.uscc, s.id_number_masked, s.county_code, s.updated_at";
 
-/// Subjects by name fragment or code (full or its start); the latest first without a query.
+/// Subjects by name fragment or code, ranked by the credit search (the same service as the portal's,
+/// natural persons included and masked, within the caller's county); the latest first without a query.
 pub async fn search(
     state: &AppState,
     caller: &Caller,
@@ -289,35 +290,53 @@ pub async fn search(
     page: i64,
 ) -> Result<Page<SubjectRow>, AppError> {
     let page = page.max(1);
-    let q = q.trim();
-    let pattern = if q.is_empty() {
+    if !q.trim().is_empty() {
+        let county = match caller.scope {
+            Scope::All => None,
+            _ => Some(caller.user.county_code.clone().unwrap_or_default()),
+        };
+        let found = crate::credit::service::search::search(
+            state,
+            &crate::credit::service::search::Audience::Staff { county },
+            q,
+            &Default::default(),
+            page,
+        )
+        .await?;
+        if let Some(message) = found.message {
+            return Err(AppError::field("q", "QUERY_SHORT", message));
+        }
+        return Ok(Page {
+            rows: found
+                .hits
+                .into_iter()
+                .map(|h| SubjectRow {
+                    public_id: h.public_id,
+                    name: h.name,
+                    identifier: h.uscc,
+                    kind: h.kind,
+                    county: h.county,
+                    updated_at: h.updated_at,
+                })
+                .collect(),
+            total: found.total,
+            page,
+            per_page: found.per_page,
+        });
+    }
+    let (scope, scope_value) = county_scope(caller, 1);
+    let filter = if scope.is_empty() {
         String::new()
     } else {
-        like_pattern(q)
+        format!("WHERE 1 = 1{scope}")
     };
-    let code = normalize::identifier(q);
-    let prefix = if code.is_empty() {
-        String::new()
-    } else {
-        format!("{code}%")
-    };
-    let (scope, scope_value) = county_scope(caller, 4);
-    let filter = format!(
-        "WHERE ($1 = '' OR s.name LIKE $1 ESCAPE '\\' OR s.uscc LIKE $3 OR s.uscc = $2){scope}"
-    );
     let count_sql = format!("SELECT COUNT(*) AS n FROM subjects s {filter}");
     let rows_sql = format!(
         "SELECT {SUBJECT_COLUMNS} FROM subjects s {filter} ORDER BY s.id DESC LIMIT {PER_PAGE} OFFSET {}",
         (page - 1) * PER_PAGE
     );
-    let mut count = sqlx::query(&count_sql)
-        .bind(&pattern)
-        .bind(&code)
-        .bind(&prefix);
-    let mut rows = sqlx::query(&rows_sql)
-        .bind(&pattern)
-        .bind(&code)
-        .bind(&prefix);
+    let mut count = sqlx::query(&count_sql);
+    let mut rows = sqlx::query(&rows_sql);
     if let Some(v) = &scope_value {
         count = count.bind(v.clone());
         rows = rows.bind(v.clone());

@@ -108,6 +108,10 @@ pub fn ReportStatsPage() -> impl IntoView {
     view! {
         <Title text="信用报告统计" />
         <h1>"信用报告统计"</h1>
+        <form class="export" method="post" action="/console/export/reports.xlsx">
+            <CsrfField />
+            <button type="submit" class="button button-secondary">"导出出具记录（Excel）"</button>
+        </form>
         {await_view(data, |s| view! { <Stats s /> })}
     }
 }

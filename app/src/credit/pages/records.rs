@@ -21,7 +21,7 @@ pub fn RecordCard(r: PublicRecord, #[prop(optional)] with_subject: bool) -> impl
             <span>{r.decision_no.clone()}</span>
             <time datetime=r.decision_date.clone()>{r.decision_date.clone()}</time>
             {(!r.display_until.is_empty()).then(|| view! { <span>{format!("公示至 {}", r.display_until)}</span> })}
-            {(!r.valid_to.is_empty()).then(|| view! { <span>{format!("有效期至 {}", r.valid_to)}</span> })}
+            {(!r.valid_to.is_empty()).then(|| view! { <span>{format!("有效期至：{}", r.valid_to)}</span> })}
         </div>
     }
 }

@@ -44,7 +44,7 @@ pub fn CreditSearchPage() -> impl IntoView {
                         placeholder="例如：凤凰 或 代码后几位" aria-describedby="credit-q-hint" />
                     <button type="submit" class="button">"查询"</button>
                 </div>
-                <p id="credit-q-hint" class="hint">"名称至少输入 2 个字；代码可输入完整的 18 位，也可只输入后 4 位以上。"</p>
+                <p id="credit-q-hint" class="hint">"名称至少输入 2 个字；代码可输入完整的 18 位，也可只输入开头或末尾的 4 位以上。"</p>
                 {move || view! { <Filters filters=filters.get() data /> }}
             </form>
             {move || (!q.get().trim().is_empty()).then(|| await_view(data, |r| view! { <Results r /> }))}

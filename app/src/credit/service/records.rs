@@ -80,6 +80,15 @@ pub async fn fetch(
         .collect()
 }
 
+/// "长期" is stored as 2099-12-31 (DOMAIN §5.1); readers see the word.
+fn long_term(day: String) -> String {
+    if day == "2099-12-31" {
+        "长期".into()
+    } else {
+        day
+    }
+}
+
 fn yuan(fen: i64) -> String {
     format!("{}.{:02} 元", fen / 100, fen % 100)
 }
@@ -107,7 +116,7 @@ fn record(kind: Kind, r: &AnyRow) -> Result<PublicRecord, AppError> {
             .map(yuan)
             .unwrap_or_default(),
         valid_from: r.try_get("valid_from")?,
-        valid_to: r.try_get("valid_to")?,
+        valid_to: long_term(r.try_get("valid_to")?),
         display_until: r.try_get("display_until")?,
         severity: match r.try_get::<String, _>("severity")?.as_str() {
             "minor" => "轻微".into(),

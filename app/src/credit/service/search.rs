@@ -255,6 +255,18 @@ impl Ctx {
             );
             tiers.push((sql, MatchKind::Code));
         }
+        if suffix && code.len() < 18 {
+            // The start of a USCC: an index range (every USCC character sorts at or below 'Z').
+            let mut sql = Sql::default();
+            let low = sql.bind(code);
+            let high = sql.bind(&format!("{code}{}", "Z".repeat(18 - code.len())));
+            let cond = self.subject_conditions(&mut sql);
+            sql.text = format!(
+                "SELECT s.id FROM subjects s WHERE s.uscc >= {low} AND s.uscc <= {high}{cond} \
+                 ORDER BY s.uscc LIMIT {limit}"
+            );
+            tiers.push((sql, MatchKind::Code));
+        }
         if suffix && code.len() >= query::MIN_CODE_SUFFIX {
             let mut sql = Sql::default();
             let key = sql.bind(&query::suffix_key(code));
@@ -369,7 +381,7 @@ async fn hits(
         .join(",");
     let rows = sqlx::query(&format!(
         "SELECT id, public_id, kind, name, COALESCE(uscc, '') AS uscc, COALESCE(county_code, '') AS county, \
-         COALESCE(legal_rep, '') AS legal_rep, COALESCE(id_number_masked, '') AS masked FROM subjects WHERE id IN ({list})"
+         COALESCE(legal_rep, '') AS legal_rep, COALESCE(id_number_masked, '') AS masked, updated_at FROM subjects WHERE id IN ({list})"
     ))
     .fetch_all(&state.db.pool)
     .await?;
@@ -410,6 +422,7 @@ async fn hits(
                 r.try_get("legal_rep")?
             },
             matched: *matched,
+            updated_at: r.try_get("updated_at")?,
         });
     }
     Ok(out)

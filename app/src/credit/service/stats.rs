@@ -6,10 +6,9 @@ use crate::server::authz::Caller;
 use crate::server::AppState;
 use sqlx::Row;
 
-pub async fn stats(state: &AppState, caller: &Caller) -> Result<ReportStats, AppError> {
-    let pool = &state.db.pool;
-    // A county user sees requests about subjects of the county.
-    let scope = match caller.scope {
+/// A county user sees requests about subjects of the county.
+fn scope(caller: &Caller) -> String {
+    match caller.scope {
         crate::auth::policy::Scope::All => String::new(),
         _ => format!(
             " AND subject_id IN (SELECT id FROM subjects WHERE county_code = '{}')",
@@ -20,7 +19,44 @@ pub async fn stats(state: &AppState, caller: &Caller) -> Result<ReportStats, App
                 .unwrap_or("")
                 .replace('\'', "")
         ),
-    };
+    }
+}
+
+/// The request log, newest first, up to `limit` rows (the statistics page and the XLSX export).
+pub async fn log(
+    state: &AppState,
+    caller: &Caller,
+    limit: i64,
+) -> Result<Vec<ReportLogRow>, AppError> {
+    let scope = scope(caller);
+    sqlx::query(&format!(
+        "SELECT serial, kind, channel, subject_name, applicant, purpose, matter, issued_at, verify_code \
+         FROM credit_reports WHERE 1 = 1{scope} ORDER BY id DESC LIMIT {limit}"
+    ))
+    .fetch_all(&state.db.pool)
+    .await?
+    .iter()
+    .map(|r| {
+        let kind: String = r.try_get("kind")?;
+        let channel: String = r.try_get("channel")?;
+        Ok(ReportLogRow {
+            serial: r.try_get("serial")?,
+            kind_label: if kind == "special" { "专项信用报告" } else { "公共信用信息报告" }.into(),
+            channel_label: if channel == "staff" { "部门经办" } else { "公众申请" }.into(),
+            subject_name: r.try_get("subject_name")?,
+            applicant: r.try_get("applicant")?,
+            purpose: r.try_get("purpose")?,
+            matter: r.try_get("matter")?,
+            issued_at: beijing_minute(&r.try_get::<String, _>("issued_at")?),
+            verify_code: r.try_get("verify_code")?,
+        })
+    })
+    .collect()
+}
+
+pub async fn stats(state: &AppState, caller: &Caller) -> Result<ReportStats, AppError> {
+    let pool = &state.db.pool;
+    let scope = scope(caller);
     let today = state.clock.today();
     let start = crate::rules::date::Ymd::from_days(today.days_from_epoch() - 29);
     let start_text = format!("{}T00:00:00", start.iso());
@@ -76,29 +112,7 @@ pub async fn stats(state: &AppState, caller: &Caller) -> Result<ReportStats, App
         "SELECT purpose, COUNT(*) AS n FROM credit_reports WHERE 1 = 1{scope} GROUP BY purpose ORDER BY n DESC, purpose LIMIT 10"
     ))
     .await?;
-    let recent = sqlx::query(&format!(
-        "SELECT serial, kind, channel, subject_name, applicant, purpose, matter, issued_at, verify_code \
-         FROM credit_reports WHERE 1 = 1{scope} ORDER BY id DESC LIMIT 50"
-    ))
-    .fetch_all(pool)
-    .await?
-    .iter()
-    .map(|r| {
-        let kind: String = r.try_get("kind")?;
-        let channel: String = r.try_get("channel")?;
-        Ok(ReportLogRow {
-            serial: r.try_get("serial")?,
-            kind_label: if kind == "special" { "专项信用报告" } else { "公共信用信息报告" }.into(),
-            channel_label: if channel == "staff" { "部门经办" } else { "公众申请" }.into(),
-            subject_name: r.try_get("subject_name")?,
-            applicant: r.try_get("applicant")?,
-            purpose: r.try_get("purpose")?,
-            matter: r.try_get("matter")?,
-            issued_at: beijing_minute(&r.try_get::<String, _>("issued_at")?),
-            verify_code: r.try_get("verify_code")?,
-        })
-    })
-    .collect::<Result<Vec<_>, AppError>>()?;
+    let recent = log(state, caller, 50).await?;
     Ok(ReportStats {
         total,
         last_30_days: by_day.iter().map(|(_, n)| n).sum(),
