@@ -12,6 +12,7 @@ pub mod csrf;
 pub mod db;
 pub mod jobs;
 pub mod limits;
+pub mod memo;
 pub mod password;
 pub mod request_id;
 pub mod secrets;

@@ -9,6 +9,7 @@ pub struct AppState {
     pub secrets: Arc<Secrets>,
     pub clock: Clock,
     pub limits: Arc<Limits>,
+    pub caches: Arc<super::memo::Caches>,
 }
 
 impl AppState {
@@ -24,6 +25,7 @@ impl AppState {
             secrets: Arc::new(secrets),
             clock,
             limits,
+            caches: Arc::new(super::memo::Caches::default()),
         }
     }
 

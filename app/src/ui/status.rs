@@ -74,3 +74,33 @@ where
         </Suspense>
     }
 }
+
+/// Like `await_view`, for the pages sent without hydration (`crate::is_static_page`): the data is
+/// fetched inside the Suspense rather than through a Resource, so the server does not serialize it a
+/// second time into the page for a hydration that never comes. `fetch` runs again when the signals it
+/// reads change (a client-side navigation renders these pages too).
+pub fn await_fetch<T, V, F, Fut>(
+    fetch: F,
+    render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Send + Sync + 'static,
+    V: IntoView + 'static,
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<T, AppError>> + Send + 'static,
+{
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>
+            {move || {
+                let render = render.clone();
+                let pending = fetch();
+                Suspend::new(async move {
+                    match pending.await {
+                        Ok(value) => render(value).into_any(),
+                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}

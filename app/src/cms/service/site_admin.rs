@@ -275,6 +275,8 @@ pub async fn save_column(
     let detail = serde_json::to_value(&c).map_err(|e| AppError::internal("column json", e))?;
     audited(&mut tx, state, caller, action, &c.code, detail).await?;
     tx.commit().await?;
+    // This process's navigation shows the change at once (other instances within seconds).
+    state.caches.nav.clear();
     Ok(())
 }
 
@@ -315,6 +317,8 @@ pub async fn delete_column(state: &AppState, caller: &Caller, code: &str) -> Res
     )
     .await?;
     tx.commit().await?;
+    // This process's navigation shows the change at once (other instances within seconds).
+    state.caches.nav.clear();
     Ok(())
 }
 

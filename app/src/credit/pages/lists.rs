@@ -5,7 +5,7 @@ use crate::credit::api::{credit_list, credit_record};
 use crate::credit::model::{ListFilters, ListPage, PublicRecord};
 use crate::portal::pages::parts::{Breadcrumbs, SocialMeta};
 use crate::rules::division::XIANGXI;
-use crate::ui::status::await_view;
+use crate::ui::status::await_fetch;
 use crate::ui::table::{page_param, param, with_param};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -32,10 +32,6 @@ pub fn CreditListPage() -> impl IntoView {
         from: from.get(),
         to: to.get(),
     });
-    let data = Resource::new(
-        move || (list.get(), filters.get(), page.get()),
-        |(l, f, p)| credit_list(l, f, p),
-    );
     view! {
         {move || {
             let current = list.get();
@@ -49,7 +45,10 @@ pub fn CreditListPage() -> impl IntoView {
                 </nav>
             }
         }}
-        {await_view(data, move |p| view! { <ListView p filters=filters.get_untracked() /> })}
+        {await_fetch(
+            move || credit_list(list.get(), filters.get(), page.get()),
+            move |p| view! { <ListView p filters=filters.get_untracked() /> },
+        )}
     }
 }
 
@@ -105,8 +104,15 @@ pub fn CreditRecordPage() -> impl IntoView {
             p.get("id").unwrap_or_default(),
         )
     });
-    let data = Resource::new(move || key.get(), |(k, id)| credit_record(k, id));
-    view! { {await_view(data, |r| view! { <RecordView r /> })} }
+    view! {
+        {await_fetch(
+            move || {
+                let (kind, id) = key.get();
+                credit_record(kind, id)
+            },
+            |r| view! { <RecordView r /> },
+        )}
+    }
 }
 
 #[component]

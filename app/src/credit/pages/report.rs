@@ -4,7 +4,7 @@ use crate::credit::api::{report_request_form, verify_report};
 use crate::credit::model::ReportCheck;
 use crate::portal::pages::parts::Breadcrumbs;
 use crate::ui::form::CsrfField;
-use crate::ui::status::await_view;
+use crate::ui::status::await_fetch;
 use crate::ui::table::param;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -19,13 +19,12 @@ pub const CHECK_PATH: &str = "/verify/check";
 pub fn ReportRequestPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
-    let data = Resource::new(move || id.get(), report_request_form);
     let error = param("error");
     let (applicant, purpose) = (param("applicant"), param("purpose"));
     view! {
         <Title text="申请信用报告" />
         <Meta name="robots" content="noindex" />
-        {await_view(data, move |b| {
+        {await_fetch(move || report_request_form(id.get()), move |b| {
             let subject = format!("/credit/subject/{}", b.public_id);
             view! {
                 <Breadcrumbs trail=vec![("/credit".to_string(), "信用信息查询".to_string()), (subject, b.name.clone())] here="申请信用报告".to_string() />
@@ -62,19 +61,12 @@ pub fn ReportRequestPage() -> impl IntoView {
 #[component]
 pub fn VerifyHomePage() -> impl IntoView {
     let (result, code) = (param("result"), param("code"));
-    let data = Resource::new(
-        move || code.get(),
-        |c| async move {
-            if c.trim().is_empty() {
-                Ok(None)
-            } else {
-                verify_report(c).await.map(Some)
-            }
-        },
-    );
     view! {
         <Title text="信用报告核验" />
-        {move || (!code.get().trim().is_empty()).then(|| await_view(data, |c| c.map(|c| view! { <CheckView c issued=false checked=false /> })))}
+        {move || (!code.get().trim().is_empty()).then(|| await_fetch(
+            move || verify_report(code.get()),
+            |c| view! { <CheckView c issued=false checked=false /> },
+        ))}
         <section class="panel narrow" aria-labelledby="verify-title">
             <h1 id="verify-title">"信用报告核验"</h1>
             {move || match result.get().as_str() {
@@ -109,11 +101,13 @@ pub fn VerifyPage() -> impl IntoView {
     let params = use_params_map();
     let code = Memo::new(move |_| params.read().get("code").unwrap_or_default());
     let (issued, checked) = (param("issued"), param("checked"));
-    let data = Resource::new(move || code.get(), verify_report);
     view! {
         <Title text="信用报告核验结果" />
         <Meta name="robots" content="noindex" />
-        {await_view(data, move |c| view! { <CheckView c issued=!issued.get_untracked().is_empty() checked=!checked.get_untracked().is_empty() /> })}
+        {await_fetch(
+            move || verify_report(code.get()),
+            move |c| view! { <CheckView c issued=!issued.get_untracked().is_empty() checked=!checked.get_untracked().is_empty() /> },
+        )}
     }
 }
 

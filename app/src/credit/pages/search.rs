@@ -3,7 +3,7 @@ use crate::credit::api::credit_search;
 use crate::credit::model::{SearchFilters, SearchResults};
 use crate::portal::pages::parts::SocialMeta;
 use crate::rules::division::XIANGXI;
-use crate::ui::status::await_view;
+use crate::ui::status::await_fetch;
 use crate::ui::table::{page_param, param, with_param};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -27,36 +27,41 @@ pub fn CreditSearchPage() -> impl IntoView {
         from: from.get(),
         to: to.get(),
     });
-    let data = Resource::new(
-        move || (q.get(), filters.get(), page.get()),
-        |(q, f, p)| credit_search(q, f, p),
-    );
     view! {
         <Title text="信用信息查询" />
         <SocialMeta title="信用信息查询".to_string() description="按企业名称或统一社会信用代码查询湘西州信用主体的行政许可、行政处罚和红黑名单信息。".to_string() />
         <Meta name="robots" content="noindex" />
         <section class="panel" aria-labelledby="credit-search-title">
             <h1 id="credit-search-title">"信用信息查询"</h1>
-            <form class="credit-search" method="get" action="/credit" role="search">
-                <label for="credit-q">"企业名称或统一社会信用代码"</label>
-                <div class="input-row">
-                    <input id="credit-q" name="q" type="search" maxlength="60" value=move || q.get()
-                        placeholder="例如：凤凰 或 代码后几位" aria-describedby="credit-q-hint" />
-                    <button type="submit" class="button">"查询"</button>
-                </div>
-                <p id="credit-q-hint" class="hint">"名称至少输入 2 个字；代码可输入完整的 18 位，也可只输入开头或末尾的 4 位以上。"</p>
-                {move || view! { <Filters filters=filters.get() data /> }}
-            </form>
-            {move || (!q.get().trim().is_empty()).then(|| await_view(data, |r| view! { <Results r /> }))}
+            {await_fetch(
+                move || credit_search(q.get(), filters.get(), page.get()),
+                move |r: SearchResults| view! {
+                    <SearchForm q=q.get_untracked() filters=filters.get_untracked() units=r.units.clone() />
+                    <Found r />
+                },
+            )}
         </section>
     }
 }
 
 #[component]
-fn Filters(
-    filters: SearchFilters,
-    data: Resource<Result<SearchResults, crate::error::AppError>>,
-) -> impl IntoView {
+fn SearchForm(q: String, filters: SearchFilters, units: Vec<(String, String)>) -> impl IntoView {
+    view! {
+        <form class="credit-search" method="get" action="/credit" role="search">
+            <label for="credit-q">"企业名称或统一社会信用代码"</label>
+            <div class="input-row">
+                <input id="credit-q" name="q" type="search" maxlength="60" value=q
+                    placeholder="例如：凤凰 或 代码后几位" aria-describedby="credit-q-hint" />
+                <button type="submit" class="button">"查询"</button>
+            </div>
+            <p id="credit-q-hint" class="hint">"名称至少输入 2 个字；代码可输入完整的 18 位，也可只输入开头或末尾的 4 位以上。"</p>
+            <Filters filters units />
+        </form>
+    }
+}
+
+#[component]
+fn Filters(filters: SearchFilters, units: Vec<(String, String)>) -> impl IntoView {
     let open = !filters.is_empty();
     let unit = filters.unit.clone();
     view! {
@@ -84,17 +89,10 @@ fn Filters(
                 <label>"信源单位"
                     <select name="unit">
                         <option value="">"全部单位"</option>
-                        <Suspense fallback=|| ()>
-                            {move || {
-                                let unit = unit.clone();
-                                Suspend::new(async move {
-                                    data.await.map(|r| r.units).unwrap_or_default().into_iter().map(|(c, n)| {
-                                        let selected = unit == c;
-                                        view! { <option value=c selected=selected>{n}</option> }
-                                    }).collect_view()
-                                })
-                            }}
-                        </Suspense>
+                        {units.into_iter().map(|(c, n)| {
+                            let selected = unit == c;
+                            view! { <option value=c selected=selected>{n}</option> }
+                        }).collect_view()}
                     </select>
                 </label>
                 <label>"决定日期自"<input type="date" name="from" value=filters.from.clone() /></label>
@@ -102,6 +100,15 @@ fn Filters(
             </div>
         </details>
     }
+}
+
+/// The results below the form (nothing before a query).
+#[component]
+fn Found(r: SearchResults) -> impl IntoView {
+    if r.query.is_empty() {
+        return ().into_any();
+    }
+    view! { <Results r /> }.into_any()
 }
 
 #[component]

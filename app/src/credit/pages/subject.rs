@@ -4,7 +4,7 @@ use super::records::{EntryCard, RecordCard};
 use crate::credit::api::credit_subject;
 use crate::credit::model::{Section, SubjectPage};
 use crate::portal::pages::parts::{Breadcrumbs, SocialMeta};
-use crate::ui::status::await_view;
+use crate::ui::status::await_fetch;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -13,8 +13,7 @@ use leptos_router::hooks::use_params_map;
 pub fn CreditSubjectPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
-    let data = Resource::new(move || id.get(), credit_subject);
-    view! { {await_view(data, |p| view! { <Subject p /> })} }
+    view! { {await_fetch(move || credit_subject(id.get()), |p| view! { <Subject p /> })} }
 }
 
 #[component]

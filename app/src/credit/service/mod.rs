@@ -19,5 +19,10 @@ use crate::server::AppState;
 pub const POLICY_KEY: &str = "disclosure_policy";
 
 pub async fn policy(state: &AppState) -> Result<DisclosurePolicy, AppError> {
-    crate::server::settings::get_or(state, POLICY_KEY, DisclosurePolicy::default()).await
+    if let Some(p) = state.caches.disclosure.get() {
+        return Ok(p);
+    }
+    let p = crate::server::settings::get_or(state, POLICY_KEY, DisclosurePolicy::default()).await?;
+    state.caches.disclosure.put(p.clone());
+    Ok(p)
 }

@@ -11,6 +11,7 @@ use crate::error::AppError;
 use crate::rules::division;
 use crate::server::db::Backend;
 use crate::server::AppState;
+use sqlx::any::AnyRow;
 use sqlx::Row;
 
 pub const PER_PAGE: i64 = 20;
@@ -46,12 +47,20 @@ pub async fn search(
         per_page: PER_PAGE,
         ..Default::default()
     };
-    out.units = sqlx::query("SELECT code, name FROM departments WHERE active = 1 ORDER BY id")
-        .fetch_all(&state.db.pool)
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get("code")?, r.try_get("name")?)))
-        .collect::<Result<_, sqlx::Error>>()?;
+    out.units = match state.caches.units.get() {
+        Some(u) => u,
+        None => {
+            let u: Vec<(String, String)> =
+                sqlx::query("SELECT code, name FROM departments WHERE active = 1 ORDER BY id")
+                    .fetch_all(&state.db.pool)
+                    .await?
+                    .iter()
+                    .map(|r| Ok((r.try_get("code")?, r.try_get("name")?)))
+                    .collect::<Result<_, sqlx::Error>>()?;
+            state.caches.units.put(u.clone());
+            u
+        }
+    };
     if raw.trim().is_empty() {
         return Ok(out);
     }
@@ -72,36 +81,46 @@ pub async fn search(
     };
     let want = (out.page * PER_PAGE).min(MAX_RESULTS);
     let pool = &state.db.pool;
-    let mut ids: Vec<(i64, MatchKind)> = Vec::new();
+    let mut found: Vec<Found> = Vec::new();
     let (total, needle) = match &terms {
         Terms::Code { code, suffix } => {
             for (sql, kind) in ctx.code_tiers(code, *suffix, want) {
-                collect(&mut ids, run_ids(pool, sql).await?, kind, want);
+                collect(&mut found, sql.query().fetch_all(pool).await?, kind, want)?;
             }
-            (ids.len() as i64, String::new())
+            (found.len() as i64, String::new())
         }
         Terms::Name { text, grams } => {
             let grams = rarest_first(state, &ctx, grams).await?;
-            for (sql, kind) in [
-                (ctx.exact(text, want), MatchKind::ExactName),
-                (ctx.prefix(text, want + ids.len() as i64), MatchKind::Prefix),
-            ] {
-                if (ids.len() as i64) < want {
-                    collect(&mut ids, run_ids(pool, sql).await?, kind, want);
-                }
-            }
-            if (ids.len() as i64) < want {
-                let sql = ctx.fragment(text, &grams, Some(want + ids.len() as i64));
+            // Prefix matches in name order: an exact name is the first of them.
+            let sql = ctx.prefix(text, want);
+            collect(
+                &mut found,
+                sql.query().fetch_all(pool).await?,
+                MatchKind::Prefix,
+                want,
+            )?;
+            if (found.len() as i64) < want {
+                let sql = ctx.fragment(text, &grams, Some(want + found.len() as i64), true);
                 collect(
-                    &mut ids,
-                    run_ids(pool, sql).await?,
+                    &mut found,
+                    sql.query().fetch_all(pool).await?,
                     MatchKind::Fragment,
                     want,
-                );
+                )?;
             }
-            let mut count = ctx.fragment(text, &grams, Some(CAP + 1));
-            count.text = format!("SELECT COUNT(*) AS n FROM ({}) c", count.text);
-            let n: i64 = count.query().fetch_one(pool).await?.try_get("n")?;
+            // A count that reached the cap reads "1万+" and stays there: remembered, not recounted.
+            let key = format!("{:?}|{:?}|{text}", ctx.audience, ctx.filters);
+            let n = if state.caches.capped_searches.contains(&key) {
+                CAP + 1
+            } else {
+                let mut count = ctx.fragment(text, &grams, Some(CAP + 1), false);
+                count.text = format!("SELECT COUNT(*) AS n FROM ({}) c", count.text);
+                let n: i64 = count.query().fetch_one(pool).await?.try_get("n")?;
+                if n > CAP {
+                    state.caches.capped_searches.insert(key);
+                }
+                n
+            };
             (n, text.clone())
         }
     };
@@ -110,35 +129,44 @@ pub async fn search(
     out.total_label = query::count_label(out.total, out.capped);
     out.last_page = ((out.total.min(MAX_RESULTS) + PER_PAGE - 1) / PER_PAGE).max(1);
     let start = ((out.page - 1) * PER_PAGE) as usize;
-    let slice: Vec<(i64, MatchKind)> = ids
-        .into_iter()
+    out.hits = found
+        .iter()
         .skip(start)
         .take(PER_PAGE as usize)
-        .collect();
-    out.hits = hits(state, &ctx, &slice, &needle).await?;
+        .map(|f| hit(&ctx, f, &needle))
+        .collect::<Result<_, _>>()?;
     Ok(out)
 }
 
-/// Appends new ids in order, up to `want`.
-fn collect(ids: &mut Vec<(i64, MatchKind)>, found: Vec<i64>, kind: MatchKind, want: i64) {
-    for id in found {
-        if ids.len() as i64 >= want {
-            break;
-        }
-        if !ids.iter().any(|(i, _)| *i == id) {
-            ids.push((id, kind));
-        }
-    }
+/// A matching subject's row (`HIT_COLUMNS`) and how it matched.
+struct Found {
+    id: i64,
+    kind: MatchKind,
+    row: AnyRow,
 }
 
-async fn run_ids(pool: &sqlx::AnyPool, sql: Sql) -> Result<Vec<i64>, AppError> {
-    Ok(sql
-        .query()
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(|r| r.try_get::<i64, _>(0))
-        .collect::<Result<_, _>>()?)
+/// The subject's columns every tier selects, so that one query per tier gives the hits.
+const HIT_COLUMNS: &str = "s.id, s.public_id, s.kind, s.name, COALESCE(s.uscc, '') AS uscc, \
+    COALESCE(s.county_code, '') AS county, COALESCE(s.legal_rep, '') AS legal_rep, \
+    COALESCE(s.id_number_masked, '') AS masked, s.updated_at";
+
+/// Appends rows of subjects not found yet, in order, up to `want`.
+fn collect(
+    found: &mut Vec<Found>,
+    rows: Vec<AnyRow>,
+    kind: MatchKind,
+    want: i64,
+) -> Result<(), AppError> {
+    for row in rows {
+        if found.len() as i64 >= want {
+            break;
+        }
+        let id: i64 = row.try_get("id")?;
+        if !found.iter().any(|f| f.id == id) {
+            found.push(Found { id, kind, row });
+        }
+    }
+    Ok(())
 }
 
 /// The pairs ordered from the rarest (counted up to the cap), so the join walks the fewest rows.
@@ -251,7 +279,7 @@ impl Ctx {
             let p = sql.bind(code);
             let cond = self.subject_conditions(&mut sql);
             sql.text = format!(
-                "SELECT s.id FROM subjects s WHERE s.{column} = {p}{cond} ORDER BY s.id LIMIT {limit}"
+                "SELECT {HIT_COLUMNS} FROM subjects s WHERE s.{column} = {p}{cond} ORDER BY s.id LIMIT {limit}"
             );
             tiers.push((sql, MatchKind::Code));
         }
@@ -262,7 +290,7 @@ impl Ctx {
             let high = sql.bind(&format!("{code}{}", "Z".repeat(18 - code.len())));
             let cond = self.subject_conditions(&mut sql);
             sql.text = format!(
-                "SELECT s.id FROM subjects s WHERE s.uscc >= {low} AND s.uscc <= {high}{cond} \
+                "SELECT {HIT_COLUMNS} FROM subjects s WHERE s.uscc >= {low} AND s.uscc <= {high}{cond} \
                  ORDER BY s.uscc LIMIT {limit}"
             );
             tiers.push((sql, MatchKind::Code));
@@ -273,22 +301,12 @@ impl Ctx {
             let tail = sql.bind(&format!("%{code}"));
             let cond = self.subject_conditions(&mut sql);
             sql.text = format!(
-                "SELECT s.id FROM subject_grams g JOIN subjects s ON s.id = g.subject_id \
+                "SELECT {HIT_COLUMNS} FROM subject_grams g JOIN subjects s ON s.id = g.subject_id \
                  WHERE g.gram = {key} AND s.uscc LIKE {tail}{cond} ORDER BY g.subject_id LIMIT {limit}"
             );
             tiers.push((sql, MatchKind::Code));
         }
         tiers
-    }
-
-    fn exact(&self, text: &str, limit: i64) -> Sql {
-        let mut sql = Sql::default();
-        let p = sql.bind(text);
-        let cond = self.subject_conditions(&mut sql);
-        sql.text = format!(
-            "SELECT s.id FROM subjects s WHERE s.name = {p}{cond} ORDER BY s.id LIMIT {limit}"
-        );
-        sql
     }
 
     /// Names that start with the text, in code-point order (the name index's order).
@@ -302,7 +320,7 @@ impl Ctx {
             Backend::Sqlite => "",
         };
         sql.text = format!(
-            "SELECT s.id FROM subjects s WHERE s.name{c} >= {low} AND s.name{c} < {high}{cond} \
+            "SELECT {HIT_COLUMNS} FROM subjects s WHERE s.name{c} >= {low} AND s.name{c} < {high}{cond} \
              ORDER BY s.name{c}, s.id LIMIT {limit}"
         );
         sql
@@ -310,7 +328,8 @@ impl Ctx {
 
     /// Subjects whose name holds the text: every pair in the index (rarest first), then the whole
     /// text in the name when it is longer than one pair. Oldest subjects first.
-    fn fragment(&self, text: &str, grams: &[String], limit: Option<i64>) -> Sql {
+    /// `columns`: select the hits' columns (else only the subject id, for counting).
+    fn fragment(&self, text: &str, grams: &[String], limit: Option<i64>, columns: bool) -> Sql {
         let mut sql = Sql::default();
         let public = self.audience.public();
         let join = match self.backend {
@@ -336,7 +355,7 @@ impl Ctx {
             }
         }
         let mut wheres = std::mem::take(&mut sql.text);
-        let needs_subject = grams.len() > 1 || !self.filters.is_empty() || !public;
+        let needs_subject = columns || grams.len() > 1 || !self.filters.is_empty() || !public;
         if needs_subject {
             from.push_str(&format!(" {join} subjects s ON s.id = g0.subject_id"));
             if grams.len() > 1 {
@@ -350,7 +369,12 @@ impl Ctx {
             Some(n) => format!(" ORDER BY g0.subject_id LIMIT {n}"),
             None => String::new(),
         };
-        sql.text = format!("SELECT g0.subject_id FROM {from}{wheres}{order}");
+        let select = if columns {
+            HIT_COLUMNS
+        } else {
+            "g0.subject_id"
+        };
+        sql.text = format!("SELECT {select} FROM {from}{wheres}{order}");
         sql
     }
 }
@@ -364,66 +388,43 @@ fn escape_like(text: &str) -> String {
         .collect()
 }
 
-/// The hits' details, in the ranked order.
-async fn hits(
-    state: &AppState,
-    ctx: &Ctx,
-    ids: &[(i64, MatchKind)],
-    needle: &str,
-) -> Result<Vec<SearchHit>, AppError> {
-    if ids.is_empty() {
-        return Ok(vec![]);
-    }
-    let list = ids
-        .iter()
-        .map(|(id, _)| id.to_string())
-        .collect::<Vec<_>>()
-        .join(",");
-    let rows = sqlx::query(&format!(
-        "SELECT id, public_id, kind, name, COALESCE(uscc, '') AS uscc, COALESCE(county_code, '') AS county, \
-         COALESCE(legal_rep, '') AS legal_rep, COALESCE(id_number_masked, '') AS masked, updated_at FROM subjects WHERE id IN ({list})"
-    ))
-    .fetch_all(&state.db.pool)
-    .await?;
-    let mut out = Vec::with_capacity(ids.len());
-    for (id, matched) in ids {
-        let Some(r) = rows
-            .iter()
-            .find(|r| r.try_get::<i64, _>("id").ok() == Some(*id))
-        else {
-            continue;
-        };
-        let kind: String = r.try_get("kind")?;
-        let person = kind == "person";
-        let full: String = r.try_get("name")?;
-        let name = if person && ctx.audience.public() {
-            crate::rules::mask::person_name(&full)
+/// A hit as the audience may see it.
+fn hit(ctx: &Ctx, f: &Found, needle: &str) -> Result<SearchHit, AppError> {
+    let r = &f.row;
+    let kind: String = r.try_get("kind")?;
+    let person = kind == "person";
+    let full: String = r.try_get("name")?;
+    let matched = if f.kind == MatchKind::Prefix && full == needle {
+        MatchKind::ExactName
+    } else {
+        f.kind
+    };
+    let name = if person && ctx.audience.public() {
+        crate::rules::mask::person_name(&full)
+    } else {
+        full
+    };
+    let county: String = r.try_get("county")?;
+    let masked: String = r.try_get("masked")?;
+    Ok(SearchHit {
+        public_id: r.try_get("public_id")?,
+        highlighted: query::highlight(&name, needle),
+        name,
+        uscc: if person {
+            ctx.policy.id_mask.apply(&masked)
         } else {
-            full
-        };
-        let county: String = r.try_get("county")?;
-        let masked: String = r.try_get("masked")?;
-        out.push(SearchHit {
-            public_id: r.try_get("public_id")?,
-            highlighted: query::highlight(&name, needle),
-            name,
-            uscc: if person {
-                ctx.policy.id_mask.apply(&masked)
-            } else {
-                r.try_get("uscc")?
-            },
-            kind: subject_kind_label(&kind).to_string(),
-            county: division::xiangxi_name(&county)
-                .unwrap_or_default()
-                .to_string(),
-            legal_rep: if person {
-                String::new()
-            } else {
-                r.try_get("legal_rep")?
-            },
-            matched: *matched,
-            updated_at: r.try_get("updated_at")?,
-        });
-    }
-    Ok(out)
+            r.try_get("uscc")?
+        },
+        kind: subject_kind_label(&kind).to_string(),
+        county: division::xiangxi_name(&county)
+            .unwrap_or_default()
+            .to_string(),
+        legal_rep: if person {
+            String::new()
+        } else {
+            r.try_get("legal_rep")?
+        },
+        matched,
+        updated_at: r.try_get("updated_at")?,
+    })
 }

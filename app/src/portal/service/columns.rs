@@ -25,12 +25,17 @@ const COLUMN_COLS: &str = "code, name, parent_code, kind, description, link_path
 
 /// Every visible column, parents before children, in their order.
 pub async fn visible(state: &AppState) -> Result<Vec<ColumnInfo>, AppError> {
+    if let Some(nav) = state.caches.nav.get() {
+        return Ok(nav);
+    }
     let rows = sqlx::query(&format!(
         "SELECT {COLUMN_COLS} FROM site_columns WHERE visible = 1 ORDER BY sort_order, code"
     ))
     .fetch_all(&state.db.pool)
     .await?;
-    Ok(rows.iter().map(column).collect::<Result<_, _>>()?)
+    let nav: Vec<ColumnInfo> = rows.iter().map(column).collect::<Result<_, _>>()?;
+    state.caches.nav.put(nav.clone());
+    Ok(nav)
 }
 
 /// One visible column by code.
