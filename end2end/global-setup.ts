@@ -36,6 +36,9 @@ export default async function globalSetup() {
       APP_JOB_POLL_MS: "300",
       // Every test logs in from 127.0.0.1; the per-IP login limit is tested by the Rust probes.
       APP_LOGIN_RATE_PER_MIN: "100000",
+      // Likewise the public credit search and report requests (their limits are tested in credit.rs).
+      APP_SEARCH_RATE_PER_MIN: "100000",
+      APP_REPORT_RATE_PER_HOUR: "100000",
       LEPTOS_SITE_ROOT: path.join(root, "target", "site"),
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       RUST_LOG: process.env.E2E_RUST_LOG ?? "warn",

@@ -49,6 +49,8 @@ pub fn test_config_with(database_url: &str, extra: &[(&str, &str)]) -> Config {
     let mut vars = HashMap::new();
     // Tests log in many times from 127.0.0.1; the per-IP limit has its own test.
     vars.insert("APP_LOGIN_RATE_PER_MIN".to_string(), "100000".to_string());
+    // Likewise the public search and subject pages (the search limit has its own test in credit.rs).
+    vars.insert("APP_SEARCH_RATE_PER_MIN".to_string(), "100000".to_string());
     vars.insert("DATABASE_URL".to_string(), database_url.to_string());
     vars.insert(
         "APP_SECRET".to_string(),
