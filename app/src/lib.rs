@@ -50,14 +50,19 @@ pub fn is_static_page(path: &str) -> bool {
         || path.starts_with("/verify/")
 }
 
+/// Whether the page being rendered is a static one (on the server; the browser only ever renders
+/// hydrated pages).
+pub fn rendering_static_page() -> bool {
+    #[cfg(feature = "ssr")]
+    return use_context::<http::request::Parts>().is_some_and(|p| is_static_page(p.uri.path()));
+    #[cfg(not(feature = "ssr"))]
+    false
+}
+
 /// The HTML document. `elder` comes from the cookie when rendering without JavaScript in mind.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let elder = ui::elder::elder_cookie_set();
-    #[cfg(feature = "ssr")]
-    let static_page =
-        use_context::<http::request::Parts>().is_some_and(|p| is_static_page(p.uri.path()));
-    #[cfg(not(feature = "ssr"))]
-    let static_page = false;
+    let static_page = rendering_static_page();
     view! {
         <!DOCTYPE html>
         <html lang="zh-CN" class=if elder { "elder" } else { "" }>
@@ -140,6 +145,7 @@ pub fn App() -> impl IntoView {
                         <Route path=(StaticSegment("subjects"), ParamSegment("id")) view=collect::pages::subjects::SubjectPage />
                         <Route path=(StaticSegment("records"), ParamSegment("kind"), ParamSegment("id")) view=collect::pages::records::RecordPage />
                         <Route path=StaticSegment("credit") view=credit::pages::desk::ReportDeskPage />
+                        <Route path=StaticSegment("disclosure") view=credit::pages::disclosure::DisclosurePage />
                         <Route path=(StaticSegment("credit"), StaticSegment("reports")) view=credit::pages::desk::ReportStatsPage />
                         <Route path=StaticSegment("catalogue") view=collect::pages::catalogue::CataloguePage />
                         <Route path=(StaticSegment("catalogue"), ParamSegment("code")) view=collect::pages::catalogue::ClassPage />

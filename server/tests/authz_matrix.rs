@@ -38,7 +38,11 @@ fn sample(endpoint: &str) -> Option<&'static str> {
         "credit/record" => "kind=penalty&id=no-such-record",
         "credit/verify" => "code=NOSUCHCODE",
         "credit/staff_report" => "request[kind]=public&request[subject]=no-such-subject",
-        "credit/report_stats" => "",
+        "credit/report_stats" | "credit/disclosure" => "",
+        // The defaults again: an allowed caller saves without changing anything.
+        "credit/disclosure_save" => {
+            "rules[regime]=2025&rules[mask_head]=6&rules[mask_tail]=4"
+        }
         "GET /api/v1/credit/search" | "GET /verify/public-key.pem" => "",
         "GET /verify/{code}/report.pdf" => "",
         "POST /credit/report" => "subject=no-such-subject",

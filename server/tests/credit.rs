@@ -61,6 +61,20 @@ struct Penalty<'a> {
     repaired: bool,
 }
 
+impl<'a> Penalty<'a> {
+    /// A general fine, not repaired.
+    fn fine(no: &'a str, decided: &'a str, until: &'a str) -> Self {
+        Penalty {
+            no,
+            decided,
+            until,
+            severity: "general",
+            categories: "罚款",
+            repaired: false,
+        }
+    }
+}
+
 async fn penalty(state: &AppState, subject_id: i64, name: &str, p: Penalty<'_>) -> String {
     let public_id = format!("p{}", uuid::Uuid::now_v7().simple());
     let now = state.clock.now_text();
@@ -259,14 +273,7 @@ async fn penalties_show_only_in_their_display_period_and_the_job_takes_them_down
             s,
             id,
             name,
-            Penalty {
-                no: "凤市监罚〔2025〕11号",
-                decided: "2025-06-30",
-                until: "2026-06-30",
-                severity: "general",
-                categories: "罚款",
-                repaired: false,
-            },
+            Penalty::fine("凤市监罚〔2025〕11号", "2025-06-30", "2026-06-30"),
         )
         .await,
         penalty(
@@ -291,14 +298,7 @@ async fn penalties_show_only_in_their_display_period_and_the_job_takes_them_down
                 s,
                 id,
                 name,
-                Penalty {
-                    no: "凤市监罚〔2024〕5号",
-                    decided: "2024-03-01",
-                    until: "2025-03-01",
-                    severity: "general",
-                    categories: "罚款",
-                    repaired: false,
-                },
+                Penalty::fine("凤市监罚〔2024〕5号", "2024-03-01", "2025-03-01"),
             )
             .await,
         ),
@@ -309,12 +309,8 @@ async fn penalties_show_only_in_their_display_period_and_the_job_takes_them_down
                 id,
                 name,
                 Penalty {
-                    no: "凤市监罚〔2025〕7号",
-                    decided: "2025-09-01",
-                    until: "2026-09-01",
-                    severity: "general",
-                    categories: "罚款",
                     repaired: true,
+                    ..Penalty::fine("凤市监罚〔2025〕7号", "2025-09-01", "2026-09-01")
                 },
             )
             .await,
@@ -342,14 +338,7 @@ async fn penalties_show_only_in_their_display_period_and_the_job_takes_them_down
                 s,
                 id,
                 name,
-                Penalty {
-                    no: "凤市监罚〔2026〕99号",
-                    decided: "2026-07-01",
-                    until: "2027-07-01",
-                    severity: "general",
-                    categories: "罚款",
-                    repaired: false,
-                },
+                Penalty::fine("凤市监罚〔2026〕99号", "2026-07-01", "2027-07-01"),
             )
             .await,
         ),
@@ -477,14 +466,7 @@ async fn a_public_report_is_signed_verifiable_and_its_text_extracts() {
         s,
         id,
         name,
-        Penalty {
-            no: "凤市监罚〔2025〕11号",
-            decided: "2025-06-30",
-            until: "2026-06-30",
-            severity: "general",
-            categories: "罚款",
-            repaired: false,
-        },
+        Penalty::fine("凤市监罚〔2025〕11号", "2025-06-30", "2026-06-30"),
     )
     .await;
     penalty(
@@ -492,12 +474,8 @@ async fn a_public_report_is_signed_verifiable_and_its_text_extracts() {
         id,
         name,
         Penalty {
-            no: "凤市监罚〔2025〕7号",
-            decided: "2025-09-01",
-            until: "2026-09-01",
-            severity: "general",
-            categories: "罚款",
             repaired: true,
+            ..Penalty::fine("凤市监罚〔2025〕7号", "2025-09-01", "2026-09-01")
         },
     )
     .await;
@@ -653,12 +631,8 @@ async fn staff_pull_a_special_report_with_repaired_records_marked() {
         id,
         name,
         Penalty {
-            no: "凤市监罚〔2025〕7号",
-            decided: "2025-09-01",
-            until: "2026-09-01",
-            severity: "general",
-            categories: "罚款",
             repaired: true,
+            ..Penalty::fine("凤市监罚〔2025〕7号", "2025-09-01", "2026-09-01")
         },
     )
     .await;
@@ -666,14 +640,7 @@ async fn staff_pull_a_special_report_with_repaired_records_marked() {
         s,
         id,
         name,
-        Penalty {
-            no: "凤市监罚〔2019〕1号",
-            decided: "2019-09-01",
-            until: "2020-09-01",
-            severity: "general",
-            categories: "罚款",
-            repaired: false,
-        },
+        Penalty::fine("凤市监罚〔2019〕1号", "2019-09-01", "2020-09-01"),
     )
     .await;
     let staff = common::client();
@@ -871,4 +838,100 @@ async fn id_numbers_never_appear_in_full_on_any_public_surface() {
             assert_eq!(status, 404, "a minor's page");
         }
     }
+}
+
+/// The 公示规则 console: the credit office turns on the publication of warnings and the public subject
+/// page shows one at once; a county user may not; bad months are refused by field; the change is audited.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn disclosure_rules_are_the_offices_data() {
+    let f = start().await;
+    let s = &f.state;
+    server::seed::accounts::seed(s)
+        .await
+        .expect("demo accounts");
+    let name = "凤凰县警示商店有限公司";
+    let (id, public) = subject(s, "organisation", name, None).await;
+    penalty(
+        s,
+        id,
+        name,
+        Penalty {
+            categories: "警告",
+            ..Penalty::fine("凤市监罚〔2026〕3号", "2026-03-01", "2027-03-01")
+        },
+    )
+    .await;
+    let page = format!("{}/credit/subject/{public}", f.base);
+    let (status, html) = get(&f.c, page.clone()).await;
+    assert_eq!(status, 200);
+    assert!(
+        !html.contains("〔2026〕3号"),
+        "warnings are not published by default"
+    );
+
+    let save = |c: reqwest::Client, body: &'static str| {
+        let url = format!("{}/api/credit/disclosure_save", f.base);
+        async move {
+            c.post(url)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let county = common::client();
+    common::login_demo(&county, &f.base, "county").await;
+    let r = save(
+        county,
+        "rules[regime]=2025&rules[publish_warnings]=true&rules[mask_head]=6&rules[mask_tail]=4",
+    )
+    .await;
+    assert_eq!(r.status(), 403);
+
+    let office = common::client();
+    common::login_demo(&office, &f.base, "operator").await;
+    let r = save(
+        office.clone(),
+        "rules[regime]=custom&rules[minor_max]=3&rules[general_min]=3&rules[general_max]=12\
+         &rules[serious_min]=40&rules[serious_max]=36&rules[mask_head]=6&rules[mask_tail]=4",
+    )
+    .await;
+    assert_eq!(r.status(), 422);
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains("serious_min") && body.contains("不能超过"),
+        "{body}"
+    );
+    let (_, html) = get(&f.c, page.clone()).await;
+    assert!(
+        !html.contains("〔2026〕3号"),
+        "a refused save changes nothing"
+    );
+
+    let r = save(
+        office.clone(),
+        "rules[regime]=2023&rules[publish_warnings]=true&rules[mask_head]=6&rules[mask_tail]=4",
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    let now: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(now["regime"], "2023");
+    assert_eq!(now["publish_warnings"], true);
+    assert_eq!(now["updated_by"], "operator");
+    let (_, html) = get(&f.c, page).await;
+    assert!(
+        html.contains("〔2026〕3号"),
+        "published as soon as the office says so"
+    );
+    let regime = app::server::settings::disclosure_regime(s).await.unwrap();
+    assert_eq!(regime, app::rules::disclosure::Regime::regime_2023());
+    let audited: i64 =
+        sqlx::query("SELECT COUNT(*) FROM audit_events WHERE action = 'disclosure.save'")
+            .fetch_one(&s.db.pool)
+            .await
+            .unwrap()
+            .try_get(0)
+            .unwrap();
+    assert_eq!(audited, 1, "the refused save is not a change");
 }

@@ -155,6 +155,7 @@ pub fn audit_action_label(action: &str) -> &'static str {
         "org.department_save" => "保存信源单位",
         "org.county_save" => "保存区县",
         "policy.save" => "修改安全策略",
+        "disclosure.save" => "修改公示规则",
         "holiday.save" => "保存节假日",
         "holiday.delete" => "删除节假日",
         "holiday.import" => "导入节假日",

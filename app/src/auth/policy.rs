@@ -75,6 +75,9 @@ pub enum Action {
     CreditReportPull,
     /// The report request log and its statistics.
     CreditReportStats,
+    /// The 公示规则: display-period regime and what the public may see.
+    DisclosureView,
+    DisclosureEdit,
 }
 
 /// How far a permission reaches.
@@ -201,6 +204,9 @@ pub const POLICY: &[(Role, Action, Scope)] = &[
     (Operator, CreditReportPull, All),
     (County, CreditReportStats, OwnCounty),
     (Operator, CreditReportStats, All),
+    // What is published is the credit office's decision.
+    (Operator, DisclosureView, All),
+    (Operator, DisclosureEdit, All),
 ];
 
 /// The widest scope any of the roles has for the action, or `None` when none may perform it.
@@ -238,6 +244,11 @@ pub const ENDPOINTS: &[(&str, Access)] = &[
     (
         "credit/report_stats",
         Access::Action(Action::CreditReportStats),
+    ),
+    ("credit/disclosure", Access::Action(Action::DisclosureView)),
+    (
+        "credit/disclosure_save",
+        Access::Action(Action::DisclosureEdit),
     ),
     ("GET /api/v1/credit/search", Access::Public),
     ("POST /credit/report", Access::Public),

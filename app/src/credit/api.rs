@@ -2,11 +2,22 @@
 //! public ones answer the same data the JSON API (`/api/v1/credit/search`) gives; staff ones check the
 //! caller's role and scope.
 use super::model::{
-    ListFilters, ListPage, PublicRecord, ReportCheck, ReportStats, SearchFilters, SearchResults,
-    SubjectBasics, SubjectPage,
+    DisclosureRules, ListFilters, ListPage, PublicRecord, ReportCheck, ReportStats, SearchFilters,
+    SearchResults, SubjectBasics, SubjectPage,
 };
 use crate::error::AppError;
 use leptos::prelude::*;
+
+/// The state, once the caller's IP is within the public search limit (`APP_SEARCH_RATE_PER_MIN`).
+#[cfg(feature = "ssr")]
+async fn public_searcher() -> Result<crate::server::AppState, AppError> {
+    let state = crate::server::AppState::get()?;
+    let (_, meta) = crate::server::authz::request_context().await?;
+    if !state.limits.allow_search(meta.ip.as_deref()) {
+        return Err(AppError::RateLimited);
+    }
+    Ok(state)
+}
 
 /// The public search, limited per IP (`APP_SEARCH_RATE_PER_MIN`).
 #[server(endpoint = "credit/search")]
@@ -16,11 +27,7 @@ pub async fn credit_search(
     page: i64,
 ) -> Result<SearchResults, AppError> {
     crate::server::authz::respond(async move {
-        let state = crate::server::AppState::get()?;
-        let (_, meta) = crate::server::authz::request_context().await?;
-        if !state.limits.allow_search(meta.ip.as_deref()) {
-            return Err(AppError::RateLimited);
-        }
+        let state = public_searcher().await?;
         super::service::search::search(
             &state,
             &super::service::search::Audience::Public,
@@ -36,11 +43,7 @@ pub async fn credit_search(
 #[server(endpoint = "credit/subject")]
 pub async fn credit_subject(id: String) -> Result<SubjectPage, AppError> {
     crate::server::authz::respond(async move {
-        let state = crate::server::AppState::get()?;
-        let (_, meta) = crate::server::authz::request_context().await?;
-        if !state.limits.allow_search(meta.ip.as_deref()) {
-            return Err(AppError::RateLimited);
-        }
+        let state = public_searcher().await?;
         super::service::subject::page(&state, &id).await
     })
     .await
@@ -147,6 +150,28 @@ pub async fn get_report_stats() -> Result<ReportStats, AppError> {
         let caller =
             crate::server::authz::authorize(crate::auth::policy::Action::CreditReportStats).await?;
         super::service::stats::stats(&state, &caller).await
+    })
+    .await
+}
+
+#[server(endpoint = "credit/disclosure")]
+pub async fn get_disclosure_rules() -> Result<DisclosureRules, AppError> {
+    crate::server::authz::respond(async move {
+        let state = crate::server::AppState::get()?;
+        crate::server::authz::authorize(crate::auth::policy::Action::DisclosureView).await?;
+        super::service::disclosure::load(&state).await
+    })
+    .await
+}
+
+/// Saves the 公示规则 (audited); answers them as now in force.
+#[server(endpoint = "credit/disclosure_save")]
+pub async fn save_disclosure_rules(rules: DisclosureRules) -> Result<DisclosureRules, AppError> {
+    crate::server::authz::respond(async move {
+        let state = crate::server::AppState::get()?;
+        let caller =
+            crate::server::authz::authorize(crate::auth::policy::Action::DisclosureEdit).await?;
+        super::service::disclosure::save(&state, &caller, &rules).await
     })
     .await
 }

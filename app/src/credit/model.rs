@@ -262,3 +262,27 @@ pub struct ReportRequest {
     pub from: String,
     pub to: String,
 }
+
+/// The disclosure rules in force (公示规则), as the console edits them: the display-period regime
+/// (DOMAIN §7) and what the public may see (`DisclosurePolicy`). Flat, so that a plain form posts it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DisclosureRules {
+    /// "2025" | "2023" | "custom" (the months below apply only to "custom").
+    pub regime: String,
+    pub minor_min: i32,
+    pub minor_max: i32,
+    pub general_min: i32,
+    pub general_max: i32,
+    pub serious_min: i32,
+    pub serious_max: i32,
+    pub publish_person_penalties: bool,
+    pub publish_warnings: bool,
+    pub publish_minor: bool,
+    /// ID numbers keep this many leading and trailing characters (DOMAIN §3.3: 6 and 4).
+    pub mask_head: u32,
+    pub mask_tail: u32,
+    /// Read only: the last change.
+    pub updated_at: String,
+    pub updated_by: String,
+}

@@ -148,25 +148,7 @@ impl<'c> BulkConn<'c> {
             return blocking(|| {
                 let mut stmt = c.prepare_cached(sql)?;
                 bind_all(&mut stmt, binds)?;
-                let n = stmt.column_count();
-                let mut rows = stmt.raw_query();
-                let mut out = vec![];
-                while let Some(row) = rows.next()? {
-                    let mut vals = Vec::with_capacity(n);
-                    for i in 0..n {
-                        use rusqlite::types::ValueRef as R;
-                        vals.push(match row.get_ref(i)? {
-                            R::Null => Val::Null,
-                            R::Integer(i) => Val::I(i),
-                            R::Real(f) => Val::S(f.to_string()),
-                            R::Text(t) | R::Blob(t) => {
-                                Val::S(String::from_utf8_lossy(t).into_owned())
-                            }
-                        });
-                    }
-                    out.push(vals);
-                }
-                Ok(out)
+                lite_rows(&mut stmt)
             })
             .map_err(lite_err);
         }
@@ -178,21 +160,7 @@ impl<'c> BulkConn<'c> {
             .persistent(false)
             .fetch_all(conn)
             .await?;
-        rows.iter()
-            .map(|r| {
-                (0..r.len())
-                    .map(|i| {
-                        if r.try_get_raw(i)?.is_null() {
-                            Ok(Val::Null)
-                        } else if let Ok(v) = r.try_get::<i64, _>(i) {
-                            Ok(Val::I(v))
-                        } else {
-                            Ok(Val::S(r.try_get::<String, _>(i)?))
-                        }
-                    })
-                    .collect::<Result<Vec<_>, AppError>>()
-            })
-            .collect()
+        any_rows(&rows)
     }
 
     /// Inserts rows (each in `cols` order).
@@ -228,6 +196,48 @@ impl<'c> BulkConn<'c> {
         };
         any_insert_rows(self.any()?, backend, table, cols, rows).await
     }
+}
+
+/// A bound statement's rows, each row's columns in select order.
+pub(crate) fn lite_rows(
+    stmt: &mut rusqlite::CachedStatement<'_>,
+) -> rusqlite::Result<Vec<Vec<Val>>> {
+    let n = stmt.column_count();
+    let mut rows = stmt.raw_query();
+    let mut out = vec![];
+    while let Some(row) = rows.next()? {
+        let mut vals = Vec::with_capacity(n);
+        for i in 0..n {
+            use rusqlite::types::ValueRef as R;
+            vals.push(match row.get_ref(i)? {
+                R::Null => Val::Null,
+                R::Integer(i) => Val::I(i),
+                R::Real(f) => Val::S(f.to_string()),
+                R::Text(t) | R::Blob(t) => Val::S(String::from_utf8_lossy(t).into_owned()),
+            });
+        }
+        out.push(vals);
+    }
+    Ok(out)
+}
+
+/// The same for rows read through sqlx: integers where the column holds one, else text.
+pub(crate) fn any_rows(rows: &[sqlx::any::AnyRow]) -> Result<Vec<Vec<Val>>, AppError> {
+    rows.iter()
+        .map(|r| {
+            (0..r.len())
+                .map(|i| {
+                    if r.try_get_raw(i)?.is_null() {
+                        Ok(Val::Null)
+                    } else if let Ok(v) = r.try_get::<i64, _>(i) {
+                        Ok(Val::I(v))
+                    } else {
+                        Ok(Val::S(r.try_get::<String, _>(i)?))
+                    }
+                })
+                .collect::<Result<Vec<_>, AppError>>()
+        })
+        .collect()
 }
 
 /// Binds by `$N` name where the statement uses them (a `$2` may come before `$1`), else by position.

@@ -17,6 +17,8 @@ pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
     pub url: String,
+    /// The hot public reads (`read_conn`).
+    pub readers: std::sync::Arc<super::read_conn::Readers>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
@@ -58,6 +60,10 @@ impl Db {
         let pool = AnyPoolOptions::new()
             .max_connections(max)
             .acquire_timeout(Duration::from_secs(10))
+            // No ping before each use: it doubled the round trips of every short query (a hand-off
+            // to SQLite's worker thread, a network round trip to PostgreSQL). A connection that did
+            // die fails its query, and sqlx drops it from the pool.
+            .test_before_acquire(false)
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -77,6 +83,7 @@ impl Db {
             pool,
             backend,
             url: url.to_string(),
+            readers: std::sync::Arc::new(super::read_conn::Readers::new(url)),
         })
     }
 

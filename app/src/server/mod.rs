@@ -14,6 +14,7 @@ pub mod jobs;
 pub mod limits;
 pub mod memo;
 pub mod password;
+pub mod read_conn;
 pub mod request_id;
 pub mod secrets;
 pub mod session;

@@ -24,19 +24,49 @@ pub async fn save_security_policy(
     by: &str,
     policy: &SecurityPolicy,
 ) -> Result<(), AppError> {
-    let value = serde_json::to_string(policy).map_err(|e| AppError::internal("policy json", e))?;
+    put(conn, SECURITY_POLICY, policy, now, by).await
+}
+
+/// Stores a setting as JSON (inside the caller's transaction, which also audits the change).
+pub async fn put<T: serde::Serialize>(
+    conn: &mut AnyConnection,
+    key: &str,
+    value: &T,
+    now: &str,
+    by: &str,
+) -> Result<(), AppError> {
+    let value = serde_json::to_string(value).map_err(|e| AppError::internal("setting json", e))?;
     sqlx::query(
         "INSERT INTO settings (key, value, updated_at, updated_by) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, \
          updated_by = excluded.updated_by",
     )
-    .bind(SECURITY_POLICY)
+    .bind(key)
     .bind(value)
     .bind(now)
     .bind(by)
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// When and by whom a setting was last saved (`None` while it has its default).
+pub async fn last_change(
+    state: &AppState,
+    key: &str,
+) -> Result<Option<(String, String)>, AppError> {
+    let row = sqlx::query("SELECT updated_at, updated_by FROM settings WHERE key = $1")
+        .bind(key)
+        .fetch_optional(&state.db.pool)
+        .await?;
+    Ok(match row {
+        Some(r) => Some((
+            r.try_get("updated_at")?,
+            r.try_get::<Option<String>, _>("updated_by")?
+                .unwrap_or_default(),
+        )),
+        None => None,
+    })
 }
 
 /// A setting stored as JSON, or `default` when absent or unreadable.
@@ -55,13 +85,16 @@ pub async fn get_or<T: serde::de::DeserializeOwned>(
     })
 }
 
+/// The setting that holds the disclosure-period regime.
+pub const DISCLOSURE_REGIME: &str = "disclosure_regime";
+
 /// The disclosure-period regime in force (DOMAIN §7): the 2025 rules until an operator picks another.
 pub async fn disclosure_regime(
     state: &AppState,
 ) -> Result<crate::rules::disclosure::Regime, AppError> {
     get_or(
         state,
-        "disclosure_regime",
+        DISCLOSURE_REGIME,
         crate::rules::disclosure::Regime::regime_2025(),
     )
     .await

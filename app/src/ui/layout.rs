@@ -6,13 +6,37 @@ use leptos::prelude::*;
 /// Navigation entries after the columns.
 const NAV_TAIL: &[(&str, &str)] = &[("/search", "站内搜索"), ("/tools/uscc", "代码校验")];
 
+type NavResult = Result<Vec<crate::portal::model::ColumnInfo>, crate::error::AppError>;
+
+/// Where the navigation's columns come from: a Resource where the page hydrates (the browser reads
+/// what the server serialized), an async value on static pages (nothing to serialize for).
+#[derive(Clone)]
+enum NavSource {
+    Hydrated(Resource<NavResult>),
+    Static(ArcAsyncDerived<NavResult>),
+}
+
+impl NavSource {
+    async fn columns(self) -> NavResult {
+        match self {
+            NavSource::Hydrated(r) => r.await,
+            NavSource::Static(d) => d.await,
+        }
+    }
+}
+
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     // The top-level columns, as the CMS orders them.
-    let columns = Resource::new(|| (), |_| crate::portal::api::portal_nav());
+    let source = if crate::rendering_static_page() {
+        NavSource::Static(ArcAsyncDerived::new(crate::portal::api::portal_nav))
+    } else {
+        NavSource::Hydrated(Resource::new(|| (), |_| crate::portal::api::portal_nav()))
+    };
     let column_links = move || {
+        let source = source.clone();
         Suspend::new(async move {
-            columns.await.ok().map(|list| {
+            source.columns().await.ok().map(|list| {
                 list.into_iter()
                     .filter(|c| c.parent_code.is_none())
                     .map(|c| view! { <li><a href=c.href()>{c.name.clone()}</a></li> })

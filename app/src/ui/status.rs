@@ -76,26 +76,28 @@ where
 }
 
 /// Like `await_view`, for the pages sent without hydration (`crate::is_static_page`): the data is
-/// fetched inside the Suspense rather than through a Resource, so the server does not serialize it a
-/// second time into the page for a hydration that never comes. `fetch` runs again when the signals it
-/// reads change (a client-side navigation renders these pages too).
+/// fetched by an async derived value rather than a Resource, so the server does not serialize it a
+/// second time into the page for a hydration that never comes. The fetch runs once per render (the
+/// Suspense calls its children more than once on the server: a fetch inside them ran three times),
+/// and again when the signals it reads change (a client-side navigation renders these pages too).
 pub fn await_fetch<T, V, F, Fut>(
     fetch: F,
     render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
 ) -> impl IntoView
 where
-    T: Send + Sync + 'static,
+    T: Clone + Send + Sync + 'static,
     V: IntoView + 'static,
     F: Fn() -> Fut + Send + Sync + 'static,
     Fut: std::future::Future<Output = Result<T, AppError>> + Send + 'static,
 {
+    let data = ArcAsyncDerived::new(fetch);
     view! {
         <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>
             {move || {
                 let render = render.clone();
-                let pending = fetch();
+                let data = data.clone();
                 Suspend::new(async move {
-                    match pending.await {
+                    match data.await {
                         Ok(value) => render(value).into_any(),
                         Err(error) => view! { <ErrorNotice error /> }.into_any(),
                     }

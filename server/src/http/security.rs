@@ -157,7 +157,10 @@ pub async fn headers_and_csp(State(state): State<AppState>, req: Request, next: 
     let body = if is_html {
         match to_bytes(body, MAX_HTML_FOR_CSP).await {
             Ok(bytes) => {
-                let html = String::from_utf8_lossy(&bytes);
+                let html = match std::str::from_utf8(&bytes) {
+                    Ok(text) => std::borrow::Cow::Borrowed(text),
+                    Err(_) => String::from_utf8_lossy(&bytes),
+                };
                 script_hashes = trusted_script_hashes(&html);
                 parts.headers.remove(header::CONTENT_LENGTH);
                 Body::from(strip_nonce(&html))
@@ -253,8 +256,26 @@ pub fn strip_nonce(html: &str) -> String {
     let Some(nonce) = page_nonce(html) else {
         return html.to_string();
     };
-    html.replace(&format!(" nonce=\"{nonce}\""), "")
-        .replace(&format!("crossorigin=\"{nonce}\""), "crossorigin=\"\"")
+    // One pass over the page (it is rewritten on every response).
+    const ATTR: &str = " nonce=\"";
+    const CROSS: &str = "crossorigin=\"";
+    let mut out = String::with_capacity(html.len());
+    let mut copied = 0;
+    for (at, _) in html.match_indices(nonce) {
+        let end = at + nonce.len();
+        if !html[end..].starts_with('"') || at < copied {
+            continue;
+        }
+        if html[..at].ends_with(ATTR) {
+            out.push_str(&html[copied..at - ATTR.len()]);
+            copied = end + 1;
+        } else if html[..at].ends_with(CROSS) {
+            out.push_str(&html[copied..at]);
+            copied = end;
+        }
+    }
+    out.push_str(&html[copied..]);
+    out
 }
 
 /// The request nonce Leptos wrote into the page: the first `nonce="…"` (our pre-paint script in

@@ -135,5 +135,11 @@ pub async fn login_demo(c: &reqwest::Client, base: &str, user: &str) {
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), 200, "login {user}");
+    let status = r.status();
+    assert_eq!(
+        status,
+        200,
+        "login {user}: {}",
+        r.text().await.unwrap_or_default()
+    );
 }

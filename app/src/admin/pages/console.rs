@@ -26,6 +26,7 @@ pub const CONSOLE_NAV: &[(&str, &str, Action)] = &[
         "报告统计",
         Action::CreditReportStats,
     ),
+    ("/console/disclosure", "公示规则", Action::DisclosureView),
     ("/console/cms", "网站内容", Action::CmsView),
     ("/console/conflicts", "名称核实", Action::ConflictResolve),
     ("/console/catalogue", "信用目录", Action::CatalogueView),

@@ -1,10 +1,10 @@
 //! The public 双公示 lists (licences, penalties) and the red, black and watch lists, latest first,
 //! and one record's detail page.
 use super::records::{record_facts, EntryCard, RecordCard};
+use super::{CountySelect, DateRange};
 use crate::credit::api::{credit_list, credit_record};
 use crate::credit::model::{ListFilters, ListPage, PublicRecord};
 use crate::portal::pages::parts::{Breadcrumbs, SocialMeta};
-use crate::rules::division::XIANGXI;
 use crate::ui::status::await_fetch;
 use crate::ui::table::{page_param, param, with_param};
 use leptos::prelude::*;
@@ -69,14 +69,8 @@ fn ListView(p: ListPage, filters: ListFilters) -> impl IntoView {
             {records.then(|| view! {
                 <form class="filters" method="get" action=format!("/credit/lists/{}", p.list)>
                     <label>"名称、代码或文书号（完整）"<input type="search" name="q" value=filters.q.clone() maxlength="60" /></label>
-                    <label>"所在地区"
-                        <select name="county">
-                            <option value="">"全州"</option>
-                            {XIANGXI.iter().map(|(c, n)| view! { <option value=*c selected=filters.county == *c>{*n}</option> }).collect_view()}
-                        </select>
-                    </label>
-                    <label>"决定日期自"<input type="date" name="from" value=filters.from.clone() /></label>
-                    <label>"至"<input type="date" name="to" value=filters.to.clone() /></label>
+                    <CountySelect selected=filters.county.clone() />
+                    <DateRange from=filters.from.clone() to=filters.to.clone() />
                     <button type="submit" class="button">"筛选"</button>
                 </form>
             })}

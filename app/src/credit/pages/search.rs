@@ -1,8 +1,8 @@
 //! 信用信息查询: search subjects by name fragment or code, with filters (GET form, no JavaScript needed).
+use super::{CountySelect, DateRange};
 use crate::credit::api::credit_search;
 use crate::credit::model::{SearchFilters, SearchResults};
 use crate::portal::pages::parts::SocialMeta;
-use crate::rules::division::XIANGXI;
 use crate::ui::status::await_fetch;
 use crate::ui::table::{page_param, param, with_param};
 use leptos::prelude::*;
@@ -74,12 +74,7 @@ fn Filters(filters: SearchFilters, units: Vec<(String, String)>) -> impl IntoVie
                             .map(|(v, l)| view! { <option value=v selected=filters.kind == v>{l}</option> }).collect_view()}
                     </select>
                 </label>
-                <label>"所在地区"
-                    <select name="county">
-                        <option value="">"全州"</option>
-                        {XIANGXI.iter().map(|(c, n)| view! { <option value=*c selected=filters.county == *c>{*n}</option> }).collect_view()}
-                    </select>
-                </label>
+                <CountySelect selected=filters.county.clone() />
                 <label>"信息类别"
                     <select name="record">
                         {[("", "不限"), ("licence", "有行政许可"), ("penalty", "有行政处罚")].into_iter()
@@ -95,8 +90,7 @@ fn Filters(filters: SearchFilters, units: Vec<(String, String)>) -> impl IntoVie
                         }).collect_view()}
                     </select>
                 </label>
-                <label>"决定日期自"<input type="date" name="from" value=filters.from.clone() /></label>
-                <label>"至"<input type="date" name="to" value=filters.to.clone() /></label>
+                <DateRange from=filters.from.clone() to=filters.to.clone() />
             </div>
         </details>
     }

@@ -1,5 +1,6 @@
 //! Credit services (server only): search, the subject page, public lists, display-period take-down,
 //! and signed credit reports.
+pub mod disclosure;
 pub mod lists;
 pub mod pdf;
 pub mod records;

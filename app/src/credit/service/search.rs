@@ -9,9 +9,9 @@ use crate::credit::query::{self, Terms};
 use crate::credit::visibility::{self, DisclosurePolicy};
 use crate::error::AppError;
 use crate::rules::division;
+use crate::server::bulk_conn::Val;
 use crate::server::db::Backend;
 use crate::server::AppState;
-use sqlx::any::AnyRow;
 use sqlx::Row;
 
 pub const PER_PAGE: i64 = 20;
@@ -41,6 +41,7 @@ pub async fn search(
     filters: &SearchFilters,
     page: i64,
 ) -> Result<SearchResults, AppError> {
+    tracing::trace!(query = raw, page, "credit search");
     let mut out = SearchResults {
         query: raw.trim().to_string(),
         page: page.max(1),
@@ -80,12 +81,12 @@ pub async fn search(
         today: state.clock.today(),
     };
     let want = (out.page * PER_PAGE).min(MAX_RESULTS);
-    let pool = &state.db.pool;
+    let db = &state.db;
     let mut found: Vec<Found> = Vec::new();
     let (total, needle) = match &terms {
         Terms::Code { code, suffix } => {
             for (sql, kind) in ctx.code_tiers(code, *suffix, want) {
-                collect(&mut found, sql.query().fetch_all(pool).await?, kind, want)?;
+                collect(&mut found, sql.rows(db).await?, kind, want)?;
             }
             (found.len() as i64, String::new())
         }
@@ -93,20 +94,10 @@ pub async fn search(
             let grams = rarest_first(state, &ctx, grams).await?;
             // Prefix matches in name order: an exact name is the first of them.
             let sql = ctx.prefix(text, want);
-            collect(
-                &mut found,
-                sql.query().fetch_all(pool).await?,
-                MatchKind::Prefix,
-                want,
-            )?;
+            collect(&mut found, sql.rows(db).await?, MatchKind::Prefix, want)?;
             if (found.len() as i64) < want {
                 let sql = ctx.fragment(text, &grams, Some(want + found.len() as i64), true);
-                collect(
-                    &mut found,
-                    sql.query().fetch_all(pool).await?,
-                    MatchKind::Fragment,
-                    want,
-                )?;
+                collect(&mut found, sql.rows(db).await?, MatchKind::Fragment, want)?;
             }
             // A count that reached the cap reads "1万+" and stays there: remembered, not recounted.
             let key = format!("{:?}|{:?}|{text}", ctx.audience, ctx.filters);
@@ -115,7 +106,7 @@ pub async fn search(
             } else {
                 let mut count = ctx.fragment(text, &grams, Some(CAP + 1), false);
                 count.text = format!("SELECT COUNT(*) AS n FROM ({}) c", count.text);
-                let n: i64 = count.query().fetch_one(pool).await?.try_get("n")?;
+                let n = first_int(count.rows(db).await?)?;
                 if n > CAP {
                     state.caches.capped_searches.insert(key);
                 }
@@ -134,7 +125,7 @@ pub async fn search(
         .skip(start)
         .take(PER_PAGE as usize)
         .map(|f| hit(&ctx, f, &needle))
-        .collect::<Result<_, _>>()?;
+        .collect();
     Ok(out)
 }
 
@@ -142,7 +133,56 @@ pub async fn search(
 struct Found {
     id: i64,
     kind: MatchKind,
-    row: AnyRow,
+    row: HitRow,
+}
+
+/// The columns of `HIT_COLUMNS`, in order.
+struct HitRow {
+    public_id: String,
+    kind: String,
+    name: String,
+    uscc: String,
+    county: String,
+    legal_rep: String,
+    masked: String,
+    updated_at: String,
+}
+
+fn text(v: Option<Val>) -> String {
+    v.and_then(|v| v.text()).unwrap_or_default()
+}
+
+impl HitRow {
+    /// The subject's id and its columns.
+    fn read(row: Vec<Val>) -> Result<(i64, HitRow), AppError> {
+        let mut cols = row.into_iter();
+        let id = cols
+            .next()
+            .and_then(|v| v.int())
+            .ok_or_else(|| AppError::internal("search", "a hit without an id"))?;
+        let mut next = || text(cols.next());
+        Ok((
+            id,
+            HitRow {
+                public_id: next(),
+                kind: next(),
+                name: next(),
+                uscc: next(),
+                county: next(),
+                legal_rep: next(),
+                masked: next(),
+                updated_at: next(),
+            },
+        ))
+    }
+}
+
+/// The number a `SELECT COUNT(*)` answered.
+fn first_int(rows: Vec<Vec<Val>>) -> Result<i64, AppError> {
+    rows.first()
+        .and_then(|r| r.first())
+        .and_then(Val::int)
+        .ok_or_else(|| AppError::internal("search", "a count without a number"))
 }
 
 /// The subject's columns every tier selects, so that one query per tier gives the hits.
@@ -153,7 +193,7 @@ const HIT_COLUMNS: &str = "s.id, s.public_id, s.kind, s.name, COALESCE(s.uscc, '
 /// Appends rows of subjects not found yet, in order, up to `want`.
 fn collect(
     found: &mut Vec<Found>,
-    rows: Vec<AnyRow>,
+    rows: Vec<Vec<Val>>,
     kind: MatchKind,
     want: i64,
 ) -> Result<(), AppError> {
@@ -161,7 +201,7 @@ fn collect(
         if found.len() as i64 >= want {
             break;
         }
-        let id: i64 = row.try_get("id")?;
+        let (id, row) = HitRow::read(row)?;
         if !found.iter().any(|f| f.id == id) {
             found.push(Found { id, kind, row });
         }
@@ -191,7 +231,7 @@ async fn rarest_first(
             "SELECT COUNT(*) AS n FROM (SELECT 1 FROM subject_grams WHERE gram = {p}{public} LIMIT {}) c",
             CAP + 1
         );
-        let n: i64 = sql.query().fetch_one(&state.db.pool).await?.try_get("n")?;
+        let n = first_int(sql.rows(&state.db).await?)?;
         counted.push((n, g.clone()));
     }
     counted.sort();
@@ -389,42 +429,38 @@ fn escape_like(text: &str) -> String {
 }
 
 /// A hit as the audience may see it.
-fn hit(ctx: &Ctx, f: &Found, needle: &str) -> Result<SearchHit, AppError> {
+fn hit(ctx: &Ctx, f: &Found, needle: &str) -> SearchHit {
     let r = &f.row;
-    let kind: String = r.try_get("kind")?;
-    let person = kind == "person";
-    let full: String = r.try_get("name")?;
-    let matched = if f.kind == MatchKind::Prefix && full == needle {
+    let person = r.kind == "person";
+    let matched = if f.kind == MatchKind::Prefix && r.name == needle {
         MatchKind::ExactName
     } else {
         f.kind
     };
     let name = if person && ctx.audience.public() {
-        crate::rules::mask::person_name(&full)
+        crate::rules::mask::person_name(&r.name)
     } else {
-        full
+        r.name.clone()
     };
-    let county: String = r.try_get("county")?;
-    let masked: String = r.try_get("masked")?;
-    Ok(SearchHit {
-        public_id: r.try_get("public_id")?,
+    SearchHit {
+        public_id: r.public_id.clone(),
         highlighted: query::highlight(&name, needle),
         name,
         uscc: if person {
-            ctx.policy.id_mask.apply(&masked)
+            ctx.policy.id_mask.apply(&r.masked)
         } else {
-            r.try_get("uscc")?
+            r.uscc.clone()
         },
-        kind: subject_kind_label(&kind).to_string(),
-        county: division::xiangxi_name(&county)
+        kind: subject_kind_label(&r.kind).to_string(),
+        county: division::xiangxi_name(&r.county)
             .unwrap_or_default()
             .to_string(),
         legal_rep: if person {
             String::new()
         } else {
-            r.try_get("legal_rep")?
+            r.legal_rep.clone()
         },
         matched,
-        updated_at: r.try_get("updated_at")?,
-    })
+        updated_at: r.updated_at.clone(),
+    }
 }

@@ -13,6 +13,14 @@ impl Sql {
         format!("${}", self.binds.len())
     }
 
+    /// Its rows through the fast read path (`read_conn`), each row's columns in select order.
+    pub async fn rows(
+        &self,
+        db: &crate::server::db::Db,
+    ) -> Result<Vec<Vec<crate::server::bulk_conn::Val>>, crate::error::AppError> {
+        db.readers.fetch(&db.pool, &self.text, &self.binds).await
+    }
+
     pub fn query(&self) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments<'_>> {
         let mut q = sqlx::query(&self.text);
         for b in &self.binds {
