@@ -17,7 +17,8 @@
 #                               wrk at 64 connections on the public credit search of a 1,000,000-subject
 #                               seed-demo database (kept in ~/.cache/xiangxi-credit/bench, built once):
 #                               2-character fragments and codes (many different queries) against a
-#                               static file of the same size; then the report PDF for a subject with 200
+#                               static file of the same size (and the fragments through the JSON
+#                               API); then the report PDF for a subject with 200
 #                               records (server bench-report); server RSS during the load
 # Build times are measured with `time cargo leptos build --release` (see BENCHMARKS.md).
 set -euo pipefail
@@ -288,10 +289,14 @@ LUA
     PATHS="$bench/fragments.txt" wrk -t2 -c64 -d5s -s "$bench/paths.lua" "$base" >/dev/null # warm-up
     read -r frag_rps frag_p50 frag_p99 frag_bad < <(PATHS="$bench/fragments.txt" run fragments -s "$bench/paths.lua" "$base")
     read -r code_rps code_p50 code_p99 code_bad < <(PATHS="$bench/codes.txt" run codes -s "$bench/paths.lua" "$base")
+    # The same fragments through the JSON API (the search without the page around it).
+    sed 's#^/credit?#/api/v1/credit/search?#' "$bench/fragments.txt" >"$bench/api-fragments.txt"
+    read -r api_rps api_p50 api_p99 api_bad < <(PATHS="$bench/api-fragments.txt" run api -s "$bench/paths.lua" "$base")
     rss=$(awk '/VmRSS/ {print $2}' /proc/$pid/status); peak=$(peak_rss_kb $pid)
     read -r static_rps static_p50 static_p99 _ < <(run static "$base/pkg/bench-static.txt")
     echo "fragments: $frag_rps req/s, p50 $frag_p50, p99 $frag_p99 (non-2xx lines: $frag_bad)"
     echo "codes:     $code_rps req/s, p50 $code_p50, p99 $code_p99 (non-2xx lines: $code_bad)"
+    echo "JSON API:  $api_rps req/s, p50 $api_p50, p99 $api_p99 (fragments; non-2xx lines: $api_bad)"
     echo "static:    $static_rps req/s, p50 $static_p50, p99 $static_p99"
     echo "ratio: fragments $(awk "BEGIN{printf \"%.1f\", 100 * $frag_rps / $static_rps}") %, codes $(awk "BEGIN{printf \"%.1f\", 100 * $code_rps / $static_rps}") %"
     echo "server RSS after the search load: $rss KiB (peak $peak KiB)"

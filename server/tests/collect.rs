@@ -286,10 +286,16 @@ async fn planted_faults_publish_update_and_error_report_round_trip() {
         faults(&state, fb).await
     );
 
+    // As if its period had ended and the take-down job had run: the correction's new period (a serious
+    // penalty of March 2026, shown until 2029) puts it back on display.
+    sqlx::query("UPDATE penalties SET taken_down_at = '2026-05-01T00:00:00Z' WHERE decision_no = '湘西市监罚〔2026〕104号'")
+        .execute(&state.db.pool)
+        .await
+        .unwrap();
     // Confirm the CSV: one new record, one update with a version.
     let done = confirm::confirm(&state, cb, &actor()).await.unwrap();
     assert_eq!((done.published, done.updated), (1, 1));
-    let r = sqlx::query("SELECT id, version, violation_facts FROM penalties WHERE decision_no = '湘西市监罚〔2026〕104号'")
+    let r = sqlx::query("SELECT id, version, violation_facts, taken_down_at FROM penalties WHERE decision_no = '湘西市监罚〔2026〕104号'")
         .fetch_one(&state.db.pool)
         .await
         .unwrap();
@@ -298,6 +304,7 @@ async fn planted_faults_publish_update_and_error_report_round_trip() {
         r.get::<String, _>("violation_facts"),
         "生产不合格产品，且拒不改正"
     );
+    assert_eq!(r.get::<Option<String>, _>("taken_down_at"), None);
     let v = sqlx::query("SELECT version, action, changes FROM record_versions WHERE record_kind = 'penalty' AND record_id = $1")
         .bind(r.get::<i64, _>("id"))
         .fetch_one(&state.db.pool)

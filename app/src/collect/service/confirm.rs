@@ -156,6 +156,11 @@ async fn apply_update(
                     crate::server::bulk::V::S(terms.display_until.iso()),
                     crate::server::bulk::V::S(terms.repair_eligible_from.iso()),
                 ]);
+                // A correction that lengthens the period puts a taken-down penalty back on display.
+                if terms.display_until >= state.clock.today() {
+                    cols.push("taken_down_at".into());
+                    values.push(crate::server::bulk::V::NullS);
+                }
             }
             let sets = cols
                 .iter()
