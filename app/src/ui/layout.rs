@@ -14,13 +14,29 @@ type NavResult = Result<Vec<crate::portal::model::ColumnInfo>, crate::error::App
 enum NavSource {
     Hydrated(Resource<NavResult>),
     Static(ArcAsyncDerived<NavResult>),
+    /// The server lists its routes at start-up by rendering the app without its state.
+    #[cfg_attr(not(feature = "ssr"), allow(dead_code))]
+    NoRequest,
 }
 
 impl NavSource {
+    fn for_this_render() -> Self {
+        #[cfg(feature = "ssr")]
+        if use_context::<crate::server::AppState>().is_none() {
+            return NavSource::NoRequest;
+        }
+        if crate::rendering_static_page() {
+            NavSource::Static(ArcAsyncDerived::new(crate::portal::api::portal_nav))
+        } else {
+            NavSource::Hydrated(Resource::new(|| (), |_| crate::portal::api::portal_nav()))
+        }
+    }
+
     async fn columns(self) -> NavResult {
         match self {
             NavSource::Hydrated(r) => r.await,
             NavSource::Static(d) => d.await,
+            NavSource::NoRequest => Ok(vec![]),
         }
     }
 }
@@ -28,11 +44,7 @@ impl NavSource {
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     // The top-level columns, as the CMS orders them.
-    let source = if crate::rendering_static_page() {
-        NavSource::Static(ArcAsyncDerived::new(crate::portal::api::portal_nav))
-    } else {
-        NavSource::Hydrated(Resource::new(|| (), |_| crate::portal::api::portal_nav()))
-    };
+    let source = NavSource::for_this_render();
     let column_links = move || {
         let source = source.clone();
         Suspend::new(async move {
