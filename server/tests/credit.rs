@@ -709,6 +709,26 @@ async fn staff_pull_a_special_report_with_repaired_records_marked() {
     let stats: serde_json::Value = r.json().await.unwrap();
     assert_eq!(stats["total"], 1);
     assert_eq!(stats["by_channel"][0], serde_json::json!(["部门经办", 1]));
+    // Days are Beijing days: 17:30 UTC is 01:30 the next morning in Xiangxi.
+    s.clock.set(datetime!(2026-06-01 17:30 UTC)).unwrap();
+    // (The morning's session has timed out by then.)
+    common::login_demo(&staff, &f.base, "operator").await;
+    assert_eq!(call("2021-06-02").await.unwrap().status(), 200);
+    let stats: serde_json::Value = staff
+        .post(format!("{}/api/credit/report_stats", f.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let days = stats["by_day"].as_array().unwrap();
+    assert_eq!(days.len(), 30);
+    assert_eq!(days[29], serde_json::json!(["2026-06-02", 1]));
+    assert_eq!(days[28], serde_json::json!(["2026-06-01", 1]));
+    assert_eq!(stats["last_30_days"], 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -59,7 +59,11 @@ pub async fn stats(state: &AppState, caller: &Caller) -> Result<ReportStats, App
     let scope = scope(caller);
     let today = state.clock.today();
     let start = crate::rules::date::Ymd::from_days(today.days_from_epoch() - 29);
-    let start_text = format!("{}T00:00:00", start.iso());
+    // Days are Beijing days: the first one starts at 16:00 UTC the day before.
+    let start_text = format!(
+        "{}T16:00:00",
+        crate::rules::date::Ymd::from_days(start.days_from_epoch() - 1).iso()
+    );
     let pairs = |sql: String| async move {
         sqlx::query(&sql)
             .fetch_all(pool)
@@ -74,18 +78,23 @@ pub async fn stats(state: &AppState, caller: &Caller) -> Result<ReportStats, App
     .fetch_one(pool)
     .await?
     .try_get::<i64, _>(0)?;
-    let recent_days = pairs(format!(
-        "SELECT substr(issued_at, 1, 10) AS day, COUNT(*) FROM credit_reports WHERE issued_at >= '{start_text}'{scope} \
-         GROUP BY substr(issued_at, 1, 10) ORDER BY day"
+    // Counted by UTC hour, then each hour given to its Beijing day.
+    let recent_hours = pairs(format!(
+        "SELECT substr(issued_at, 1, 13) AS hour, COUNT(*) FROM credit_reports WHERE issued_at >= '{start_text}'{scope} \
+         GROUP BY substr(issued_at, 1, 13) ORDER BY hour"
     ))
     .await?;
+    let mut per_day = std::collections::HashMap::<String, i64>::new();
+    for (hour, n) in recent_hours {
+        let day = beijing_minute(&format!("{hour}:00:00Z"));
+        *per_day
+            .entry(day.get(..10).unwrap_or_default().to_string())
+            .or_default() += n;
+    }
     let by_day = (0..30)
         .map(|i| {
             let d = crate::rules::date::Ymd::from_days(start.days_from_epoch() + i).iso();
-            let n = recent_days
-                .iter()
-                .find(|(k, _)| *k == d)
-                .map_or(0, |(_, n)| *n);
+            let n = per_day.get(&d).copied().unwrap_or(0);
             (d, n)
         })
         .collect::<Vec<_>>();
