@@ -698,15 +698,18 @@ async fn staff_pull_a_special_report_with_repaired_records_marked() {
             .unwrap();
     assert_eq!(audited, 1);
     // The office's statistics count it.
-    let r = staff
-        .post(format!("{}/api/credit/report_stats", f.base))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    let stats: serde_json::Value = r.json().await.unwrap();
+    let report_stats = || async {
+        let r = staff
+            .post(format!("{}/api/credit/report_stats", f.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        r.json::<serde_json::Value>().await.unwrap()
+    };
+    let stats = report_stats().await;
     assert_eq!(stats["total"], 1);
     assert_eq!(stats["by_channel"][0], serde_json::json!(["部门经办", 1]));
     // Days are Beijing days: 17:30 UTC is 01:30 the next morning in Xiangxi.
@@ -714,16 +717,7 @@ async fn staff_pull_a_special_report_with_repaired_records_marked() {
     // (The morning's session has timed out by then.)
     common::login_demo(&staff, &f.base, "operator").await;
     assert_eq!(call("2021-06-02").await.unwrap().status(), 200);
-    let stats: serde_json::Value = staff
-        .post(format!("{}/api/credit/report_stats", f.base))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let stats = report_stats().await;
     let days = stats["by_day"].as_array().unwrap();
     assert_eq!(days.len(), 30);
     assert_eq!(days[29], serde_json::json!(["2026-06-02", 1]));
