@@ -93,6 +93,19 @@ pub fn runner(state: AppState) -> JobRunner {
                 .map(|_| ())
                 .map_err(|e| e.to_string())
         })
+        // The check reads an uploaded file: if the process died on it, the file is not read again
+        // (that would kill the next instance too); the batch fails and says why.
+        .untrusted(app::collect::service::intake::CHECK_JOB, |ctx| async move {
+            let payload: serde_json::Value =
+                serde_json::from_str(&ctx.payload).map_err(|e| e.to_string())?;
+            let batch_id = payload["batch_id"]
+                .as_i64()
+                .ok_or("payload without batch_id")?;
+            use app::collect::service::pipeline;
+            pipeline::abandon(&ctx.state, batch_id, pipeline::CRASHED)
+                .await
+                .map_err(|e| e.to_string())
+        })
 }
 
 fn hostname() -> String {

@@ -288,3 +288,121 @@ async fn alarms_raise_count_acknowledge_resolve() {
         "NOT_FOUND"
     );
 }
+
+/// The crash policy. The attempt is committed when the job is leased, before its handler runs. When the
+/// process dies mid-run (here: the run is dropped after the lease, as a killed process leaves it), an
+/// ordinary job is run again once its lease expires; a job on untrusted input is not: it fails at the
+/// first crash with a critical alarm, its crash hook runs once, and the crash is in the job log.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_on_untrusted_input_that_crashed_the_process_is_not_run_again() {
+    let state = common::fresh_state().await;
+    state
+        .clock
+        .set(OffsetDateTime::from_unix_timestamp(1_795_000_000).unwrap())
+        .unwrap();
+    for kind in ["test.untrusted", "test.ordinary"] {
+        let mut job = NewJob::new(kind);
+        job.max_attempts = 3;
+        enqueue(&state, job).await.unwrap().unwrap();
+    }
+    // The dying runner: each handler records what another connection sees of its job, then hangs.
+    let seen = Arc::new(std::sync::Mutex::new(Vec::<(String, String, i64)>::new()));
+    let started = Arc::new(tokio::sync::Notify::new());
+    let hang = |seen: Arc<std::sync::Mutex<Vec<(String, String, i64)>>>,
+                started: Arc<tokio::sync::Notify>| {
+        move |ctx: app::server::jobs::JobContext| {
+            let (seen, started) = (seen.clone(), started.clone());
+            async move {
+                let r = sqlx::query("SELECT status, attempts FROM jobs WHERE id = $1")
+                    .bind(ctx.job_id)
+                    .fetch_one(&ctx.state.db.pool)
+                    .await
+                    .unwrap();
+                seen.lock()
+                    .unwrap()
+                    .push((ctx.kind.clone(), r.get("status"), r.get("attempts")));
+                started.notify_one();
+                std::future::pending::<Result<(), String>>().await
+            }
+        }
+    };
+    let dying = JobRunner::new(state.clone(), "dying")
+        .register("test.untrusted", hang(seen.clone(), started.clone()))
+        .register("test.ordinary", hang(seen.clone(), started.clone()));
+    for _ in 0..2 {
+        tokio::select! {
+            _ = dying.run_one() => panic!("the handler never finishes"),
+            _ = started.notified() => {}
+        }
+    }
+    let mut seen_now = seen.lock().unwrap().clone();
+    seen_now.sort();
+    assert_eq!(
+        seen_now,
+        vec![
+            ("test.ordinary".into(), "running".into(), 1),
+            ("test.untrusted".into(), "running".into(), 1)
+        ],
+        "the attempt is committed before the handler starts"
+    );
+
+    let runs = Arc::new(AtomicUsize::new(0));
+    let hooks = Arc::new(std::sync::Mutex::new(Vec::<(i64, i64)>::new()));
+    let (r1, r2, h) = (runs.clone(), runs.clone(), hooks.clone());
+    let alive = JobRunner::new(state.clone(), "alive")
+        .register("test.untrusted", move |_| {
+            let r = r1.clone();
+            async move {
+                r.fetch_add(100, Ordering::SeqCst);
+                Ok(())
+            }
+        })
+        .register("test.ordinary", move |_| {
+            let r = r2.clone();
+            async move {
+                r.fetch_add(1, Ordering::SeqCst);
+                Ok(())
+            }
+        })
+        .untrusted("test.untrusted", move |ctx| {
+            let h = h.clone();
+            async move {
+                h.lock().unwrap().push((ctx.job_id, ctx.attempt));
+                Ok(())
+            }
+        });
+    assert_eq!(alive.tick().await.unwrap(), 0, "leases still valid");
+    state.clock.advance(Duration::minutes(11)).unwrap();
+    assert_eq!(
+        alive.tick().await.unwrap(),
+        1,
+        "only the ordinary job runs again"
+    );
+    assert_eq!(runs.load(Ordering::SeqCst), 1);
+    let untrusted = list_by_kind(&state, "test.untrusted").await.unwrap();
+    assert_eq!(
+        (untrusted[0].status.as_str(), untrusted[0].attempts),
+        ("failed", 1)
+    );
+    let ordinary = list_by_kind(&state, "test.ordinary").await.unwrap();
+    assert_eq!(
+        (ordinary[0].status.as_str(), ordinary[0].attempts),
+        ("done", 2)
+    );
+    assert_eq!(*hooks.lock().unwrap(), vec![(untrusted[0].id, 1)]);
+    let active = alarms::list_active(&state.db, 10).await.unwrap();
+    assert_eq!(active.len(), 1, "{active:?}");
+    assert_eq!(active[0].key, "job.crashed:test.untrusted");
+    let logged: String = sqlx::query("SELECT outcome FROM job_log WHERE job_id = $1")
+        .bind(untrusted[0].id)
+        .fetch_one(&state.db.pool)
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(logged, "crashed");
+    // Nothing runs it later, and the hook ran once.
+    state.clock.advance(Duration::hours(2)).unwrap();
+    assert_eq!(alive.tick().await.unwrap(), 0);
+    assert_eq!(runs.load(Ordering::SeqCst), 1);
+    assert_eq!(hooks.lock().unwrap().len(), 1);
+}

@@ -2,6 +2,13 @@
 //! with several server instances on one database a job runs once. Recurring jobs are enqueued
 //! per time slot under a unique key, so two instances enqueueing the same slot make one row.
 //! Failures retry with backoff; the last failure raises an alarm. Every attempt is logged.
+//!
+//! An attempt is counted when the job is leased, in its own committed statement, before the handler
+//! starts: a job whose process dies mid-run has used the attempt. Such a job (its lease expires while it
+//! is `running`) is leased again until it runs out of attempts, except a job on untrusted input (an
+//! uploaded file, `untrusted`): if it killed the process once, running it again would kill every
+//! instance that picks it up, so it fails at once with a critical alarm and its crash hook tells the
+//! user why.
 use super::{alarms, clock::rfc3339, db::Backend, AppState};
 use crate::error::AppError;
 use sqlx::Row;
@@ -105,6 +112,8 @@ pub struct JobRunner {
     state: AppState,
     owner: String,
     handlers: HashMap<String, Handler>,
+    /// Kinds on untrusted input, with what to do when one crashed the process.
+    crash_hooks: HashMap<String, Handler>,
     schedules: Vec<Schedule>,
     lease: Duration,
 }
@@ -115,6 +124,7 @@ impl JobRunner {
             state,
             owner: owner.into(),
             handlers: HashMap::new(),
+            crash_hooks: HashMap::new(),
             schedules: vec![],
             lease: Duration::minutes(10),
         }
@@ -128,6 +138,21 @@ impl JobRunner {
         self.handlers.insert(
             kind.to_string(),
             Arc::new(move |ctx| Box::pin(handler(ctx))),
+        );
+        self
+    }
+
+    /// Marks `kind` as running on untrusted input (an uploaded file). When the process dies while running
+    /// such a job, the job is not run again: it fails with a critical alarm and `on_crash` (given the
+    /// job's context) records the outcome for the user, e.g. fails the batch with the reason.
+    pub fn untrusted<F, Fut>(mut self, kind: &str, on_crash: F) -> Self
+    where
+        F: Fn(JobContext) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<(), String>> + Send + 'static,
+    {
+        self.crash_hooks.insert(
+            kind.to_string(),
+            Arc::new(move |ctx| Box::pin(on_crash(ctx))),
         );
         self
     }
@@ -168,6 +193,17 @@ impl JobRunner {
         let now = self.state.clock.now();
         let kinds: Vec<&String> = self.handlers.keys().collect();
         let placeholders: Vec<String> = (0..kinds.len()).map(|i| format!("${}", i + 4)).collect();
+        // A job on untrusted input whose lease expired is never leased again (`fail_abandoned`).
+        let untrusted: Vec<&String> = self.crash_hooks.keys().collect();
+        let not_untrusted = if untrusted.is_empty() {
+            String::new()
+        } else {
+            let first = kinds.len() + 4;
+            let list: Vec<String> = (first..first + untrusted.len())
+                .map(|i| format!("${i}"))
+                .collect();
+            format!(" AND kind NOT IN ({})", list.join(", "))
+        };
         let lock = if self.state.db.backend == Backend::Postgres {
             "FOR UPDATE SKIP LOCKED"
         } else {
@@ -177,7 +213,7 @@ impl JobRunner {
             "UPDATE jobs SET status = 'running', lease_owner = $1, lease_until = $2, attempts = attempts + 1, \
              updated_at = $3 WHERE id = (SELECT id FROM jobs WHERE \
              ((status = 'queued' AND run_at <= $3) OR \
-             (status = 'running' AND lease_until < $3 AND attempts < max_attempts)) \
+             (status = 'running' AND lease_until < $3 AND attempts < max_attempts{not_untrusted})) \
              AND kind IN ({}) ORDER BY run_at, id LIMIT 1 {lock}) \
              RETURNING id, kind, payload, attempts",
             placeholders.join(", ")
@@ -186,7 +222,7 @@ impl JobRunner {
             .bind(&self.owner)
             .bind(rfc3339(now + self.lease))
             .bind(rfc3339(now));
-        for k in kinds {
+        for k in kinds.into_iter().chain(untrusted) {
             q = q.bind(k.as_str());
         }
         let Some(row) = q.fetch_optional(&self.state.db.pool).await? else {
@@ -249,30 +285,100 @@ impl JobRunner {
         })
     }
 
-    /// Jobs whose runner died on their last attempt (lease expired, attempts used up) fail with an alarm
-    /// instead of being retried forever.
+    /// Jobs whose process died while running them (lease expired, still `running`): on their last
+    /// attempt, or on untrusted input at the first crash, they fail with an alarm instead of running
+    /// again. The update is conditional, so with several instances one of them takes each job.
     async fn fail_abandoned(&self) -> Result<(), AppError> {
+        let pool = &self.state.db.pool;
         let now = rfc3339(self.state.clock.now());
         let rows = sqlx::query(
-            "UPDATE jobs SET status = 'failed', lease_owner = NULL, lease_until = NULL, updated_at = $1, \
-             last_error = 'lease expired on the last attempt (runner stopped or crashed)' \
-             WHERE status = 'running' AND lease_until < $1 AND attempts >= max_attempts RETURNING id, kind",
+            "SELECT id, kind, payload, attempts, max_attempts, COALESCE(lease_owner, '') AS lease_owner, \
+             updated_at FROM jobs WHERE status = 'running' AND lease_until < $1 ORDER BY id",
         )
         .bind(&now)
-        .fetch_all(&self.state.db.pool)
+        .fetch_all(pool)
         .await?;
         for r in rows {
             let (id, kind): (i64, String) = (r.try_get("id")?, r.try_get("kind")?);
-            let detail = format!("任务 #{id} 最后一次尝试时执行进程中断（租约过期），已停止重试。");
+            let (attempts, max): (i64, i64) = (r.try_get("attempts")?, r.try_get("max_attempts")?);
+            let hook = self.crash_hooks.get(&kind).cloned();
+            if hook.is_none() && attempts < max {
+                continue; // leased again by `lease_next`
+            }
+            let error = if hook.is_some() {
+                "the process died while running this job on untrusted input: not run again"
+            } else {
+                "lease expired on the last attempt (runner stopped or crashed)"
+            };
+            let mut tx = self.state.db.begin().await?;
+            let taken = sqlx::query(
+                "UPDATE jobs SET status = 'failed', lease_owner = NULL, lease_until = NULL, updated_at = $1, \
+                 last_error = $2 WHERE id = $3 AND status = 'running' AND lease_until < $1",
+            )
+            .bind(&now)
+            .bind(error)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            if taken.rows_affected() == 0 {
+                continue; // another instance took it
+            }
+            sqlx::query(
+                "INSERT INTO job_log (job_id, kind, attempt, runner, started_at, finished_at, outcome, message) \
+                 VALUES ($1, $2, $3, $4, $5, $6, 'crashed', $7)",
+            )
+            .bind(id)
+            .bind(&kind)
+            .bind(attempts)
+            .bind(r.try_get::<String, _>("lease_owner")?)
+            .bind(r.try_get::<String, _>("updated_at")?)
+            .bind(&now)
+            .bind(error)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            let (key, severity, title, detail) = match hook {
+                Some(_) => (
+                    format!("job.crashed:{kind}"),
+                    alarms::Severity::Critical,
+                    format!("后台任务处理上传文件时进程中断：{kind}"),
+                    format!(
+                        "任务 #{id} 第 {attempts} 次运行时执行进程中断（租约过期）。该任务处理上传文件等不可信输入，\
+                         为免同一文件反复击垮服务，已停止自动重试：请查看服务日志并核查该文件。"
+                    ),
+                ),
+                None => (
+                    format!("job.failed:{kind}"),
+                    alarms::Severity::Warning,
+                    format!("后台任务失败：{kind}"),
+                    format!("任务 #{id} 最后一次尝试时执行进程中断（租约过期），已停止重试。"),
+                ),
+            };
             alarms::raise(
                 &self.state.db,
                 &self.state.clock,
-                &format!("job.failed:{kind}"),
-                alarms::Severity::Warning,
-                &format!("后台任务失败：{kind}"),
+                &key,
+                severity,
+                &title,
                 &detail,
             )
             .await?;
+            if let Some(hook) = hook {
+                let ctx = JobContext {
+                    state: self.state.clone(),
+                    job_id: id,
+                    kind: kind.clone(),
+                    payload: r.try_get("payload")?,
+                    attempt: attempts,
+                };
+                let outcome = match tokio::spawn(hook(ctx)).await {
+                    Ok(outcome) => outcome,
+                    Err(e) => Err(format!("crash hook panicked: {e}")),
+                };
+                if let Err(e) = outcome {
+                    tracing::warn!(job_id = id, %kind, error = %e, "crash hook failed");
+                }
+            }
         }
         Ok(())
     }

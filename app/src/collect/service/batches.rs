@@ -1,7 +1,7 @@
 //! Batch lists and actions for the console, each limited to the caller's scope (a clerk sees only
 //! their unit's batches, a county user those of units in the county).
 use super::confirm::{self, Actor};
-use super::{catalogue, intake, pipeline};
+use super::{catalogue, intake};
 use crate::auth::policy::Scope;
 use crate::collect::model::*;
 use crate::error::AppError;
@@ -339,23 +339,20 @@ pub async fn detail(
     })
 }
 
-/// Headers of the batch's file that neither the catalogue nor the unit's mappings know.
+/// Headers of the batch's file that neither the catalogue nor the unit's mappings know. They come
+/// from the header row the check stored: a page view never opens the file.
 async fn unknown_headers(
     state: &AppState,
     row: &AnyRow,
     spec: &crate::rules::catalog::ClassSpec,
 ) -> Result<Vec<String>, AppError> {
     let id: i64 = row.try_get("id")?;
-    let path: Option<String> = sqlx::query("SELECT file_path FROM batches WHERE id = $1")
+    let stored: Option<String> = sqlx::query("SELECT headers FROM batches WHERE id = $1")
         .bind(id)
         .fetch_one(&state.db.pool)
         .await?
-        .try_get("file_path")?;
-    let Some(path) = path else {
-        return Ok(vec![]);
-    };
-    let Ok(file) = super::files::open(std::path::Path::new(&path), pipeline::upload_limits(state))
-    else {
+        .try_get("headers")?;
+    let Some(headers) = stored.and_then(|h| serde_json::from_str::<Vec<String>>(&h).ok()) else {
         return Ok(vec![]);
     };
     let remembered = catalogue::remembered_headers(
@@ -364,7 +361,7 @@ async fn unknown_headers(
         row.try_get("class_id")?,
     )
     .await?;
-    let map = crate::rules::clean::headers::resolve(spec, &file.headers, &remembered);
+    let map = crate::rules::clean::headers::resolve(spec, &headers, &remembered);
     Ok(map.unknown.into_iter().map(|(_, h)| h).collect())
 }
 

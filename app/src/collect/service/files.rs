@@ -1,6 +1,7 @@
-//! Reading uploaded tables: CSV in UTF-8 or GBK/GB18030 (detected), and XLSX. Type is decided by
-//! content, never by the file name; sizes, columns and cells are bounded so that a hostile file
-//! (zip bomb, endless row, huge cell) is refused with a clear message before it costs memory.
+//! Reading uploaded tables: CSV in UTF-8 or GBK/GB18030 (detected), and XLSX (streamed by `xlsx`).
+//! Type is decided by content, never by the file name; sizes, rows, columns and cells are bounded so
+//! that a hostile file (zip bomb, endless row, huge cell, far-apart cells) is refused with a clear
+//! message before it costs memory. Both are read a row at a time.
 use crate::error::AppError;
 use encoding_rs::{Decoder, GB18030};
 use std::fs::File;
@@ -14,9 +15,11 @@ pub struct Limits {
     pub max_columns: usize,
     /// Characters per cell; Excel's own limit is 32 767.
     pub max_cell_chars: usize,
-    /// Total uncompressed size of an XLSX package.
+    /// Bytes an XLSX may inflate to, counted while inflating (declared sizes are not trusted).
     pub max_xlsx_unpacked: u64,
     pub max_rows: u64,
+    /// Text of an XLSX's shared-string table, which is held while the sheet is read.
+    pub max_shared_strings: u64,
 }
 
 impl Default for Limits {
@@ -27,6 +30,7 @@ impl Default for Limits {
             max_cell_chars: 32_767,
             max_xlsx_unpacked: 400 * 1024 * 1024,
             max_rows: 2_000_000,
+            max_shared_strings: 100 * 1024 * 1024,
         }
     }
 }
@@ -52,7 +56,7 @@ impl TextEncoding {
     }
 }
 
-fn refuse(message: impl Into<String>) -> AppError {
+pub(super) fn refuse(message: impl Into<String>) -> AppError {
     AppError::field("file", "FILE_INVALID", message)
 }
 
@@ -154,7 +158,7 @@ pub enum Table {
         record: csv::StringRecord,
     },
     Xlsx {
-        rows: std::vec::IntoIter<Vec<String>>,
+        rows: Box<super::xlsx::Rows>,
     },
 }
 
@@ -291,15 +295,16 @@ impl Opened {
     pub fn position(&self) -> u64 {
         match &self.table {
             Table::Csv { reader, .. } => reader.position().byte(),
-            Table::Xlsx { .. } => 0,
+            Table::Xlsx { rows } => rows.position(),
         }
     }
 
-    /// Data rows, when known before reading them (XLSX).
+    /// Data rows, when a file claims to know them before they are read (XLSX's `<dimension>`,
+    /// clamped): a progress hint only.
     pub fn known_rows(&self) -> Option<u64> {
         match &self.table {
             Table::Csv { .. } => None,
-            Table::Xlsx { rows } => Some(rows.len() as u64),
+            Table::Xlsx { rows } => rows.known_rows(),
         }
     }
 
@@ -317,83 +322,27 @@ impl Opened {
                 Ok(true) => record.iter().map(str::to_string).collect(),
                 Err(e) => return Some(Err(csv_error(e))),
             },
-            Table::Xlsx { rows } => rows.next()?,
+            Table::Xlsx { rows } => match rows.next_row()? {
+                Ok(cells) => cells,
+                Err(e) => return Some(Err(e)),
+            },
         };
         Some(check_cells(cells, row, &self.limits))
     }
 }
 
-/// XLSX: the package's directory is checked first (declared sizes and compression ratios), so that a
-/// zip bomb is refused without inflating it; then calamine reads the first worksheet.
+/// XLSX: the first worksheet, streamed (see `xlsx`); its header is the first row with content.
 fn open_xlsx(path: &Path, limits: Limits) -> Result<Opened, AppError> {
-    use calamine::{Data, Reader, Xlsx};
-    let broken =
-        || refuse("XLSX 文件已损坏或不完整：请在 Excel/WPS 中打开后重新另存为 .xlsx 再上传。");
-    {
-        let file = File::open(path).map_err(|e| AppError::internal("open upload", e))?;
-        let mut zip = zip::ZipArchive::new(BufReader::new(file)).map_err(|_| broken())?;
-        let mut unpacked: u64 = 0;
-        for i in 0..zip.len() {
-            let entry = zip.by_index_raw(i).map_err(|_| broken())?;
-            if entry.encrypted() {
-                return Err(refuse("工作簿设置了密码：请取消密码保护后重新上传。"));
-            }
-            let (size, packed) = (entry.size(), entry.compressed_size().max(1));
-            unpacked = unpacked.saturating_add(size);
-            if size > 10 * 1024 * 1024 && size / packed > 200 {
-                return Err(refuse(
-                    "文件解压后异常膨胀（疑似压缩炸弹），已拒绝：请上传正常导出的 XLSX 文件。",
-                ));
-            }
-        }
-        if unpacked > limits.max_xlsx_unpacked {
-            return Err(refuse(format!(
-                "XLSX 解压后超过 {} MB：请拆分文件或改用 CSV 上传。",
-                limits.max_xlsx_unpacked / 1_048_576
-            )));
-        }
+    let (header, rows) = super::xlsx::open(path, limits)?;
+    if header.iter().all(|c| c.trim().is_empty()) {
+        return Err(refuse("工作表是空的：第一行应为表头，其后是数据。"));
     }
-    let mut book: Xlsx<_> = calamine::open_workbook(path).map_err(|_| broken())?;
-    let sheet = book
-        .sheet_names()
-        .first()
-        .cloned()
-        .ok_or_else(|| refuse("工作簿中没有工作表。"))?;
-    let range = book.worksheet_range(&sheet).map_err(|_| broken())?;
-    let mut rows = range.rows().map(|r| {
-        r.iter()
-            .map(|c| match c {
-                Data::Empty => String::new(),
-                Data::String(s) => s.clone(),
-                Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-                Data::Float(f) => f.to_string(),
-                Data::Int(i) => i.to_string(),
-                Data::Bool(b) => b.to_string(),
-                // Date cells become Excel serials, which the date rule reads.
-                Data::DateTime(d) => d.as_f64().to_string(),
-                Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-                Data::Error(_) => String::new(),
-            })
-            .collect::<Vec<String>>()
-    });
-    let headers = match rows.next() {
-        Some(h) if !h.iter().all(|c| c.trim().is_empty()) => check_cells(h, 0, &limits)?,
-        _ => return Err(refuse("工作表是空的：第一行应为表头，其后是数据。")),
-    };
-    let rest: Vec<Vec<String>> = rows
-        .map(|mut r| {
-            while r.last().is_some_and(|c| c.is_empty()) {
-                r.pop();
-            }
-            r
-        })
-        .collect();
     Ok(Opened {
         kind: FileKind::Xlsx,
         encoding: None,
-        headers,
+        headers: check_cells(header, 0, &limits)?,
         table: Table::Xlsx {
-            rows: rest.into_iter(),
+            rows: Box::new(rows),
         },
         limits,
     })
