@@ -91,7 +91,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Title formatter=|t: String| if t.is_empty() { SITE_NAME.to_string() } else { format!("{t} - {SITE_NAME}") } />
+        // Every page title goes through this one helper (escaped on the server: see ui/head.rs).
+        <Title formatter=ui::head::document_title />
         <Router>
             <ui::layout::Layout>
                 <Routes fallback=ui::status::NotFound>

@@ -47,6 +47,13 @@ enum Command {
         #[arg(long)]
         name: Option<String>,
     },
+    /// Recover an administrator account (三员分立: the console cannot): set a new password, which
+    /// must be changed at the next login, clear TOTP and any lock, end its logins. Audited. The
+    /// password comes from ADMIN_PASSWORD or, when that is unset, from the first line of standard input.
+    ResetAdmin {
+        #[arg(long)]
+        username: String,
+    },
     /// Make an API key for a unit's system and print it (once). Audited; revoke it in the console.
     ApiKey {
         /// The unit's code (departments.code), e.g. scjg.
@@ -83,6 +90,9 @@ enum Command {
         seed: u64,
         out: std::path::PathBuf,
     },
+    /// Write the hostile workbooks (far-apart cells, false sizes, huge shared strings …) to DIR, to
+    /// measure the server's memory while it refuses them (`server import` or the console upload).
+    GenHostileXlsx { dir: std::path::PathBuf },
     /// Verify the audit chain: report the first edited, deleted or reordered row. Exit 1 when broken.
     VerifyAudit,
     /// Benchmark: add a subject with RECORDS records on display to this database (use a copy), then
@@ -125,6 +135,7 @@ async fn main() -> ExitCode {
             username,
             name,
         } => create_admin(config, &role, &username, name).await,
+        Command::ResetAdmin { username } => reset_admin(config, &username).await,
         Command::SeedDemo {
             subjects,
             seed,
@@ -142,6 +153,7 @@ async fn main() -> ExitCode {
             file,
         } => import(config, &department, &class, confirm, &file).await,
         Command::GenPenaltyCsv { rows, seed, out } => gen_penalty_csv(config, rows, seed, &out),
+        Command::GenHostileXlsx { dir } => gen_hostile_xlsx(&dir),
         Command::BenchReport { records, runs } => bench_report(config, records, runs).await,
         Command::ImportSubjects { file } => import_subjects(config, &file).await,
     };
@@ -177,22 +189,38 @@ async fn create_admin(
             format!("--role “{role}”无效：应为 system、security 或 audit。"),
         )
     })?;
-    let password = match std::env::var("ADMIN_PASSWORD") {
-        Ok(p) => p,
-        Err(_) => {
-            eprintln!("请输入{}“{username}”的密码（一行）：", role.label());
-            let mut line = String::new();
-            std::io::stdin()
-                .read_line(&mut line)
-                .map_err(|e| AppError::internal("stdin", e))?;
-            line.trim_end_matches(['\r', '\n']).to_string()
-        }
-    };
+    let password = admin_password(&format!(
+        "请输入{}“{username}”的密码（一行）：",
+        role.label()
+    ))?;
     let state = bootstrap::state_from_config(config).await?;
     seed::seed_reference(&state).await?;
     let display = name.unwrap_or_else(|| role.label().to_string());
     app::auth::service::create_admin(&state, role, username, &display, &password).await?;
     println!("已创建{}账号“{username}”。", role.label());
+    Ok(())
+}
+
+/// An administrator's password: ADMIN_PASSWORD, or else the first line of standard input.
+fn admin_password(prompt: &str) -> Result<String, AppError> {
+    if let Ok(p) = std::env::var("ADMIN_PASSWORD") {
+        return Ok(p);
+    }
+    eprintln!("{prompt}");
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| AppError::internal("stdin", e))?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+async fn reset_admin(config: Config, username: &str) -> Result<(), AppError> {
+    let password = admin_password(&format!("请输入账户“{username}”的新密码（一行）："))?;
+    let state = bootstrap::state_from_config(config).await?;
+    let role = app::auth::service::recover_admin(&state, username, &password).await?;
+    println!(
+        "已重置{role}账号“{username}”的密码：其全部登录已结束，动态验证码已解除绑定，下次登录须修改密码。此操作已记入审计日志。"
+    );
     Ok(())
 }
 
@@ -365,6 +393,27 @@ fn gen_penalty_csv(
     let file = std::fs::File::create(out).map_err(|e| AppError::internal("create csv", e))?;
     seed::penalty_csv::write(std::io::BufWriter::new(file), rows, seed, today)?;
     println!("已写入 {rows} 行：{}", out.display());
+    Ok(())
+}
+
+fn gen_hostile_xlsx(dir: &std::path::Path) -> Result<(), AppError> {
+    let io = |e: std::io::Error| AppError::internal("write hostile workbooks", e);
+    std::fs::create_dir_all(dir).map_err(io)?;
+    for sample in app::collect::service::hostile_xlsx::all() {
+        let path = dir.join(sample.file);
+        std::fs::write(&path, &sample.bytes).map_err(io)?;
+        let expect = if sample.refusal.is_empty() {
+            "应读完（不拒绝）".to_string()
+        } else {
+            format!("应拒绝：…{}…", sample.refusal)
+        };
+        println!(
+            "{}（{} KB）：{}；{expect}",
+            path.display(),
+            sample.bytes.len() / 1024,
+            sample.what
+        );
+    }
     Ok(())
 }
 

@@ -949,3 +949,265 @@ async fn disclosure_rules_are_the_offices_data() {
             .unwrap();
     assert_eq!(audited, 1, "the refused save is not a change");
 }
+
+/// The number as a reader would see it, whatever its digit forms and separators.
+fn shows_number(body: &str, number: &str) -> bool {
+    let plain: String = app::rules::normalize::to_half_width(body)
+        .chars()
+        .filter(|c| {
+            !c.is_whitespace()
+                && !matches!(
+                    c,
+                    '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '-' | '.' | '·'
+                )
+        })
+        .collect();
+    plain.contains(number)
+}
+
+fn full_width(s: &str) -> String {
+    s.chars()
+        .map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap_or(c))
+        .collect()
+}
+
+/// Issue 17 items 4 and 13: ID and mobile numbers inside a penalty's texts (full-width, spaced, in the
+/// decision number) are masked on the record page, the subject page, the public report and the
+/// verification page — with the text rules on and switched off, and for rows stored before the fix —
+/// while the credit office reads the text as sent through the audited staff path.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ids_inside_texts_are_masked_on_every_public_surface_rules_on_and_off() {
+    use app::rules::date::Ymd;
+    use app::rules::resident_id::compose;
+    use common::collect::{code, counts, faults, setup, upload};
+    let (state, unit) = setup().await;
+    state
+        .clock
+        .set(datetime!(2026-12-01 02:00 UTC))
+        .expect("adjustable clock");
+    let base = common::serve(state.clone()).await;
+    let c = common::client();
+    let id_a = compose("433101", Ymd::new(1990, 1, 1), 201);
+    let id_b = compose("433123", Ymd::new(1985, 5, 5), 33);
+    let id_old = compose("433130", Ymd::new(1979, 9, 9), 57);
+    let spaced = |n: &str| format!("{} {} {} {}", &n[..6], &n[6..10], &n[10..14], &n[14..]);
+    let header = "行政相对人名称,行政相对人类别,统一社会信用代码,法定代表人,行政处罚决定书文号,违法行为类型,违法事实,处罚依据,处罚类别,处罚内容,罚款金额（万元）,处罚决定日期,处罚机关";
+    let line = |name: &str, uscc: &str, no: &str, facts: &str| {
+        format!("{name},法人及非法人组织,{uscc},张三,{no},无照经营,{facts},《无证无照经营查处办法》第十三条,罚款,罚款0.5万元,0.5,2026-11-02,湘西土家族苗族自治州市场监督管理局")
+    };
+    let facts_a = format!(
+        "当事人（身份证 {}，电话 138 1234 5678）无照经营",
+        spaced(&id_a)
+    );
+    let csv_a = format!(
+        "{header}\n{}\n",
+        line(
+            "湘西脱敏甲商贸有限公司",
+            &code(901),
+            &format!("湘西市监罚〔2026〕{}号", full_width(&id_a)),
+            &facts_a
+        )
+    );
+    // 1. Rules on: a warning with the count, no fault; the row publishes masked.
+    let (batch_a, _) = upload(&state, &unit, "脱敏甲.csv", csv_a.as_bytes()).await;
+    assert_eq!(
+        counts(&state, batch_a).await,
+        [1, 0, 0, 0],
+        "{:?}",
+        faults(&state, batch_a).await
+    );
+    let codes: Vec<String> = faults(&state, batch_a)
+        .await
+        .into_iter()
+        .map(|(_, c)| c)
+        .collect();
+    assert!(codes.contains(&"TEXT_ID_UNMASKED".to_string()), "{codes:?}");
+    assert!(
+        codes.contains(&"TEXT_PHONE_UNMASKED".to_string()),
+        "{codes:?}"
+    );
+    let errors: i64 =
+        sqlx::query("SELECT COUNT(*) FROM batch_faults WHERE batch_id = $1 AND level = 'error'")
+            .bind(batch_a)
+            .fetch_one(&state.db.pool)
+            .await
+            .unwrap()
+            .get(0);
+    assert_eq!(errors, 0);
+    app::collect::service::confirm::confirm(&state, batch_a, &common::collect::actor())
+        .await
+        .expect("confirm");
+
+    // 2. Rules switched off for the class: silent, and still masked.
+    let class_id: i64 = sqlx::query("SELECT id FROM data_classes WHERE code = 'penalty'")
+        .fetch_one(&state.db.pool)
+        .await
+        .unwrap()
+        .get(0);
+    for rule in ["TEXT_ID_UNMASKED", "TEXT_PHONE_UNMASKED"] {
+        sqlx::query(
+            "INSERT INTO class_rule_overrides (class_id, rule_code, enabled, updated_at, updated_by) \
+             VALUES ($1, $2, 0, '2026-12-01T00:00:00Z', 'test')",
+        )
+        .bind(class_id)
+        .bind(rule)
+        .execute(&state.db.pool)
+        .await
+        .unwrap();
+    }
+    let csv_b = format!(
+        "{header}\n{}\n",
+        line(
+            "湘西脱敏乙商贸有限公司",
+            &code(902),
+            &format!("湘西市监罚〔2026〕{}号", spaced(&id_b)),
+            &format!("当事人（身份证{}）无照经营", full_width(&id_b))
+        )
+    );
+    let (batch_b, _) = upload(&state, &unit, "脱敏乙.csv", csv_b.as_bytes()).await;
+    assert_eq!(counts(&state, batch_b).await, [1, 0, 0, 0]);
+    assert!(
+        !faults(&state, batch_b)
+            .await
+            .iter()
+            .any(|(_, c)| c.starts_with("TEXT_")),
+        "switched off: no warning"
+    );
+    app::collect::service::confirm::confirm(&state, batch_b, &common::collect::actor())
+        .await
+        .expect("confirm");
+
+    // 3. A row stored before the fix, with a full number in plain digits.
+    sqlx::query("UPDATE penalties SET content = $1 WHERE subject_uscc = $2")
+        .bind(format!("罚款0.5万元（经办人身份证{id_old}）"))
+        .bind(code(901))
+        .execute(&state.db.pool)
+        .await
+        .unwrap();
+    // The home page's latest penalties read the decision number straight from the table.
+    sqlx::query("UPDATE penalties SET decision_no = $1 WHERE subject_uscc = $2")
+        .bind(format!("湘西市监罚〔2026〕{id_old}号"))
+        .bind(code(902))
+        .execute(&state.db.pool)
+        .await
+        .unwrap();
+
+    let numbers = [id_a.as_str(), id_b.as_str(), id_old.as_str(), "13812345678"];
+    let mut bodies: Vec<(String, String)> = vec![];
+    let (status, home) = get(&c, format!("{base}/")).await;
+    assert_eq!(status, 200, "home page");
+    assert!(home.contains("湘西脱敏乙"), "the penalty is among the latest");
+    bodies.push(("home".to_string(), home));
+    for serial in [901, 902] {
+        let r = sqlx::query(
+            "SELECT p.public_id, s.public_id AS subject, p.decision_no, p.violation_facts, p.published, \
+             p.text_originals_enc FROM penalties p JOIN subjects s ON s.id = p.subject_id WHERE p.subject_uscc = $1",
+        )
+        .bind(code(serial))
+        .fetch_one(&state.db.pool)
+        .await
+        .unwrap();
+        let (record, subject): (String, String) = (r.get("public_id"), r.get("subject"));
+        assert_eq!(r.get::<i64, _>("published"), 1);
+        let stored = format!(
+            "{} {}",
+            r.get::<String, _>("decision_no"),
+            r.get::<String, _>("violation_facts")
+        );
+        for n in &numbers[..2] {
+            assert!(
+                !shows_number(&stored, n),
+                "the stored public copy holds {n}: {stored}"
+            );
+        }
+        assert!(
+            r.get::<Option<String>, _>("text_originals_enc").is_some(),
+            "the original is sealed"
+        );
+        let (status, page) = get(&c, format!("{base}/credit/record/penalty/{record}")).await;
+        assert_eq!(status, 200, "record page");
+        assert!(page.contains("433"), "the masked number is shown");
+        assert!(page.contains("********"), "masked with the policy's rule");
+        bodies.push((format!("record {serial}"), page));
+        let (status, page) = get(&c, format!("{base}/credit/subject/{subject}")).await;
+        assert_eq!(status, 200, "subject page");
+        bodies.push((format!("subject {serial}"), page));
+        let req = app::credit::model::ReportRequest {
+            kind: "public".into(),
+            subject: subject.clone(),
+            applicant: "测试申请人".into(),
+            purpose: "核查".into(),
+            ..Default::default()
+        };
+        let issued = app::credit::service::reports::issue(
+            &state,
+            app::credit::service::reports::Issuer::Public { ip: None },
+            &req,
+            "http://localhost",
+        )
+        .await
+        .expect("report");
+        let pdf = c
+            .get(format!("{base}{}", issued.download))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        let text = pdftotext(&pdf);
+        assert!(
+            text.contains("湘西脱敏"),
+            "the report is the subject's:\n{text}"
+        );
+        bodies.push((format!("report {serial}"), text));
+        let (status, page) = get(&c, format!("{base}{}", issued.verify)).await;
+        assert_eq!(status, 200, "verify page");
+        assert!(page.contains("湘西市监罚〔2026〕"), "the record is listed");
+        bodies.push((format!("verify {serial}"), page));
+    }
+    for (where_, body) in &bodies {
+        for n in numbers {
+            assert!(!shows_number(body, n), "{where_} shows {n}");
+        }
+    }
+
+    // 4. The credit office reads the text as sent; the read is audited. A county user may not.
+    let record_a: String = sqlx::query("SELECT public_id FROM penalties WHERE subject_uscc = $1")
+        .bind(code(901))
+        .fetch_one(&state.db.pool)
+        .await
+        .unwrap()
+        .get(0);
+    common::login_demo(&c, &base, "operator").await;
+    let (status, body) = common::collect::post(
+        &c,
+        &base,
+        "records/originals",
+        &format!("kind=penalty&id={record_a}"),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains(&facts_a), "{body}");
+    assert!(body.contains("违法事实"), "{body}");
+    let audited: i64 = sqlx::query(
+        "SELECT COUNT(*) FROM audit_events WHERE action = 'collect.record_unmask' AND object_id = $1",
+    )
+    .bind(&record_a)
+    .fetch_one(&state.db.pool)
+    .await
+    .unwrap()
+    .get(0);
+    assert_eq!(audited, 1);
+    let county = common::client();
+    common::login_demo(&county, &base, "county").await;
+    let (status, body) = common::collect::post(
+        &county,
+        &base,
+        "records/originals",
+        &format!("kind=penalty&id={record_a}"),
+    )
+    .await;
+    assert_eq!(status, 403, "{body}");
+    assert!(!body.contains(&id_a[..14]));
+}

@@ -716,3 +716,69 @@ async fn console_lists_sort_and_page() {
     .await;
     assert_eq!(s, 200);
 }
+
+/// Guessing the current password on the password change counts like guessing it at the login: five
+/// wrong guesses lock the account (audited), the right password is refused while it is locked, the
+/// login is locked too, and the lock expires after its time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_current_passwords_on_the_password_change_lock_the_account() {
+    let (state, base) = start().await;
+    let c = common::client();
+    assert_eq!(login(&c, &base, "operator", DEMO_PASSWORD).await.0, 200);
+    let new = "Qz7!mkTr42ab";
+    let change = |current: &'static str| {
+        let (c, base) = (c.clone(), base.clone());
+        async move {
+            call(
+                &c,
+                &base,
+                "account/password",
+                &form(&[
+                    ("current_password", current),
+                    ("new_password", new),
+                    ("confirm_password", new),
+                ]),
+            )
+            .await
+        }
+    };
+    for _ in 0..5 {
+        let (s, body) = change("Wrong#Guess1").await;
+        assert_eq!(s, 422);
+        assert!(body.contains("PASSWORD_WRONG"), "{body}");
+    }
+    assert_eq!(
+        audit_count(&state, "account.password_change", "failure").await,
+        5
+    );
+    assert_eq!(audit_count(&state, "account.lock", "success").await, 1);
+    // Locked: the right current password is refused too, and so is a new login.
+    let (s, body) = change(DEMO_PASSWORD).await;
+    assert_eq!(s, 422);
+    assert!(
+        body.contains("ACCOUNT_LOCKED") && body.contains("current_password"),
+        "{body}"
+    );
+    assert_eq!(
+        audit_count(&state, "account.password_change", "failure").await,
+        6
+    );
+    assert_eq!(
+        audit_count(&state, "account.password_change", "success").await,
+        0
+    );
+    assert_eq!(
+        login(&common::client(), &base, "operator", DEMO_PASSWORD)
+            .await
+            .0,
+        422
+    );
+    // After the lockout time (15 min) the change goes through.
+    state.clock.advance(time::Duration::minutes(16)).unwrap();
+    let (s, body) = change(DEMO_PASSWORD).await;
+    assert_eq!(s, 200, "{body}");
+    assert_eq!(
+        audit_count(&state, "account.password_change", "success").await,
+        1
+    );
+}

@@ -42,6 +42,13 @@ pub struct DepartmentRow {
     pub public_id: String,
     pub code: String,
     pub name: String,
+    /// The full legal name (湘西土家族苗族自治州…局), when it differs from `name`.
+    #[serde(default)]
+    pub full_name: String,
+    /// Other names units write (short forms, abbreviations), `;`-separated: an authority written any
+    /// of these ways gets this department's code filled.
+    #[serde(default)]
+    pub aliases: String,
     pub uscc: String,
     pub county_code: String,
     pub county_name: String,
@@ -72,6 +79,9 @@ pub struct DepartmentDetail {
     pub penalties: i64,
     pub latest_decision: Option<String>,
     pub accounts: Vec<(String, String)>,
+    /// The caller may edit the department.
+    #[serde(default)]
+    pub can_manage: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

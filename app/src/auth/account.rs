@@ -199,18 +199,51 @@ pub async fn change_password(
     new_password: &str,
     confirm: &str,
 ) -> Result<(), AppError> {
-    let row = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
-        .bind(caller.user.user_id)
+    // A guess at the current password from a signed-in session counts as a failed login: the same
+    // counter and lockout (安全策略), so a stolen session gets no more guesses than the login page.
+    // The attempt is counted before the password is checked, so parallel guesses are counted too.
+    let uid = caller.user.user_id;
+    let threshold = i64::from(policy.lockout_threshold);
+    let attempt: Option<i64> = sqlx::query(
+        "UPDATE users SET failed_logins = failed_logins + 1 \
+         WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $2) RETURNING failed_logins",
+    )
+    .bind(uid)
+    .bind(rfc3339(state.clock.now()))
+    .fetch_optional(&state.db.pool)
+    .await?
+    .map(|r| r.try_get("failed_logins"))
+    .transpose()?;
+    let Some(attempt) = attempt.filter(|n| *n <= threshold) else {
+        // Locked, or past the allowance (guesses in parallel): lock now if not yet locked.
+        refuse_password_check(state, caller, policy, attempt.is_some(), "locked").await?;
+        return Err(AppError::field(
+            "current_password",
+            "ACCOUNT_LOCKED",
+            format!(
+                "当前密码连续输错次数过多，账户已临时锁定：请 {} 分钟后再试，或联系系统管理员解锁。",
+                policy.lockout_minutes
+            ),
+        ));
+    };
+    let stored: Option<String> = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
+        .bind(uid)
         .fetch_one(&state.db.pool)
-        .await?;
-    let stored: Option<String> = row.try_get("password_hash")?;
+        .await?
+        .try_get("password_hash")?;
     if current.len() > 256 || !password::verify(stored, current.to_string()).await {
+        refuse_password_check(state, caller, policy, attempt >= threshold, "bad_password").await?;
         return Err(AppError::field(
             "current_password",
             "PASSWORD_WRONG",
-            "当前密码不正确，请重新输入。",
+            "当前密码不正确，请重新输入。连续多次输错后账户将被临时锁定。",
         ));
     }
+    // The current password was proven: earlier wrong guesses no longer count (as after a login).
+    sqlx::query("UPDATE users SET failed_logins = 0 WHERE id = $1")
+        .bind(uid)
+        .execute(&state.db.pool)
+        .await?;
     if new_password != confirm {
         return Err(AppError::field(
             "confirm_password",
@@ -249,6 +282,34 @@ pub async fn change_password(
     e.object_type = Some("user".into());
     e.object_id = Some(caller.user.public_id.clone());
     e.detail = serde_json::json!({ "other_sessions_ended": ended });
+    audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Audits a refused password change (`reason`: bad_password, locked), locking the account first
+/// when `lock` (the attempt reached the policy's threshold), as a failed login would.
+async fn refuse_password_check(
+    state: &AppState,
+    caller: &Caller,
+    policy: &SecurityPolicy,
+    lock: bool,
+    reason: &str,
+) -> Result<(), AppError> {
+    let object = |mut e: audit::AuditEvent| {
+        e.object_type = Some("user".into());
+        e.object_id = Some(caller.user.public_id.clone());
+        e
+    };
+    let mut tx = state.db.begin().await?;
+    if lock {
+        let e = object(caller.event("account.lock", "success"));
+        let failures = i64::from(policy.lockout_threshold);
+        super::login::lock_account(state, &mut tx, policy, caller.user.user_id, e, failures)
+            .await?;
+    }
+    let mut e = object(caller.event("account.password_change", "failure"));
+    e.detail = serde_json::json!({ "reason": reason });
     audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
     tx.commit().await?;
     Ok(())

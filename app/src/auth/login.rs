@@ -38,14 +38,66 @@ fn event(
     }
 }
 
-/// Only same-site paths are followed after login.
+/// Only same-site paths are followed after login; anything else goes to the console.
 pub fn safe_next(next: &str) -> String {
-    let ok = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\');
-    if ok && !next.starts_with("/login") {
+    // Checked as given and once decoded, for a value that was encoded once more on its way here.
+    let ok = next.len() <= 2_000
+        && is_local_path(next)
+        && is_local_path(&percent_decode(next))
+        && !next.starts_with("/login");
+    if ok {
         next.to_string()
     } else {
         "/console".to_string()
     }
+}
+
+/// A path on this site: one leading `/`, and no backslash, whitespace or control character.
+/// Browsers read `\` as `/` and drop tabs and newlines from URLs (`/\t/evil.example` is
+/// `//evil.example`, another site), and a newline cannot go into the `Location` header.
+fn is_local_path(p: &str) -> bool {
+    p.starts_with('/')
+        && !p.starts_with("//")
+        && !p
+            .chars()
+            .any(|c| c == '\\' || c.is_whitespace() || c.is_control())
+}
+
+/// `%XX` sequences decoded (invalid UTF-8 replaced); anything else kept as it is.
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes.get(i),
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (Some(b'%'), Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (Some(b), _, _) => {
+                out.push(*b);
+                i += 1;
+            }
+            (None, _, _) => break,
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The typed user name as the audit log keeps it: at most 64 characters, without control
+/// characters (a name is typed by anyone, and the log is read by people and tools).
+fn typed_username(raw: &str) -> String {
+    raw.trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(64)
+        .collect()
 }
 
 pub async fn login(
@@ -60,7 +112,7 @@ pub async fn login(
         tracing::warn!(ip = ?meta.ip, "login rate limit hit");
         return Err(AppError::RateLimited);
     }
-    let username: String = username.trim().to_lowercase().chars().take(64).collect();
+    let username = typed_username(username);
     // Oversized input is refused before hashing (argon2 time grows with it), with the same message.
     if username.is_empty() || password_text.is_empty() || password_text.len() > 256 {
         return Err(AppError::field("password", "LOGIN_FAILED", LOGIN_FAILED));
@@ -118,7 +170,8 @@ pub async fn login(
         tx.commit().await?;
         return Err(AppError::field("password", "LOGIN_FAILED", LOGIN_FAILED));
     }
-    let totp_pending = row.try_get::<i64, _>("totp_enabled")? == 1 && policy.totp_required;
+    // Enrolled means asked, whatever the policy requires (the policy only decides who must enrol).
+    let totp_pending = row.try_get::<i64, _>("totp_enabled")? == 1;
     let token = new_token();
     sqlx::query(
         "UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = $1 WHERE id = $2",
@@ -194,17 +247,31 @@ async fn register_failure(
     .await?
     .try_get("failed_logins")?;
     if failures >= policy.lockout_threshold as i64 {
-        let until = rfc3339(state.clock.now() + Duration::minutes(policy.lockout_minutes as i64));
-        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = $1 WHERE id = $2")
-            .bind(&until)
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
         let mut e = event(meta, username, Some(user_id), "account.lock", "success");
         e.object_id = Some(public_id.into());
-        e.detail = serde_json::json!({ "until": until, "failures": failures });
-        audit::append(tx, &state.secrets, &state.clock, &e).await?;
+        lock_account(state, tx, policy, user_id, e, failures).await?;
     }
+    Ok(())
+}
+
+/// Locks an account for the policy's lockout time, in the caller's transaction. `lock_event` (action
+/// `account.lock`, with who and from where) is written with the time and the failure count.
+pub(crate) async fn lock_account(
+    state: &AppState,
+    tx: &mut sqlx::AnyConnection,
+    policy: &SecurityPolicy,
+    user_id: i64,
+    mut lock_event: AuditEvent,
+    failures: i64,
+) -> Result<(), AppError> {
+    let until = rfc3339(state.clock.now() + Duration::minutes(policy.lockout_minutes as i64));
+    sqlx::query("UPDATE users SET failed_logins = 0, locked_until = $1 WHERE id = $2")
+        .bind(&until)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    lock_event.detail = serde_json::json!({ "until": until, "failures": failures });
+    audit::append(tx, &state.secrets, &state.clock, &lock_event).await?;
     Ok(())
 }
 

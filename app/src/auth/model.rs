@@ -246,6 +246,7 @@ pub fn end_reason_label(reason: &str) -> &'static str {
         "absolute" => "超过最长时限",
         "password_changed" => "修改密码后结束",
         "admin" => "管理员结束",
+        "recovered" => "主机恢复账户后结束",
         "disabled" => "账户停用",
         "logout_everywhere" => "全部退出",
         _ => "已结束",

@@ -231,6 +231,7 @@ pub fn TotpEnrolPage() -> impl IntoView {
                 <li>"点击下面的按钮生成二维码，用验证器扫描。"</li>
                 <li>"输入验证器显示的 6 位数字，完成绑定。"</li>
             </ol>
+            <p class="muted">"绑定后，每次登录都需要输入动态验证码（无论安全策略是否要求）。"</p>
             <Show when=done fallback=move || view! {
                 <ActionForm action=begin>
                     <CsrfField />
@@ -250,7 +251,7 @@ pub fn TotpEnrolPage() -> impl IntoView {
                     <button type="submit" class="button button-block">"完成绑定"</button>
                 </ActionForm>
             }>
-                <div class="notice notice-success" role="status">"动态验证码已绑定。下次登录时需要输入验证码。"</div>
+                <div class="notice notice-success" role="status">"动态验证码已绑定。此后每次登录都需要输入验证码。"</div>
                 <p><a class="button" href="/console">"进入工作台"</a></p>
             </Show>
         </section>

@@ -42,6 +42,8 @@ pub enum Action {
     RecordView,
     /// Take a record off public view (revoked or changed decisions).
     RecordWithdraw,
+    /// Read the text as sent of fields whose ID or phone numbers were masked (every read audited).
+    RecordUnmask,
     /// Make and revoke API keys (the security admin's keys, DOMAIN §2).
     ApiKeyManage,
     /// Resolve name/code conflicts of the subject registry.
@@ -187,6 +189,9 @@ pub const POLICY: &[(Role, Action, Scope)] = &[
     (Operator, RecordView, All),
     (Clerk, RecordWithdraw, OwnDepartment),
     (Operator, RecordWithdraw, All),
+    // The unit that sent a text and the credit office may read it unmasked; county users may not.
+    (Clerk, RecordUnmask, OwnDepartment),
+    (Operator, RecordUnmask, All),
     (SecurityAdmin, ApiKeyManage, All),
     (Operator, ConflictResolve, All),
     (Clerk, DueView, OwnDepartment),
@@ -317,6 +322,7 @@ pub const ENDPOINTS: &[(&str, Access)] = &[
     ("records/search", Access::Action(RecordView)),
     ("records/record", Access::Action(RecordView)),
     ("records/withdraw", Access::Action(RecordWithdraw)),
+    ("records/originals", Access::Action(RecordUnmask)),
     ("collect/conflicts", Access::Action(ConflictResolve)),
     ("collect/conflict_resolve", Access::Action(ConflictResolve)),
     ("apikeys/list", Access::Action(ApiKeyManage)),

@@ -279,6 +279,20 @@ pub async fn get_record(kind: String, id: String) -> Result<RecordDetail, AppErr
     .await
 }
 
+/// The text as sent of a record's fields whose personal numbers were masked: (field, text). Audited.
+#[server(endpoint = "records/originals")]
+pub async fn get_record_originals(
+    kind: String,
+    id: String,
+) -> Result<Vec<(String, String)>, AppError> {
+    authz::respond(async move {
+        let state = AppState::get()?;
+        let caller = authz::authorize(Action::RecordUnmask).await?;
+        super::service::records::originals(&state, &caller, &kind, &id).await
+    })
+    .await
+}
+
 /// Takes a record off public view at once (revoked or changed decisions), with a reason.
 #[server(endpoint = "records/withdraw")]
 pub async fn withdraw_record(kind: String, id: String, reason: String) -> Result<(), AppError> {

@@ -61,6 +61,12 @@ pub struct FormSpec {
     pub today: crate::rules::date::Ymd,
     /// The unit's confirmed header mappings for the class: header → field key.
     pub remembered: Vec<(String, String)>,
+    /// The department register the server fills authorities' codes from.
+    #[serde(default)]
+    pub authorities: Vec<crate::rules::clean::row::Authority>,
+    /// The disclosure policy's mask for ID numbers found in text.
+    #[serde(default)]
+    pub id_mask: crate::rules::mask::MaskRule,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -228,6 +234,9 @@ pub struct RecordDetail {
     pub filled: Vec<(String, String)>,
     pub versions: Vec<VersionView>,
     pub can_withdraw: bool,
+    /// Some text fields had personal numbers masked, and the caller may read them as sent (audited).
+    #[serde(default)]
+    pub can_unmask: bool,
 }
 
 pub fn version_action_label(action: &str) -> &'static str {

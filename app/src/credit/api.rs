@@ -93,7 +93,8 @@ pub async fn verify_report(code: String) -> Result<ReportCheck, AppError> {
     .await
 }
 
-/// The console's search: natural persons included (masked), within the caller's county.
+/// The console's search: natural persons included (masked), within the caller's subject scope
+/// (`authz::SubjectScope`: the county, or a unit's area).
 #[server(endpoint = "credit/staff_search")]
 pub async fn staff_search(
     q: String,
@@ -104,10 +105,7 @@ pub async fn staff_search(
         let state = crate::server::AppState::get()?;
         let caller =
             crate::server::authz::authorize(crate::auth::policy::Action::CreditSearch).await?;
-        let county = match caller.scope {
-            crate::auth::policy::Scope::All => None,
-            _ => Some(caller.user.county_code.clone().unwrap_or_default()),
-        };
+        let county = caller.subject_scope(&state).await?.county_filter();
         super::service::search::search(
             &state,
             &super::service::search::Audience::Staff { county },

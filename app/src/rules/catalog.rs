@@ -305,6 +305,24 @@ const LICENCE_STATES: &[&str] = &[
     "3=无效",
 ];
 
+/// v1 penalty states (CF_ZT) use the same digits; a revoked (撤销) penalty is withdrawn from view.
+const PENALTY_STATES: &[&str] = &[
+    "有效",
+    "撤销",
+    "异议",
+    "其他",
+    "正常=有效",
+    "0=有效",
+    "1=撤销",
+    "2=异议",
+    "3=其他",
+];
+
+/// Headers of older exports that carry nothing the platform keeps, ignored by design so that they never
+/// stop a file for mapping: SJC is the exporting system's update timestamp (the platform records its
+/// own times). A field of the catalogue that names one of these headers takes precedence.
+pub const IGNORED_HEADERS: &[&str] = &["SJC"];
+
 fn licence_fields() -> Vec<F> {
     vec![
         f(
@@ -779,6 +797,9 @@ fn penalty_fields() -> Vec<F> {
             .options(&["轻微", "一般", "严重"]),
         f("area_code", "地方编码", None, &["DFBM"], T::AreaCode, O).syn(&["行政区划代码"]),
         f("remark", "备注", Some("BZ"), &["BZ"], T::FreeText, O).max(1000),
+        f("state", "当前状态", None, &["CF_ZT"], T::Enum, O)
+            .syn(&["处罚状态", "状态"])
+            .options(PENALTY_STATES),
     ]
 }
 

@@ -37,6 +37,9 @@ pub fn is_listed(code: &str) -> bool {
     code.len() == 6 && codes.binary_search(&n).is_ok()
 }
 
+/// The prefecture level itself (州本级): a unit here works for the whole prefecture, not one county.
+pub const PREFECTURE: &str = "433100";
+
 /// The divisions of 湘西土家族苗族自治州 (DOMAIN §4).
 pub const XIANGXI: &[(&str, &str)] = &[
     ("433100", "湘西州本级"),

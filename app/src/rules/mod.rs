@@ -10,6 +10,7 @@ pub mod due;
 pub mod mask;
 pub mod normalize;
 pub mod password;
+pub mod pii;
 pub mod resident_id;
 pub mod uscc;
 pub mod workdays;

@@ -65,6 +65,99 @@ impl Caller {
     }
 }
 
+/// Which credit subjects (companies, persons) a caller may look at. A subject belongs to a county, not
+/// to a unit, so the policy's scopes map onto counties (DOMAIN §2):
+/// - the credit office (`Scope::All`) sees every subject;
+/// - a county user sees the subjects registered in their county;
+/// - a department clerk sees the subjects of their unit's area: a county unit its county, a unit of
+///   the prefecture level (州本级) the whole prefecture. A unit without a county sees none.
+///
+/// The staff search filters with this rule, and every staff endpoint that takes a subject id refuses
+/// a subject outside it (`Caller::check_subject`), so a subject the search hides cannot be pulled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubjectScope {
+    All,
+    County(String),
+    Nothing,
+}
+
+impl SubjectScope {
+    /// The county a subject query filters on (`None`: every subject). `Nothing` filters on the empty
+    /// code, which no subject has (a subject without a county stores NULL).
+    pub fn county_filter(&self) -> Option<String> {
+        match self {
+            SubjectScope::All => None,
+            SubjectScope::County(c) => Some(c.clone()),
+            SubjectScope::Nothing => Some(String::new()),
+        }
+    }
+
+    /// Whether a subject registered in `county_code` is in scope.
+    pub fn admits(&self, county_code: Option<&str>) -> bool {
+        match self {
+            SubjectScope::All => true,
+            SubjectScope::County(c) => county_code == Some(c.as_str()),
+            SubjectScope::Nothing => false,
+        }
+    }
+}
+
+impl Caller {
+    /// The caller's subject scope for the action they were authorised for (see [`SubjectScope`]).
+    pub async fn subject_scope(&self, state: &AppState) -> Result<SubjectScope, AppError> {
+        let county = |c: Option<String>| match c {
+            Some(c) if !c.is_empty() => SubjectScope::County(c),
+            _ => SubjectScope::Nothing,
+        };
+        Ok(match self.scope {
+            Scope::All => SubjectScope::All,
+            Scope::OwnCounty => county(self.user.county_code.clone()),
+            Scope::OwnDepartment => {
+                let unit_county: Option<String> = match self.user.department_id {
+                    Some(id) => {
+                        use sqlx::Row;
+                        sqlx::query("SELECT county_code FROM departments WHERE id = $1")
+                            .bind(id)
+                            .fetch_optional(&state.db.pool)
+                            .await?
+                            .map(|r| r.try_get::<Option<String>, _>("county_code"))
+                            .transpose()?
+                            .flatten()
+                    }
+                    None => None,
+                };
+                if unit_county.as_deref() == Some(crate::rules::division::PREFECTURE) {
+                    SubjectScope::All
+                } else {
+                    county(unit_county)
+                }
+            }
+        })
+    }
+
+    /// 404 for a subject outside the caller's scope (as if it did not exist, as the staff search
+    /// shows it), with the refusal audited as `action` / `denied`.
+    pub async fn check_subject(
+        &self,
+        state: &AppState,
+        action: &str,
+        subject_public_id: &str,
+        county_code: Option<&str>,
+    ) -> Result<(), AppError> {
+        if self.subject_scope(state).await?.admits(county_code) {
+            return Ok(());
+        }
+        let mut e = self.event(action, "denied");
+        e.object_type = Some("subject".into());
+        e.object_id = Some(subject_public_id.into());
+        e.detail = serde_json::json!({ "reason": "out_of_scope" });
+        let mut tx = state.db.begin().await?;
+        super::audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+        tx.commit().await?;
+        Err(AppError::NotFound("该信用主体".into()))
+    }
+}
+
 /// Resolves and checks a caller from a session. `action = None` asks only for a signed-in user, which
 /// is allowed while a password change or TOTP enrolment is pending (the account pages need it).
 pub async fn check(
@@ -143,4 +236,24 @@ pub async fn respond<T>(body: impl Future<Output = Result<T, AppError>>) -> Resu
         }
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SubjectScope;
+
+    #[test]
+    fn subject_scopes_admit_their_county_only() {
+        let all = SubjectScope::All;
+        let fenghuang = SubjectScope::County("433123".into());
+        let nothing = SubjectScope::Nothing;
+        assert!(all.admits(Some("433123")) && all.admits(None));
+        assert!(fenghuang.admits(Some("433123")));
+        assert!(!fenghuang.admits(Some("433101")) && !fenghuang.admits(None));
+        assert!(!nothing.admits(Some("433123")) && !nothing.admits(None));
+        // The search filters the same way; no subject stores an empty county.
+        assert_eq!(all.county_filter(), None);
+        assert_eq!(fenghuang.county_filter().as_deref(), Some("433123"));
+        assert_eq!(nothing.county_filter().as_deref(), Some(""));
+    }
 }

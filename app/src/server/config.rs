@@ -36,6 +36,9 @@ pub struct Config {
     pub report_rate_per_hour: u32,
     /// Largest data file a unit may upload, in MB.
     pub upload_max_mb: u64,
+    /// Hosts an exchange pull may be redirected to besides the configured address's own host
+    /// (`APP_EXCHANGE_ALLOW_HOSTS`, comma-separated).
+    pub exchange_allow_hosts: Vec<String>,
 }
 
 /// Reads `KEY=VALUE` lines; `#` starts a comment; values may be quoted.
@@ -149,6 +152,12 @@ impl Config {
                 .and_then(|v| v.parse().ok())
                 .filter(|n| *n > 0)
                 .unwrap_or(200),
+            exchange_allow_hosts: get("APP_EXCHANGE_ALLOW_HOSTS")
+                .unwrap_or_default()
+                .split(',')
+                .map(|h| h.trim().to_ascii_lowercase())
+                .filter(|h| !h.is_empty())
+                .collect(),
         })
     }
 

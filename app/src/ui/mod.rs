@@ -2,6 +2,7 @@
 pub mod chart;
 pub mod elder;
 pub mod form;
+pub mod head;
 pub mod layout;
 pub mod status;
 pub mod table;

@@ -6,7 +6,7 @@ use app::collect::service::{api_keys, intake, pipeline};
 use app::error::AppError;
 use app::server::audit::{self, AuditEvent};
 use app::server::AppState;
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -15,8 +15,11 @@ use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use utoipa::{OpenApi, ToSchema};
 
-/// Records per request; larger sets go as several batches or as a file.
-pub const MAX_RECORDS: usize = 5_000;
+mod body;
+pub use body::{MAX_FIELDS, MAX_RECORDS};
+
+/// The largest request body read (the route's body limit says the same).
+pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 /// Faults returned in one response; the rest are counted.
 const MAX_FAULTS: i64 = 1_000;
 
@@ -101,7 +104,7 @@ pub struct FieldItem {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ErrorBody {
     /// Stable code: `UNAUTHORIZED`, `FORBIDDEN`, `NOT_FOUND`, `VALIDATION`, `CONFLICT`, `BAD_JSON`,
-    /// `TOO_MANY_RECORDS`, `INTERNAL`.
+    /// `BODY_TOO_LARGE`, `TOO_MANY_RECORDS`, `TOO_MANY_FIELDS`, `EMPTY_BATCH`, `INTERNAL`.
     pub code: String,
     pub message: String,
     pub fields: Vec<FieldItem>,
@@ -177,15 +180,6 @@ fn event(h: &api_keys::KeyHolder, action: &str, batch: &str) -> AuditEvent {
     e
 }
 
-/// Text of a JSON value as a cell: strings as they are, numbers and booleans printed, null empty.
-fn cell(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::Null => String::new(),
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
 /// Submit a batch of records of one data class; they are checked at once.
 #[utoipa::path(
     post,
@@ -199,8 +193,8 @@ fn cell(v: &serde_json::Value) -> String {
         (status = 401, description = "缺少或无效的密钥", body = ApiError),
         (status = 403, description = "密钥无权报送该类别", body = ApiError),
         (status = 404, description = "数据类别不存在", body = ApiError),
-        (status = 413, description = "记录数超过上限", body = ApiError),
-        (status = 422, description = "批次为空或无法识别字段", body = ApiError)
+        (status = 413, description = "请求体或记录数超过上限", body = ApiError),
+        (status = 422, description = "批次为空、字段过多或无法识别字段", body = ApiError)
     ),
     security(("api_key" = []))
 )]
@@ -208,35 +202,20 @@ pub async fn submit(
     State(state): State<AppState>,
     Path(class): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    raw: Body,
 ) -> Response {
-    let h = match holder(&state, &headers).await {
-        Ok(h) => h,
-        Err(r) => return r,
-    };
-    let request: BatchRequest = match serde_json::from_slice(&body) {
-        Ok(r) => r,
-        Err(e) => {
-            return error_response(
-                StatusCode::BAD_REQUEST,
-                "BAD_JSON",
-                format!("请求体不是合法的 JSON 批次（{e}）：应为 {{\"records\": [{{字段代码: 值, …}}, …]}}。"),
-                vec![],
-            )
-        }
-    };
-    match submit_inner(&state, &h, &class, request).await {
+    match submit_inner(&state, &class, &headers, raw).await {
         Ok(r) => (StatusCode::CREATED, Json(r)).into_response(),
         Err(r) => r,
     }
 }
 
-async fn submit_inner(
+/// 404 for a class that does not exist, 403 for one the key does not cover.
+async fn check_class(
     state: &AppState,
     h: &api_keys::KeyHolder,
     class: &str,
-    request: BatchRequest,
-) -> Result<BatchResponse, Response> {
+) -> Result<(), Response> {
     let exists = sqlx::query("SELECT id FROM data_classes WHERE code = $1 AND active = 1")
         .bind(class)
         .fetch_optional(&state.db.pool)
@@ -247,7 +226,7 @@ async fn submit_inner(
             "数据类别 {class}"
         ))));
     }
-    if !h.may_submit(class) {
+    if !h.covers(class) {
         return Err(error_response(
             StatusCode::FORBIDDEN,
             "FORBIDDEN",
@@ -255,7 +234,70 @@ async fn submit_inner(
             vec![],
         ));
     }
-    if request.records.is_empty() {
+    Ok(())
+}
+
+/// Reads the body (at most `MAX_BODY_BYTES`) and parses it on a blocking thread: a large body would
+/// otherwise hold an async worker, and with it `/healthz` and every request queued on that worker.
+async fn read_table(headers: &HeaderMap, raw: Body) -> Result<body::Parsed, Response> {
+    let too_large = || {
+        error_response(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "BODY_TOO_LARGE",
+            format!(
+                "请求体超过上限 {} MB：请分批报送，或在控制台上传文件。",
+                MAX_BODY_BYTES / (1024 * 1024)
+            ),
+            vec![],
+        )
+    };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return Err(too_large());
+    }
+    let bytes = axum::body::to_bytes(raw, MAX_BODY_BYTES)
+        .await
+        .map_err(|_| too_large())?;
+    let parsed = tokio::task::spawn_blocking(move || body::parse(&bytes))
+        .await
+        .map_err(|e| from_app_error(AppError::internal("api body", e)))?;
+    parsed.map_err(|e| match e {
+        body::BodyError::BadJson(detail) => error_response(
+            StatusCode::BAD_REQUEST,
+            "BAD_JSON",
+            format!("请求体不是合法的 JSON 批次（{detail}）：应为 {{\"records\": [{{字段代码: 值, …}}, …]}}。"),
+            vec![],
+        ),
+        body::BodyError::TooManyRecords => error_response(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "TOO_MANY_RECORDS",
+            format!("一个批次最多 {MAX_RECORDS} 条记录：请分批报送。"),
+            vec![],
+        ),
+        body::BodyError::TooManyFields => error_response(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "TOO_MANY_FIELDS",
+            format!("记录中的字段超过 {MAX_FIELDS} 个：请只报送目录中的字段。"),
+            vec![],
+        ),
+    })
+}
+
+async fn submit_inner(
+    state: &AppState,
+    class: &str,
+    headers: &HeaderMap,
+    raw: Body,
+) -> Result<BatchResponse, Response> {
+    // The key and its class come from the headers and the path: a caller who may not send this batch
+    // is answered before a byte of the body is read.
+    let h = holder(state, headers).await?;
+    check_class(state, &h, class).await?;
+    let table = read_table(headers, raw).await?;
+    if table.rows.is_empty() {
         return Err(error_response(
             StatusCode::UNPROCESSABLE_ENTITY,
             "EMPTY_BATCH",
@@ -263,44 +305,6 @@ async fn submit_inner(
             vec![],
         ));
     }
-    if request.records.len() > MAX_RECORDS {
-        return Err(error_response(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "TOO_MANY_RECORDS",
-            format!(
-                "一个批次最多 {MAX_RECORDS} 条记录，本次 {} 条：请分批报送。",
-                request.records.len()
-            ),
-            vec![],
-        ));
-    }
-    // Columns: every key in first-seen order; each record becomes a row of cells.
-    let mut columns: Vec<String> = vec![];
-    for r in &request.records {
-        for k in r.keys() {
-            if !columns.contains(k) {
-                columns.push(k.clone());
-            }
-        }
-    }
-    if columns.len() > 200 {
-        return Err(error_response(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "TOO_MANY_FIELDS",
-            "记录中的字段超过 200 个：请只报送目录中的字段。".into(),
-            vec![],
-        ));
-    }
-    let rows: Vec<Vec<String>> = request
-        .records
-        .iter()
-        .map(|r| {
-            columns
-                .iter()
-                .map(|c| r.get(c).map(cell).unwrap_or_default())
-                .collect()
-        })
-        .collect();
     let sub = intake::Submission {
         class_code: class,
         department_id: h.department_id,
@@ -310,7 +314,7 @@ async fn submit_inner(
     let (id, public_id) = intake::create(state, &sub, None)
         .await
         .map_err(from_app_error)?;
-    let outcome = pipeline::check_rows(state, id, columns, rows)
+    let outcome = pipeline::check_rows(state, id, table.columns, table.rows)
         .await
         .map_err(from_app_error)?;
     if let pipeline::CheckOutcome::Failed(message) = outcome {
@@ -326,12 +330,40 @@ async fn submit_inner(
         &mut tx,
         &state.secrets,
         &state.clock,
-        &event(h, "api.batch_submit", &public_id),
+        &event(&h, "api.batch_submit", &public_id),
     )
     .await
     .map_err(from_app_error)?;
     tx.commit().await.map_err(|e| from_app_error(e.into()))?;
-    batch_response(state, h, &public_id).await
+    batch_response(state, &h, &public_id).await
+}
+
+/// A batch outside the key's unit or classes: answered as if it did not exist.
+fn not_found() -> Response {
+    from_app_error(AppError::NotFound("该批次".into()))
+}
+
+/// The internal id of a batch the key may see: its unit's, of a class the key covers.
+async fn find_batch(
+    state: &AppState,
+    h: &api_keys::KeyHolder,
+    public_id: &str,
+) -> Result<i64, Response> {
+    let row = sqlx::query(
+        "SELECT b.id, c.code AS class FROM batches b JOIN data_classes c ON c.id = b.class_id \
+         WHERE b.public_id = $1 AND b.department_id = $2",
+    )
+    .bind(public_id)
+    .bind(h.department_id)
+    .fetch_optional(&state.db.pool)
+    .await
+    .map_err(|e| from_app_error(e.into()))?
+    .ok_or_else(not_found)?;
+    let class: String = row.try_get("class").map_err(|e| from_app_error(e.into()))?;
+    if !h.covers(&class) {
+        return Err(not_found());
+    }
+    row.try_get("id").map_err(|e| from_app_error(e.into()))
 }
 
 async fn batch_response(
@@ -350,7 +382,11 @@ async fn batch_response(
     .fetch_optional(pool)
     .await
     .map_err(|e| from_app_error(e.into()))?
-    .ok_or_else(|| from_app_error(AppError::NotFound("该批次".into())))?;
+    .ok_or_else(not_found)?;
+    let class: String = row.try_get("class").map_err(|e| from_app_error(e.into()))?;
+    if !h.covers(&class) {
+        return Err(not_found());
+    }
     let id: i64 = row.try_get("id").map_err(|e| from_app_error(e.into()))?;
     let read = |r: &sqlx::any::AnyRow| -> Result<FaultItem, sqlx::Error> {
         Ok(FaultItem {
@@ -389,7 +425,7 @@ async fn batch_response(
         status: row
             .try_get("status")
             .map_err(|e| from_app_error(e.into()))?,
-        class: row.try_get("class").map_err(|e| from_app_error(e.into()))?,
+        class,
         rows_total: get("rows_total")?,
         rows_new: get("rows_new")?,
         rows_update: get("rows_update")?,
@@ -400,7 +436,7 @@ async fn batch_response(
     })
 }
 
-/// A batch of the key's unit: status, counts and faults.
+/// A batch of the key's unit and classes: status, counts and faults.
 #[utoipa::path(
     get,
     path = "/api/v1/batches/{id}",
@@ -409,7 +445,7 @@ async fn batch_response(
     responses(
         (status = 200, body = BatchResponse),
         (status = 401, body = ApiError),
-        (status = 404, description = "批次不存在或不属于本单位", body = ApiError)
+        (status = 404, description = "批次不存在，或不属于本单位、本密钥的数据类别", body = ApiError)
     ),
     security(("api_key" = []))
 )]
@@ -451,18 +487,9 @@ pub async fn confirm_batch(
         Ok(h) => h,
         Err(r) => return r,
     };
-    let found = sqlx::query("SELECT id FROM batches WHERE public_id = $1 AND department_id = $2")
-        .bind(&id)
-        .bind(h.department_id)
-        .fetch_optional(&state.db.pool)
-        .await;
-    let batch_id: i64 = match found {
-        Ok(Some(r)) => match r.try_get("id") {
-            Ok(v) => v,
-            Err(e) => return from_app_error(e.into()),
-        },
-        Ok(None) => return from_app_error(AppError::NotFound("该批次".into())),
-        Err(e) => return from_app_error(e.into()),
+    let batch_id = match find_batch(&state, &h, &id).await {
+        Ok(v) => v,
+        Err(r) => return r,
     };
     let actor = Actor {
         user_id: None,

@@ -6,6 +6,7 @@ pub mod collect;
 pub mod credit;
 mod elder;
 pub mod export;
+mod gate;
 mod health;
 pub mod page_cache;
 pub mod portal;
@@ -212,6 +213,11 @@ fn build(app_state: AppState, leptos: LeptosOptions, store: sessions::Store) -> 
             _,
         >(context, shell))
         .with_state(state)
+        // Inside the session layer: it reads the login.
+        .layer(axum::middleware::from_fn_with_state(
+            (app_state.clone(), gate::rest_get_paths(&rest_routes(true))),
+            gate::login_gate,
+        ))
         .layer(sessions::layer(store, production))
         .layer(
             ServiceBuilder::new()

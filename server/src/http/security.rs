@@ -53,7 +53,8 @@ pub fn panic_page(err: Box<dyn std::any::Any + Send + 'static>) -> Response {
 /// differs from the `Host` header.
 pub async fn origin_check(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let mutating = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if mutating && is_cross_site(req.headers(), state.config.public_origin.as_deref()) {
+    let scheme = site_scheme(&state.config, req.headers());
+    if mutating && is_cross_site(req.headers(), state.config.public_origin.as_deref(), scheme) {
         let body = serde_json::json!({ "code": "CROSS_SITE", "message": "拒绝跨站请求：请从本平台页面提交。" });
         return (StatusCode::FORBIDDEN, axum::Json(body)).into_response();
     }
@@ -112,9 +113,35 @@ fn csrf_refused() -> Response {
     res
 }
 
+/// The scheme the site is reached by when APP_PUBLIC_ORIGIN is unset: the proxy's
+/// `X-Forwarded-Proto` when the proxy is trusted, else https in production (its cookies are
+/// `Secure`, so it is only ever used over TLS) and http in demo mode (the bare server).
+pub fn site_scheme(config: &app::server::config::Config, h: &http::HeaderMap) -> &'static str {
+    let forwarded = config
+        .trust_proxy
+        .then(|| h.get("x-forwarded-proto"))
+        .flatten()
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(',')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        });
+    match forwarded.as_deref() {
+        Some("https") => "https",
+        Some("http") => "http",
+        _ if config.is_production() => "https",
+        _ => "http",
+    }
+}
+
 /// `public_origin` (e.g. `https://credit.xxz.gov.cn`, from APP_PUBLIC_ORIGIN) is compared whole, scheme
-/// included; behind a proxy that rewrites `Host` it is required. Without it the `Host` header is used.
-pub fn is_cross_site(h: &http::HeaderMap, public_origin: Option<&str>) -> bool {
+/// included; behind a proxy that rewrites `Host` it is required. Without it the origin is `scheme`
+/// (see `site_scheme`) with the `Host` header, compared whole too: `https://host` posting to a site
+/// served as `http://host` is another origin.
+pub fn is_cross_site(h: &http::HeaderMap, public_origin: Option<&str>, scheme: &str) -> bool {
     if h.get("sec-fetch-site")
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v == "cross-site")
@@ -127,15 +154,17 @@ pub fn is_cross_site(h: &http::HeaderMap, public_origin: Option<&str>) -> bool {
     if origin == "null" {
         return true;
     }
-    if let Some(expected) = public_origin {
-        return origin.trim_end_matches('/') != expected.trim_end_matches('/');
-    }
-    let origin_host = origin.split("://").nth(1).unwrap_or(origin);
-    let host = h
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    origin_host != host
+    let expected = match public_origin {
+        Some(o) => o.trim_end_matches('/').to_string(),
+        None => {
+            let host = h
+                .get(header::HOST)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            format!("{scheme}://{host}")
+        }
+    };
+    !origin.trim_end_matches('/').eq_ignore_ascii_case(&expected)
 }
 
 /// Adds security headers to every response. HTML pages get a CSP with the hashes of their inline
@@ -366,31 +395,88 @@ mod tests {
     fn cross_site_detection() {
         let mut h = http::HeaderMap::new();
         h.insert(header::HOST, HeaderValue::from_static("127.0.0.1:3000"));
-        assert!(!is_cross_site(&h, None));
+        assert!(!is_cross_site(&h, None, "http"));
         h.insert(
             header::ORIGIN,
             HeaderValue::from_static("http://127.0.0.1:3000"),
         );
-        assert!(!is_cross_site(&h, None));
+        assert!(!is_cross_site(&h, None, "http"));
         // A configured public origin wins over Host, scheme included.
-        assert!(is_cross_site(&h, Some("https://credit.example.gov.cn")));
+        assert!(is_cross_site(
+            &h,
+            Some("https://credit.example.gov.cn"),
+            "http"
+        ));
         h.insert(
             header::ORIGIN,
             HeaderValue::from_static("https://credit.example.gov.cn"),
         );
-        assert!(!is_cross_site(&h, Some("https://credit.example.gov.cn")));
+        assert!(!is_cross_site(
+            &h,
+            Some("https://credit.example.gov.cn"),
+            "http"
+        ));
         h.insert(
             header::ORIGIN,
             HeaderValue::from_static("http://credit.example.gov.cn"),
         );
-        assert!(is_cross_site(&h, Some("https://credit.example.gov.cn")));
+        assert!(is_cross_site(
+            &h,
+            Some("https://credit.example.gov.cn"),
+            "http"
+        ));
         h.insert(
             header::ORIGIN,
             HeaderValue::from_static("http://evil.example"),
         );
-        assert!(is_cross_site(&h, None));
+        assert!(is_cross_site(&h, None, "http"));
         h.remove(header::ORIGIN);
         h.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
-        assert!(is_cross_site(&h, None));
+        assert!(is_cross_site(&h, None, "http"));
+    }
+
+    #[test]
+    fn without_a_public_origin_the_scheme_counts_too() {
+        let mut h = http::HeaderMap::new();
+        h.insert(
+            header::HOST,
+            HeaderValue::from_static("credit.example:3000"),
+        );
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://credit.example:3000"),
+        );
+        assert!(is_cross_site(&h, None, "http"));
+        assert!(!is_cross_site(&h, None, "https"));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("credit.example:3000"),
+        );
+        assert!(
+            is_cross_site(&h, None, "https"),
+            "an origin without a scheme"
+        );
+        let vars = |pairs: &[(&str, &str)]| {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        let demo = app::server::config::Config::from_vars(&vars(&[]), false).unwrap();
+        assert_eq!(site_scheme(&demo, &h), "http");
+        let prod =
+            app::server::config::Config::from_vars(&vars(&[("APP_SECRET", &"k".repeat(40))]), true)
+                .unwrap();
+        assert_eq!(site_scheme(&prod, &h), "https");
+        let proxied =
+            app::server::config::Config::from_vars(&vars(&[("APP_TRUST_PROXY", "1")]), false)
+                .unwrap();
+        h.insert("x-forwarded-proto", HeaderValue::from_static("https"));
+        assert_eq!(site_scheme(&proxied, &h), "https");
+        assert_eq!(
+            site_scheme(&demo, &h),
+            "http",
+            "only a trusted proxy's header counts"
+        );
     }
 }

@@ -38,6 +38,39 @@ pub struct Dept {
     pub county: &'static str,
 }
 
+impl Dept {
+    /// The full legal name: 湘西州 is short for 湘西土家族苗族自治州 (county governments have none).
+    pub fn full_name(&self) -> Option<String> {
+        self.name
+            .contains("湘西州")
+            .then(|| self.name.replace("湘西州", "湘西土家族苗族自治州"))
+    }
+
+    /// Other ways units write the department (DOMAIN §6 duty 4), `;`-separated as stored.
+    pub fn aliases(&self) -> String {
+        let mut forms = vec![self.name.to_string()];
+        if self.name.contains("市场监督管理局") {
+            forms.push(self.name.replace("市场监督管理局", "市场监管局"));
+        }
+        let mut out: Vec<String> = vec![];
+        for f in &forms {
+            if f != self.name {
+                out.push(f.clone());
+            }
+            if f.contains("湘西州") {
+                out.push(f.replace("湘西州", "湘西自治州"));
+            }
+            if let Some(rest) = f.strip_prefix("湘西州") {
+                out.push(format!("州{rest}"));
+            }
+        }
+        if let Some(rest) = self.name.strip_prefix("国家税务总局") {
+            out.push(rest.to_string());
+        }
+        out.join(";")
+    }
+}
+
 pub const DEPARTMENTS: &[Dept] = &[
     Dept {
         code: "scjg",

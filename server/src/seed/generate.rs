@@ -73,6 +73,8 @@ impl Generator {
                     V::S(self.public_id()),
                     V::s(d.code),
                     V::s(d.name),
+                    V::opt(d.full_name()),
+                    V::S(d.aliases()),
                     V::S(Self::department_uscc(i)),
                     V::s(d.county),
                     V::I(1),

@@ -85,6 +85,8 @@ const DEPARTMENT_COLS: &[&str] = &[
     "public_id",
     "code",
     "name",
+    "full_name",
+    "aliases",
     "uscc",
     "county_code",
     "active",

@@ -85,10 +85,12 @@ pub fn OrgsPage() -> impl IntoView {
                                 <section class="panel" aria-labelledby="dept-new">
                                     <h2 id="dept-new">"新增或修改信源单位"</h2>
                                     <p class="muted">"按单位编码识别：编码已存在时请在单位详情页修改。"</p>
-                                    <FormAlert error=dept_error fields=&["code", "name", "uscc"] />
+                                    <FormAlert error=dept_error fields=&["code", "name", "full_name", "aliases", "uscc"] />
                                     <ActionForm action=save_dept>
                                         <Field name="code" label="单位编码" required=true error=dept_error />
                                         <Field name="name" label="单位名称" required=true error=dept_error />
+                                        <Field name="full_name" label="单位全称（可选，如 湘西土家族苗族自治州市场监督管理局）" error=dept_error />
+                                        <Field name="aliases" label="别名（可选，分号分隔：文件中机关的其他写法）" error=dept_error />
                                         <Field name="uscc" label="统一社会信用代码（可选）" error=dept_error />
                                         <div class="field">
                                             <label for="f-county_code">"所在区县"</label>
@@ -133,11 +135,16 @@ pub fn DepartmentPage() -> impl IntoView {
 
 #[component]
 fn DepartmentView(d: DepartmentDetail) -> impl IntoView {
+    let edit = d
+        .can_manage
+        .then(|| view! { <DepartmentEdit row=d.row.clone() /> });
     view! {
         <h1 data-testid="department-name">{d.row.name.clone()}</h1>
         <section class="panel">
             <dl class="facts">
                 <dt>"单位编码"</dt><dd>{d.row.code.clone()}</dd>
+                <dt>"单位全称"</dt><dd>{d.row.full_name.clone()}</dd>
+                <dt>"别名"</dt><dd data-testid="department-aliases">{d.row.aliases.replace(';', "、")}</dd>
                 <dt>"统一社会信用代码"</dt><dd>{d.row.uscc.clone()}</dd>
                 <dt>"所在区县"</dt><dd>{d.row.county_name.clone()}</dd>
                 <dt>"行政许可记录"</dt><dd>{d.licences}</dd>
@@ -152,6 +159,34 @@ fn DepartmentView(d: DepartmentDetail) -> impl IntoView {
             } else {
                 view! { <ul>{d.accounts.into_iter().map(|(u, n)| view! { <li>{format!("{n}（{u}）")}</li> }).collect_view()}</ul> }.into_any()
             }}
+        </section>
+        {edit}
+    }
+}
+
+/// Editing a department: its names (full name and aliases feed the fill of authorities' codes).
+#[component]
+fn DepartmentEdit(row: crate::admin::model::DepartmentRow) -> impl IntoView {
+    let save = ServerAction::<SaveDepartment>::new();
+    let error = Signal::derive(move || save.value().get().and_then(|r| r.err()));
+    let saved = move || save.value().get().is_some_and(|r| r.is_ok());
+    view! {
+        <section class="panel" aria-labelledby="dept-edit">
+            <h2 id="dept-edit">"修改单位"</h2>
+            <p class="muted">"处罚机关、许可机关按单位名称、全称或别名匹配，匹配后自动补全其统一社会信用代码。"</p>
+            <FormAlert error=error fields=&["code", "name", "full_name", "aliases", "uscc"] />
+            {move || saved().then(|| view! { <p class="notice" role="status">"已保存，刷新页面查看。"</p> })}
+            <ActionForm action=save>
+                <input type="hidden" name="id" value=row.public_id.clone() />
+                <Field name="code" label="单位编码" required=true value=row.code.clone() error=error />
+                <Field name="name" label="单位名称" required=true value=row.name.clone() error=error />
+                <Field name="full_name" label="单位全称" value=row.full_name.clone() error=error />
+                <Field name="aliases" label="别名（分号分隔）" value=row.aliases.clone() error=error />
+                <Field name="uscc" label="统一社会信用代码" value=row.uscc.clone() error=error />
+                <input type="hidden" name="county_code" value=row.county_code.clone() />
+                <input type="hidden" name="active" value=row.active.to_string() />
+                <button type="submit" class="button">"保存"</button>
+            </ActionForm>
         </section>
     }
 }

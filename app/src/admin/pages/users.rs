@@ -258,6 +258,9 @@ fn UserView(
     let update_error = Signal::derive(move || update.value().get().and_then(|r| r.err()));
     let orgs = Resource::new(|| (), |_| list_orgs(String::new(), String::new(), 0, true));
     let held = u.row.roles.clone();
+    // 三员分立: another administrator's password and sessions are not the console's to reset.
+    let other_admin = u.row.roles.iter().any(Role::is_separated_admin)
+        && use_context::<Me>().is_none_or(|me| me.public_id != u.row.public_id);
     view! {
         <h1>{format!("账户：{}", u.row.username)}</h1>
         <section class="panel">
@@ -285,19 +288,22 @@ fn UserView(
                         <button type="submit" class="button">"解除锁定"</button>
                     </ActionForm>
                 }})}
-                {can(Perm::UserResetPassword).then({ let id = id.clone(); move || view! {
+                {(can(Perm::UserResetPassword) && !other_admin).then({ let id = id.clone(); move || view! {
                     <ActionForm action=reset>
                         <input type="hidden" name="id" value=id.clone() />
                         <button type="submit" class="button button-secondary">"重置密码"</button>
                     </ActionForm>
                 }})}
-                {(can(Perm::UserEndSessions) && live > 0).then({ let id = id.clone(); move || view! {
+                {(can(Perm::UserEndSessions) && live > 0 && !other_admin).then({ let id = id.clone(); move || view! {
                     <ActionForm action=end>
                         <input type="hidden" name="id" value=id.clone() />
                         <button type="submit" class="button button-secondary">{format!("结束全部会话（{live}）")}</button>
                     </ActionForm>
                 }})}
             </div>
+            {other_admin.then(|| view! {
+                <p class="muted small">"管理员账户的密码和会话不能在工作台重置（三员分立）。需要找回时，由运维人员在服务器上运行 server reset-admin --username 用户名，该操作记入审计日志。"</p>
+            })}
         </section>
         {can(Perm::RoleGrant).then({ let id = id.clone(); move || view! {
             <section class="panel" aria-labelledby="roles-title">

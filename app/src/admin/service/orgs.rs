@@ -15,7 +15,8 @@ const MAX_DEPARTMENTS: i64 = 10_000;
 use sqlx::Row;
 
 const DEPT_SELECT: &str =
-    "SELECT d.id, d.public_id, d.code, d.name, d.uscc, d.county_code, d.active, \
+    "SELECT d.id, d.public_id, d.code, d.name, COALESCE(d.full_name, '') AS full_name, d.aliases, d.uscc, \
+    d.county_code, d.active, \
     c.name AS county_name, (SELECT COUNT(*) FROM users u WHERE u.department_id = d.id) AS users \
     FROM departments d LEFT JOIN counties c ON c.code = d.county_code";
 
@@ -24,6 +25,8 @@ fn dept_row(r: &AnyRow) -> Result<DepartmentRow, AppError> {
         public_id: r.try_get("public_id")?,
         code: r.try_get("code")?,
         name: r.try_get("name")?,
+        full_name: r.try_get("full_name")?,
+        aliases: r.try_get("aliases")?,
         uscc: r.try_get::<Option<String>, _>("uscc")?.unwrap_or_default(),
         county_code: r
             .try_get::<Option<String>, _>("county_code")?
@@ -201,6 +204,7 @@ pub async fn department(
         penalties,
         latest_decision,
         accounts,
+        can_manage: may(&caller.user.roles, Action::OrgManage),
     })
 }
 
@@ -208,6 +212,9 @@ pub struct DepartmentInput {
     pub public_id: String,
     pub code: String,
     pub name: String,
+    pub full_name: String,
+    /// Separated by ; ； 、 or new lines.
+    pub aliases: String,
     pub uscc: String,
     pub county_code: String,
     pub active: bool,
@@ -237,6 +244,22 @@ pub async fn save_department(
             "name",
             "DEPT_NAME",
             "请填写单位名称（1–60 个字）。".to_string(),
+        ));
+    }
+    let full_name = d.full_name.trim();
+    if full_name.chars().count() > 80 {
+        problems.push((
+            "full_name",
+            "DEPT_FULL_NAME",
+            "单位全称不超过 80 个字。".to_string(),
+        ));
+    }
+    let aliases = crate::rules::clean::row::split_aliases(&d.aliases);
+    if aliases.len() > 20 || aliases.iter().any(|a| a.chars().count() > 60) {
+        problems.push((
+            "aliases",
+            "DEPT_ALIASES",
+            "别名最多 20 个，每个不超过 60 个字，用分号或顿号分隔。".to_string(),
         ));
     }
     let uscc_text = d.uscc.trim().to_uppercase();
@@ -286,11 +309,37 @@ pub async fn save_department(
             format!("单位编码“{code}”已被使用。"),
         ));
     }
+    // A name (full name, alias) must point at one department only, or the authority fill could not
+    // tell them apart.
+    let names: Vec<&str> = [name, full_name]
+        .into_iter()
+        .chain(aliases.iter().map(String::as_str))
+        .filter(|n| !n.is_empty())
+        .collect();
+    if let Some(taken) = name_taken(&mut tx, &d.public_id, &names).await? {
+        let field = if taken.0 == name {
+            "name"
+        } else if taken.0 == full_name {
+            "full_name"
+        } else {
+            "aliases"
+        };
+        return Err(AppError::field(
+            field,
+            "DEPT_NAME_TAKEN",
+            format!(
+                "“{}”已是单位“{}”的名称或别名：同一名称只能属于一个单位。",
+                taken.0, taken.1
+            ),
+        ));
+    }
+    let aliases_text = aliases.join(";");
+    let full_name = Some(full_name).filter(|f| !f.is_empty() && *f != name);
     let public_id = if d.public_id.is_empty() {
         let p = uuid::Uuid::new_v4().simple().to_string();
         sqlx::query(
-            "INSERT INTO departments (public_id, code, name, uscc, county_code, active, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO departments (public_id, code, name, uscc, county_code, active, created_at, full_name, aliases) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(&p)
         .bind(&code)
@@ -299,12 +348,15 @@ pub async fn save_department(
         .bind(county)
         .bind(d.active as i64)
         .bind(&now)
+        .bind(full_name)
+        .bind(&aliases_text)
         .execute(&mut *tx)
         .await?;
         p
     } else {
         let done = sqlx::query(
-            "UPDATE departments SET code = $1, name = $2, uscc = $3, county_code = $4, active = $5 WHERE public_id = $6",
+            "UPDATE departments SET code = $1, name = $2, uscc = $3, county_code = $4, active = $5, \
+             full_name = $7, aliases = $8 WHERE public_id = $6",
         )
         .bind(&code)
         .bind(name)
@@ -312,6 +364,8 @@ pub async fn save_department(
         .bind(county)
         .bind(d.active as i64)
         .bind(&d.public_id)
+        .bind(full_name)
+        .bind(&aliases_text)
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
@@ -322,10 +376,42 @@ pub async fn save_department(
     let mut e = caller.event("org.department_save", "success");
     e.object_type = Some("department".into());
     e.object_id = Some(public_id.clone());
-    e.detail = serde_json::json!({ "code": code, "name": name, "active": d.active });
+    e.detail = serde_json::json!({
+        "code": code, "name": name, "full_name": full_name, "aliases": aliases_text, "active": d.active
+    });
     audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
     tx.commit().await?;
     Ok(public_id)
+}
+
+/// The first of `names` another department already goes by: (the name, that department's name).
+async fn name_taken(
+    conn: &mut sqlx::AnyConnection,
+    public_id: &str,
+    names: &[&str],
+) -> Result<Option<(String, String)>, AppError> {
+    use crate::rules::clean::row::normalize_name;
+    let others = sqlx::query(
+        "SELECT name, COALESCE(full_name, '') AS full_name, aliases FROM departments WHERE public_id <> $1",
+    )
+    .bind(public_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    for r in &others {
+        let other: String = r.try_get("name")?;
+        let full: String = r.try_get("full_name")?;
+        let aliases = crate::rules::clean::row::split_aliases(&r.try_get::<String, _>("aliases")?);
+        let theirs: Vec<String> = [other.as_str(), full.as_str()]
+            .into_iter()
+            .chain(aliases.iter().map(String::as_str))
+            .map(normalize_name)
+            .filter(|n| !n.is_empty())
+            .collect();
+        if let Some(n) = names.iter().find(|n| theirs.contains(&normalize_name(n))) {
+            return Ok(Some((n.to_string(), other)));
+        }
+    }
+    Ok(None)
 }
 
 pub async fn save_county(

@@ -462,8 +462,36 @@ pub async fn unlock(state: &AppState, caller: &Caller, public_id: &str) -> Resul
     Ok(())
 }
 
+/// 三员分立 holds for recovery too: no administrator resets another administrator's password or
+/// sessions from the console (the one who resets sees the password and could sign in as them). An
+/// administrator account is recovered on the host (`server reset-admin`). A refusal is audited.
+async fn refuse_admin_target(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    public_id: &str,
+    action: &str,
+) -> Result<(), AppError> {
+    if id == caller.user.user_id
+        || !roles_of(state, id)
+            .await?
+            .iter()
+            .any(Role::is_separated_admin)
+    {
+        return Ok(());
+    }
+    let mut tx = state.db.begin().await?;
+    let mut e = caller.event(action, "denied");
+    e.object_type = Some("user".into());
+    e.object_id = Some(public_id.into());
+    e.detail = serde_json::json!({ "reason": "separated_admin" });
+    audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+    tx.commit().await?;
+    Err(AppError::Forbidden)
+}
+
 /// A new one-time password (changed at next login). Ends the user's sessions and clears TOTP, so a
-/// lost phone is recovered the same way as a lost password.
+/// lost phone is recovered the same way as a lost password. Not for administrator accounts.
 pub async fn reset_password(
     state: &AppState,
     caller: &Caller,
@@ -475,6 +503,7 @@ pub async fn reset_password(
             "请在“我的账户”中修改自己的密码。".into(),
         ));
     }
+    refuse_admin_target(state, caller, id, public_id, "user.reset_password").await?;
     let temp = temporary_password();
     let hash = password::hash(temp.clone()).await?;
     let now = state.clock.now_text();
@@ -503,6 +532,7 @@ pub async fn end_sessions(
     public_id: &str,
 ) -> Result<u64, AppError> {
     let (id, _) = find(state, public_id).await?;
+    refuse_admin_target(state, caller, id, public_id, "user.end_sessions").await?;
     let now = state.clock.now_text();
     let mut tx = state.db.begin().await?;
     let keep = (id == caller.user.user_id).then_some(caller.user.login_id);

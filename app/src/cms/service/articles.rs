@@ -88,14 +88,29 @@ async fn granted_columns(state: &AppState, user_id: i64) -> Result<Vec<String>, 
         .collect::<Result<_, _>>()?)
 }
 
-/// 403 unless the caller works in the article's home column.
-async fn check_column(state: &AppState, caller: &Caller, column: &str) -> Result<(), AppError> {
+/// 403 unless the caller works in every one of the article's columns (its home column and the
+/// further ones it also appears in): a grant for one column must not open an article that is
+/// published in another.
+pub(super) async fn check_columns(
+    state: &AppState,
+    caller: &Caller,
+    columns: &[String],
+) -> Result<(), AppError> {
     let granted = granted_columns(state, caller.user.user_id).await?;
-    if granted.is_empty() || granted.iter().any(|c| c == column) {
+    if granted.is_empty() || columns.iter().all(|c| granted.contains(c)) {
         Ok(())
     } else {
         Err(AppError::Forbidden)
     }
+}
+
+/// Every column of a stored article: the `columns` JSON list, which starts with the home column
+/// (`column_code`, kept first should the list be unreadable or miss it).
+pub(super) fn stored_columns(home: &str, json: &str) -> Vec<String> {
+    let mut all = vec![home.to_string()];
+    let listed: Vec<String> = serde_json::from_str(json).unwrap_or_default();
+    all.extend(listed.into_iter().filter(|c| c != home));
+    all
 }
 
 /// Every column code exists, and the stored files named exist.
@@ -136,13 +151,14 @@ struct Current {
     live: bool,
     version: i64,
     status: Status,
-    column: String,
+    /// Home column first, then the further ones.
+    columns: Vec<String>,
     hands: Hands,
 }
 
 async fn current(conn: &mut AnyConnection, public_id: &str) -> Result<Current, AppError> {
     let r = sqlx::query(
-        "SELECT id, version, status, column_code, created_by, updated_by, approved_by, \
+        "SELECT id, version, status, column_code, columns, created_by, updated_by, approved_by, \
          (SELECT COUNT(*) FROM article_live l WHERE l.article_id = articles.id) AS live FROM articles WHERE public_id = $1",
     )
     .bind(public_id)
@@ -155,7 +171,10 @@ async fn current(conn: &mut AnyConnection, public_id: &str) -> Result<Current, A
         live: r.try_get::<i64, _>("live")? > 0,
         version: r.try_get("version")?,
         status: Status::parse(&status).unwrap_or(Status::Draft),
-        column: r.try_get("column_code")?,
+        columns: stored_columns(
+            &r.try_get::<String, _>("column_code")?,
+            &r.try_get::<String, _>("columns")?,
+        ),
         hands: Hands {
             author: r.try_get("created_by")?,
             last_editor: r.try_get("updated_by")?,
@@ -251,7 +270,7 @@ pub async fn save(
     let content = clean_content(s.content)?;
     check_references(state, &content).await?;
     let home = content.columns[0].clone();
-    check_column(state, caller, &home).await?;
+    check_columns(state, caller, &content.columns).await?;
     let now = state.clock.now_text();
     let user = caller.user.user_id;
     let stored = Stored {
@@ -285,7 +304,7 @@ pub async fn save(
         }
         Some(public_id) => {
             let cur = current(&mut tx, &public_id).await?;
-            check_column(state, caller, &cur.column).await?;
+            check_columns(state, caller, &cur.columns).await?;
             if cur.status == Status::Archived {
                 return Err(AppError::Conflict(
                     "文章已归档：请先“重新编辑”，再修改。".into(),
@@ -446,7 +465,7 @@ pub async fn transition_in(
     if scope_for(&caller.user.roles, t.action()).is_none() {
         return Err(AppError::Forbidden);
     }
-    check_column(state, caller, &cur.column).await?;
+    check_columns(state, caller, &cur.columns).await?;
     let to = workflow::check(
         t,
         cur.status,
@@ -575,7 +594,8 @@ pub async fn detail(
     .ok_or_else(|| AppError::NotFound("该文章".into()))?;
     let id: i64 = r.try_get("id")?;
     let column: String = r.try_get("column_code")?;
-    check_column(state, caller, &column).await?;
+    let stored_json: String = r.try_get("columns")?;
+    check_columns(state, caller, &stored_columns(&column, &stored_json)).await?;
     let status = Status::parse(&r.try_get::<String, _>("status")?).unwrap_or(Status::Draft);
     let hands = Hands {
         author: r.try_get("created_by")?,
@@ -642,8 +662,7 @@ pub async fn detail(
         content: ArticleContent {
             title: r.try_get("title")?,
             subtitle: r.try_get("subtitle")?,
-            columns: serde_json::from_str(&r.try_get::<String, _>("columns")?)
-                .unwrap_or_else(|_| vec![column.clone()]),
+            columns: serde_json::from_str(&stored_json).unwrap_or_else(|_| vec![column.clone()]),
             source: r.try_get("source")?,
             author: r.try_get("author")?,
             cover: r.try_get("cover")?,
@@ -704,7 +723,8 @@ pub async fn revision(
         .map_err(|e| AppError::internal("revision json", e))
 }
 
-/// The CMS article list: newest change first, filtered by state and title words; only the caller's columns.
+/// The CMS article list: newest change first, filtered by state and title words; only articles whose
+/// columns are all the caller's.
 pub async fn list(
     state: &AppState,
     caller: &Caller,
@@ -728,7 +748,18 @@ pub async fn list(
         let start = binds.len();
         binds.extend(granted.iter().cloned());
         let marks: Vec<String> = (start + 1..=binds.len()).map(|i| format!("${i}")).collect();
-        conditions.push(format!("a.column_code IN ({})", marks.join(", ")));
+        let marks = marks.join(", ");
+        conditions.push(format!("a.column_code IN ({marks})"));
+        // …and no further column outside the grants (codes are [a-z0-9-], so the quoted code is an
+        // exact match in the JSON list).
+        let quoted = "'\"' || sc.code || '\"'";
+        let holds = match state.db.backend {
+            crate::server::db::Backend::Sqlite => format!("instr(a.columns, {quoted}) > 0"),
+            crate::server::db::Backend::Postgres => format!("strpos(a.columns, {quoted}) > 0"),
+        };
+        conditions.push(format!(
+            "NOT EXISTS (SELECT 1 FROM site_columns sc WHERE sc.code NOT IN ({marks}) AND {holds})"
+        ));
     }
     let filter = conditions.join(" AND ");
     let count_sql = format!("SELECT COUNT(*) FROM articles a WHERE {filter}");
@@ -816,7 +847,7 @@ pub async fn set_expiry(
     // The caller holds ArticleUnpublish (checked by the endpoint); the column grant is checked here.
     let mut tx = state.db.begin().await?;
     let cur = current(&mut tx, public_id).await?;
-    check_column(state, caller, &cur.column).await?;
+    check_columns(state, caller, &cur.columns).await?;
     if !matches!(
         cur.status,
         Status::Published | Status::Scheduled | Status::Approved
@@ -872,4 +903,24 @@ pub async fn set_expiry(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::stored_columns;
+
+    #[test]
+    fn an_articles_columns_are_its_home_column_and_the_further_ones() {
+        assert_eq!(
+            stored_columns("news", r#"["news","notice"]"#),
+            ["news", "notice"]
+        );
+        // The home column comes first, once, even where the list misses it or cannot be read.
+        assert_eq!(
+            stored_columns("news", r#"["notice","news"]"#),
+            ["news", "notice"]
+        );
+        assert_eq!(stored_columns("news", r#"["notice"]"#), ["news", "notice"]);
+        assert_eq!(stored_columns("news", "not json"), ["news"]);
+    }
 }

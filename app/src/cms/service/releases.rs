@@ -206,12 +206,17 @@ pub async fn change(
                 });
             }
             let a = sqlx::query(
-                "SELECT id, status, title, release_id FROM articles WHERE public_id = $1",
+                "SELECT id, status, title, release_id, column_code, columns FROM articles WHERE public_id = $1",
             )
             .bind(article)
             .fetch_optional(&mut *tx)
             .await?
             .ok_or_else(|| AppError::NotFound("该文章".into()))?;
+            let columns = articles::stored_columns(
+                &a.try_get::<String, _>("column_code")?,
+                &a.try_get::<String, _>("columns")?,
+            );
+            articles::check_columns(state, caller, &columns).await?;
             let article_id: i64 = a.try_get("id")?;
             let title: String = a.try_get("title")?;
             if change == ReleaseChange::Add {

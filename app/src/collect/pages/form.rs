@@ -21,6 +21,8 @@ pub fn check_values(spec: &FormSpec, values: Vec<String>) -> Checked {
         regime: &spec.regime,
         unit: &spec.unit,
         supplied: None,
+        id_mask: spec.id_mask,
+        authorities: &spec.authorities,
     };
     row::check(&spec.class, &ctx, values, 1, None)
 }

@@ -99,6 +99,8 @@ mod browser {
             regime: &spec.regime,
             unit: &spec.unit,
             supplied: None,
+            id_mask: spec.id_mask,
+            authorities: &spec.authorities,
         };
         let lines = text.bytes().filter(|b| *b == b'\n').count() as u64;
         let total = lines.saturating_sub(1).clamp(1, MAX_ROWS);

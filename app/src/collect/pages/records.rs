@@ -121,6 +121,7 @@ fn RecordView(
         {(!d.filled.is_empty()).then(|| view! {
             <p class="small muted">{format!("平台补全的字段：{}", d.filled.iter().map(|(k, s)| format!("{k}（来自{s}）")).collect::<Vec<_>>().join("、"))}</p>
         })}
+        {d.can_unmask.then(|| view! { <Originals kind=d.kind.clone() id=d.public_id.clone() /> })}
         {withdraw_form}
         <h2>"版本历史"</h2>
         <ol class="versions" data-testid="version-list">
@@ -146,5 +147,32 @@ fn RecordView(
                 </li>
             }).collect_view()}
         </ol>
+    }
+}
+
+/// The text as sent of fields whose ID or phone numbers the platform masked: read on request only,
+/// and every read is audited.
+#[component]
+fn Originals(kind: String, id: String) -> impl IntoView {
+    let read = ServerAction::<GetRecordOriginals>::new();
+    view! {
+        <section class="panel" aria-labelledby="originals-title">
+            <h2 id="originals-title">"脱敏字段原文"</h2>
+            <p class="muted">"公开版本中的身份证号码、手机号码已由平台脱敏。查看原文将记入审计日志，仅用于核查。"</p>
+            <ActionForm action=read>
+                <CsrfField />
+                <input type="hidden" name="kind" value=kind />
+                <input type="hidden" name="id" value=id />
+                <button type="submit" class="button button-secondary" data-testid="read-originals">"查看原文"</button>
+            </ActionForm>
+            {move || read.value().get().map(|r| match r {
+                Ok(texts) => view! {
+                    <dl class="facts" data-testid="originals">
+                        {texts.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
+                    </dl>
+                }.into_any(),
+                Err(e) => view! { <p class="field-error" role="alert">{e.to_string()}</p> }.into_any(),
+            })}
+        </section>
     }
 }

@@ -16,7 +16,8 @@ pub struct KeyHolder {
 }
 
 impl KeyHolder {
-    pub fn may_submit(&self, class_code: &str) -> bool {
+    /// Whether the key covers a class: it submits, reads and confirms batches of these classes only.
+    pub fn covers(&self, class_code: &str) -> bool {
         self.scopes.iter().any(|s| s == class_code || s == "*")
     }
 }

@@ -19,6 +19,67 @@ use std::time::Duration;
 pub const SCAN_JOB: &str = "collect.exchange_scan";
 /// How long one pull may take over the network.
 const HTTP_TIMEOUT: Duration = Duration::from_secs(60);
+/// Redirects followed at most in one pull.
+const MAX_REDIRECTS: usize = 5;
+
+/// Whether a pull of the configured address `first` may follow a redirect to `to`: a move on the
+/// configured host (another path, or http → https on the default port), or to a host the operator
+/// listed in `APP_EXCHANGE_ALLOW_HOSTS`. Anything else is refused, so that a unit's server (or one
+/// pretending to be it) cannot send the platform into its own network: loopback, the cloud
+/// metadata address, internal hosts.
+pub fn redirect_allowed(first: &reqwest::Url, to: &reqwest::Url, allow_hosts: &[String]) -> bool {
+    let Some(host) = to
+        .host_str()
+        .filter(|_| matches!(to.scheme(), "http" | "https"))
+    else {
+        return false;
+    };
+    if allow_hosts.iter().any(|h| h.eq_ignore_ascii_case(host)) {
+        return true;
+    }
+    let same_host = first
+        .host_str()
+        .is_some_and(|h| h.eq_ignore_ascii_case(host));
+    // `port()` is None on the scheme's default port.
+    let same_port =
+        to.port().is_none() || to.port_or_known_default() == first.port_or_known_default();
+    same_host && same_port
+}
+
+/// The HTTP client of a pull: a time limit and the redirect rule above.
+fn http_client(state: &AppState) -> Result<reqwest::Client, String> {
+    let allow = state.config.exchange_allow_hosts.clone();
+    let policy = reqwest::redirect::Policy::custom(move |attempt| {
+        let first = attempt.previous().first().cloned();
+        if attempt.previous().len() > MAX_REDIRECTS {
+            attempt.error(format!("重定向超过 {MAX_REDIRECTS} 次"))
+        } else if first.is_some_and(|f| redirect_allowed(&f, attempt.url(), &allow)) {
+            attempt.follow()
+        } else {
+            let to = attempt.url().to_string();
+            attempt.error(format!(
+                "对方重定向到 {to}，不在交换地址的主机上，也不在 APP_EXCHANGE_ALLOW_HOSTS 中，已拒绝"
+            ))
+        }
+    });
+    reqwest::Client::builder()
+        .timeout(HTTP_TIMEOUT)
+        .redirect(policy)
+        .build()
+        .map_err(|e| format!("无法建立连接：{e}"))
+}
+
+/// An error with its causes ("error following redirect" alone does not say why).
+fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text.push_str("：");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text
+}
 
 /// Time between two pulls of an entry: its catalogue frequency (real-time sources hourly).
 pub fn interval(frequency: &str) -> time::Duration {
@@ -257,15 +318,11 @@ async fn fetch(state: &AppState, url: &str) -> Result<(String, Vec<u8>), String>
         let bytes = std::fs::read(&path).map_err(|e| format!("无法读取文件：{e}"))?;
         return Ok((name_of(url), bytes));
     }
-    let client = reqwest::Client::builder()
-        .timeout(HTTP_TIMEOUT)
-        .build()
-        .map_err(|e| format!("无法建立连接：{e}"))?;
-    let mut response = client
+    let mut response = http_client(state)?
         .get(url)
         .send()
         .await
-        .map_err(|e| format!("无法访问 {url}：{e}"))?;
+        .map_err(|e| format!("无法访问 {url}：{}", with_causes(&e)))?;
     if !response.status().is_success() {
         return Err(format!("对方返回 HTTP {}。", response.status().as_u16()));
     }
@@ -304,7 +361,30 @@ async fn fetch(state: &AppState, url: &str) -> Result<(String, Vec<u8>), String>
 
 #[cfg(test)]
 mod tests {
-    use super::interval;
+    use super::{interval, redirect_allowed};
+
+    #[test]
+    fn redirects_stay_on_the_configured_host_or_the_allow_list() {
+        let url = |s: &str| reqwest::Url::parse(s).unwrap();
+        let first = url("http://data.unit.example:8080/x.csv");
+        let none: Vec<String> = vec![];
+        let ok = |to: &str, allow: &[String]| redirect_allowed(&first, &url(to), allow);
+        assert!(ok("http://data.unit.example:8080/y.csv", &none));
+        assert!(
+            ok("https://DATA.unit.example/y.csv", &none),
+            "https upgrade"
+        );
+        assert!(!ok("http://data.unit.example:22/", &none), "another port");
+        assert!(!ok("http://127.0.0.1:8080/y.csv", &none));
+        assert!(!ok("http://localhost:8080/y.csv", &none));
+        assert!(!ok("http://169.254.169.254/latest/meta-data/", &none));
+        assert!(!ok("http://10.0.0.5/y.csv", &none));
+        assert!(!ok("http://cdn.example/y.csv", &none));
+        assert!(!ok("ftp://data.unit.example/y.csv", &none));
+        let allow = vec!["cdn.example".to_string()];
+        assert!(ok("https://cdn.example/y.csv", &allow));
+        assert!(!ok("https://other.example/y.csv", &allow));
+    }
 
     #[test]
     fn entries_are_pulled_on_their_catalogue_schedule() {

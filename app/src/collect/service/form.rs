@@ -35,6 +35,8 @@ pub async fn spec(
         regime: settings::disclosure_regime(state).await?,
         today: state.clock.today(),
         remembered,
+        authorities: super::directory::authorities(state).await?,
+        id_mask: super::directory::id_mask(state).await?,
     })
 }
 

@@ -6,7 +6,7 @@ use super::files::{self, Limits};
 use super::store;
 use super::{catalogue, subjects};
 use crate::error::AppError;
-use crate::rules::catalog::{ClassSpec, LICENCE};
+use crate::rules::catalog::{ClassSpec, LICENCE, PENALTY};
 use crate::rules::clean::headers::{self, HeaderMap};
 use crate::rules::clean::keys;
 use crate::rules::clean::row::{self as checker, Checked, Context, Unit};
@@ -169,6 +169,8 @@ pub async fn check_file_timed(
         Ok(f) => f,
         Err(e) => return Ok((fail(state, b.id, e).await?, PhaseTimes::default())),
     };
+    // Kept now, also when the headers need mapping: the batch page reads them, never the file.
+    save_headers(state, b.id, &file.headers).await?;
     let remembered = catalogue::remembered_headers(state, b.department_id, b.class_id).await?;
     let map = headers::resolve(&b.spec, &file.headers, &remembered);
     if !map.is_complete() {
@@ -178,7 +180,6 @@ pub async fn check_file_timed(
             PhaseTimes::default(),
         ));
     }
-    save_headers(state, b.id, &file.headers).await?;
     sqlx::query(
         "UPDATE batches SET status = 'checking', check_started_at = $2, encoding = $3, rows_total = $4, \
          bytes_done = 0 WHERE id = $1",
@@ -218,6 +219,20 @@ pub async fn check_file_timed(
     finish(state, b.id).await?;
     tracing::info!(batch = %b.public_id, rows = row_no, times = %checker.times.summary(), "batch checked");
     Ok((CheckOutcome::Checked, checker.times))
+}
+
+/// What a batch says when the process died while checking its file (the job is not run again).
+pub const CRASHED: &str = "检查该文件时处理进程意外中断，已停止自动重试：文件可能含有异常内容。请核对文件（可在 Excel/WPS 中重新另存，或改存为 CSV）后重新上传；如再次出现，请联系信用办。";
+
+/// After the process died while checking a batch: what the check staged goes, and the batch fails with
+/// `message`. A batch whose check had already ended keeps its outcome.
+pub async fn abandon(state: &AppState, batch_id: i64, message: &str) -> Result<(), AppError> {
+    let b = load(state, batch_id).await?;
+    if b.status != "checking" {
+        return Ok(());
+    }
+    reset(state, &b).await?;
+    set_status(state, batch_id, "failed", Some(message)).await
 }
 
 /// Checks rows given directly (API and web form): the same pipeline, without a file.
@@ -398,6 +413,9 @@ struct Checker<'a> {
     b: &'a BatchCtx,
     map: HeaderMap,
     regime: crate::rules::disclosure::Regime,
+    /// The disclosure policy's ID mask and the department register, read once per check.
+    id_mask: crate::rules::mask::MaskRule,
+    authorities: Vec<crate::rules::clean::row::Authority>,
     table: Option<&'static str>,
     /// Key hash → (content hash, first row) of rows already accepted in this batch. Hashes keep a
     /// million keys in about 36 MB; a hit is confirmed against the database before it counts.
@@ -431,6 +449,8 @@ impl<'a> Checker<'a> {
             b,
             map,
             regime: crate::server::settings::disclosure_regime(state).await?,
+            id_mask: super::directory::id_mask(state).await?,
+            authorities: super::directory::authorities(state).await?,
             table: store::typed_table(&b.spec),
             seen: HashMap::new(),
             uscc_idx: b.spec.index_of("subject_uscc"),
@@ -482,6 +502,8 @@ impl<'a> Checker<'a> {
             regime: &self.regime,
             unit: &self.b.unit,
             supplied: Some(&self.supplied),
+            id_mask: self.id_mask,
+            authorities: &self.authorities,
         };
         let ctx = &ctx;
         let one = move |(n, cells, values): (u64, Vec<String>, Vec<String>)| -> Ruled {
@@ -920,7 +942,8 @@ pub async fn stored_comparable(
     }
 }
 
-/// True when a licence's state takes it off public view.
+/// True when a licence's or penalty's state (v1 XK_ZT / CF_ZT included) takes it off public view.
 pub fn is_revoked(spec: &ClassSpec, c: &Checked) -> bool {
-    spec.code == LICENCE && matches!(c.get(spec, "state"), "撤销" | "撤回")
+    matches!(spec.code.as_str(), LICENCE | PENALTY)
+        && matches!(c.get(spec, "state"), "撤销" | "撤回")
 }

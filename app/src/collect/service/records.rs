@@ -250,6 +250,14 @@ pub async fn detail(
     }
     let withdrawn: i64 = row.try_get("withdrawn")?;
     let published: i64 = row.try_get("published")?;
+    let sealed: i64 = sqlx::query(&format!(
+        "SELECT CASE WHEN {} IS NULL THEN 0 ELSE 1 END AS sealed FROM {table} WHERE id = $1",
+        store::ORIGINALS_COLUMN
+    ))
+    .bind(id)
+    .fetch_one(pool)
+    .await?
+    .try_get("sealed")?;
     Ok(RecordDetail {
         kind: kind.into(),
         kind_name: spec.name.clone(),
@@ -266,7 +274,54 @@ pub async fn detail(
         can_withdraw: published == 1
             && withdrawn == 0
             && may(&caller.user.roles, Action::RecordWithdraw),
+        can_unmask: sealed == 1 && may(&caller.user.roles, Action::RecordUnmask),
     })
+}
+
+/// The text as sent of the record's fields whose ID or phone numbers were masked on the public copy:
+/// (field name, text). Only for callers the policy lets read them (`RecordUnmask`, within its scope;
+/// outside it the record does not exist), and every read is audited (DOMAIN §3.3).
+pub async fn originals(
+    state: &AppState,
+    caller: &Caller,
+    kind: &str,
+    public_id: &str,
+) -> Result<Vec<(String, String)>, AppError> {
+    let scope = crate::auth::policy::scope_for(&caller.user.roles, Action::RecordUnmask)
+        .ok_or(AppError::Forbidden)?;
+    let caller = Caller {
+        scope,
+        ..caller.clone()
+    };
+    let (table, class) = table_of(kind)?;
+    let row = find(state, &caller, table, public_id).await?;
+    let id: i64 = row.try_get("id")?;
+    let sealed: Option<String> = sqlx::query(&format!(
+        "SELECT {} AS sealed FROM {table} WHERE id = $1",
+        store::ORIGINALS_COLUMN
+    ))
+    .bind(id)
+    .fetch_one(&state.db.pool)
+    .await?
+    .try_get("sealed")?;
+    let (_, spec) = catalogue::load(state, class).await?;
+    let texts = match sealed {
+        Some(s) => store::open_originals(&state.secrets, &s)?,
+        None => vec![],
+    };
+    let mut tx = state.db.begin().await?;
+    let mut event = caller.event("collect.record_unmask", "success");
+    event.object_type = Some(kind.into());
+    event.object_id = Some(public_id.into());
+    event.detail = serde_json::json!({
+        "fields": texts.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>()
+    });
+    audit::append(&mut tx, &state.secrets, &state.clock, &event).await?;
+    tx.commit().await?;
+    Ok(texts
+        .into_iter()
+        .map(|(k, text)| (spec.field(&k).map_or(k, |f| f.name.clone()), text))
+        .collect())
 }
 
 pub async fn withdraw(

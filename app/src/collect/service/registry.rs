@@ -5,7 +5,6 @@
 //! reported with their row and reason and change nothing.
 use super::files::{self, Limits};
 use super::subjects;
-use crate::auth::policy::Scope;
 use crate::collect::model::{subject_kind_label, SubjectDetail, SubjectRow, RECORD_KINDS};
 use crate::error::AppError;
 use crate::rules::catalog::registry_spec;
@@ -247,15 +246,17 @@ fn subjects_differ(a: &str, b: &str) -> bool {
     crate::rules::clean::row::normalize_name(a) != crate::rules::clean::row::normalize_name(b)
 }
 
-/// `AND …` limiting subjects `s` to the caller's county (the credit office sees all).
-fn county_scope(caller: &Caller, n: usize) -> (String, Option<String>) {
-    match caller.scope {
-        Scope::All => (String::new(), None),
-        _ => (
-            format!(" AND s.county_code = ${n}"),
-            Some(caller.user.county_code.clone().unwrap_or_default()),
-        ),
-    }
+/// `AND …` limiting subjects `s` to the caller's subject scope (`authz::SubjectScope`, the rule the
+/// staff search uses), as the n-th bind.
+async fn county_scope(
+    state: &AppState,
+    caller: &Caller,
+    n: usize,
+) -> Result<(String, Option<String>), AppError> {
+    Ok(match caller.subject_scope(state).await?.county_filter() {
+        None => (String::new(), None),
+        Some(county) => (format!(" AND s.county_code = ${n}"), Some(county)),
+    })
 }
 
 fn subject_row(r: &sqlx::any::AnyRow) -> Result<SubjectRow, AppError> {
@@ -291,10 +292,7 @@ pub async fn search(
 ) -> Result<Page<SubjectRow>, AppError> {
     let page = page.max(1);
     if !q.trim().is_empty() {
-        let county = match caller.scope {
-            Scope::All => None,
-            _ => Some(caller.user.county_code.clone().unwrap_or_default()),
-        };
+        let county = caller.subject_scope(state).await?.county_filter();
         let found = crate::credit::service::search::search(
             state,
             &crate::credit::service::search::Audience::Staff { county },
@@ -324,7 +322,7 @@ pub async fn search(
             per_page: found.per_page,
         });
     }
-    let (scope, scope_value) = county_scope(caller, 1);
+    let (scope, scope_value) = county_scope(state, caller, 1).await?;
     let filter = if scope.is_empty() {
         String::new()
     } else {
@@ -363,22 +361,22 @@ pub async fn detail(
     caller: &Caller,
     public_id: &str,
 ) -> Result<SubjectDetail, AppError> {
-    let (scope, scope_value) = county_scope(caller, 2);
     let sql = format!(
         "SELECT s.id, {SUBJECT_COLUMNS}, COALESCE(s.legal_rep, '') AS legal_rep, COALESCE(s.reg_no, '') AS reg_no, \
          COALESCE(s.org_code, '') AS org_code, COALESCE(s.address, '') AS address, \
          COALESCE(s.established_on, '') AS established_on, COALESCE(s.source, '') AS source, s.created_at \
-         FROM subjects s WHERE s.public_id = $1{scope}"
+         FROM subjects s WHERE s.public_id = $1"
     );
-    let mut q = sqlx::query(&sql).bind(public_id);
-    if let Some(v) = &scope_value {
-        q = q.bind(v.clone());
-    }
     let pool = &state.db.pool;
-    let r = q
+    let r = sqlx::query(&sql)
+        .bind(public_id)
         .fetch_optional(pool)
         .await?
         .ok_or_else(|| AppError::NotFound("该主体".into()))?;
+    let county: Option<String> = r.try_get("county_code")?;
+    caller
+        .check_subject(state, "subject.view", public_id, county.as_deref())
+        .await?;
     let id: i64 = r.try_get("id")?;
     let names = sqlx::query(
         "SELECT name, seen_at, source FROM subject_names WHERE subject_id = $1 ORDER BY seen_at DESC, id DESC",

@@ -1,5 +1,6 @@
 //! How a checked row is stored: the typed tables' columns for licences and penalties, a JSON payload
 //! for other classes. ID numbers are encrypted, hashed and masked here and nowhere else.
+use crate::error::AppError;
 use crate::rules::catalog::{ClassSpec, FieldType, Storage, LICENCE, PENALTY};
 use crate::rules::clean::row::Checked;
 use crate::rules::clean::values;
@@ -41,12 +42,52 @@ fn field_columns(key: &str, ty: FieldType) -> Vec<String> {
     }
 }
 
-/// The catalogue fields' columns, in order (the typed insert adds the common ones).
+/// The sealed texts as sent, beside the fields (typed tables) or in the payload (generic records).
+pub const ORIGINALS_COLUMN: &str = "text_originals_enc";
+const ORIGINALS_KEY: &str = "_originals_enc";
+
+/// The catalogue fields' columns, in order, then the sealed originals of masked text (the typed insert
+/// adds the common ones).
 pub fn field_column_list(spec: &ClassSpec) -> Vec<String> {
     spec.fields
         .iter()
         .flat_map(|f| field_columns(&f.key, f.field_type))
+        .chain(std::iter::once(ORIGINALS_COLUMN.to_string()))
         .collect()
+}
+
+/// The text fields whose personal numbers were masked, as sent, sealed with the ID key as JSON
+/// {field key: text}; `None` when nothing was masked.
+pub fn sealed_originals(spec: &ClassSpec, checked: &Checked, secrets: &Secrets) -> Option<String> {
+    if checked.originals.is_empty() {
+        return None;
+    }
+    let map: serde_json::Map<String, serde_json::Value> = checked
+        .originals
+        .iter()
+        .filter_map(|(i, text)| Some((spec.fields.get(*i)?.key.clone(), text.clone().into())))
+        .collect();
+    Some(secrets.encrypt_id(&serde_json::Value::Object(map).to_string()))
+}
+
+/// Opens what `sealed_originals` sealed: (field key, text as sent).
+pub fn open_originals(secrets: &Secrets, sealed: &str) -> Result<Vec<(String, String)>, AppError> {
+    let json = secrets.decrypt_id(sealed)?;
+    let map: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&json).map_err(|e| AppError::internal("originals json", e))?;
+    Ok(map
+        .into_iter()
+        .map(|(k, v)| (k, v.as_str().unwrap_or_default().to_string()))
+        .collect())
+}
+
+/// The sealed originals of a generic record's payload.
+pub fn payload_originals(payload: &str) -> Option<String> {
+    serde_json::from_str::<serde_json::Value>(payload)
+        .ok()?
+        .get(ORIGINALS_KEY)?
+        .as_str()
+        .map(String::from)
 }
 
 /// Values for [`field_column_list`].
@@ -66,6 +107,7 @@ pub fn field_values(spec: &ClassSpec, checked: &Checked, secrets: &Secrets) -> V
             _ => out.push(V::text(v)),
         }
     }
+    out.push(V::opt(sealed_originals(spec, checked, secrets)));
     out
 }
 
@@ -135,6 +177,9 @@ pub fn generic_payload(spec: &ClassSpec, checked: &Checked, secrets: &Secrets) -
             map.insert(f.key.clone(), v.into());
         }
         map.insert(format!("_cmp_{}", f.key), cmp[i].clone().into());
+    }
+    if let Some(sealed) = sealed_originals(spec, checked, secrets) {
+        map.insert(ORIGINALS_KEY.into(), sealed.into());
     }
     serde_json::Value::Object(map).to_string()
 }

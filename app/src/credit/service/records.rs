@@ -56,6 +56,28 @@ impl Kind {
     }
 }
 
+/// The last guard of every public text (record pages, subject page, lists, reports, verification):
+/// resident ID and mobile numbers are masked with the policy's rule, however the text was stored
+/// (older rows, rows written before a policy change). DOMAIN §3.3: no setting publishes a full number.
+#[derive(Debug, Clone, Copy)]
+pub struct Scrub {
+    today: crate::rules::date::Ymd,
+    id_mask: crate::rules::mask::MaskRule,
+}
+
+impl Scrub {
+    pub async fn of(state: &AppState) -> Result<Scrub, AppError> {
+        Ok(Scrub {
+            today: state.clock.today(),
+            id_mask: super::policy(state).await?.id_mask,
+        })
+    }
+
+    pub fn text(&self, text: &str) -> String {
+        crate::rules::pii::public_text(text, self.today, self.id_mask)
+    }
+}
+
 /// Records of `kind` matching `condition` (on alias `r`, with the subject as `s`), in `order`.
 pub async fn fetch(
     state: &AppState,
@@ -73,10 +95,11 @@ pub async fn fetch(
     for b in binds {
         q = q.bind(b.as_str());
     }
+    let scrub = Scrub::of(state).await?;
     q.fetch_all(&state.db.pool)
         .await?
         .iter()
-        .map(|r| record(kind, r))
+        .map(|r| record(kind, r, &scrub))
         .collect()
 }
 
@@ -93,23 +116,25 @@ fn yuan(fen: i64) -> String {
     format!("{}.{:02} 元", fen / 100, fen % 100)
 }
 
-fn record(kind: Kind, r: &AnyRow) -> Result<PublicRecord, AppError> {
+fn record(kind: Kind, r: &AnyRow, scrub: &Scrub) -> Result<PublicRecord, AppError> {
     let category: String = r.try_get("subject_category")?;
     let name: String = r.try_get("subject_name")?;
+    let text =
+        |col: &str| -> Result<String, AppError> { Ok(scrub.text(&r.try_get::<String, _>(col)?)) };
     Ok(PublicRecord {
         public_id: r.try_get("public_id")?,
         kind: kind.as_str().into(),
         subject_public_id: r.try_get("subject_public_id")?,
-        subject_name: crate::credit::visibility::public_name(&name, &category),
+        subject_name: scrub.text(&crate::credit::visibility::public_name(&name, &category)),
         subject_uscc: r.try_get("subject_uscc")?,
-        decision_no: r.try_get("decision_no")?,
+        decision_no: text("decision_no")?,
         decision_date: r.try_get("decision_date")?,
-        authority: r.try_get("authority")?,
+        authority: text("authority")?,
         category: r.try_get::<String, _>("category")?.replace(';', "、"),
-        content: r.try_get("content")?,
-        title: r.try_get("title")?,
-        detail: r.try_get("detail")?,
-        basis: r.try_get("basis")?,
+        content: text("content")?,
+        title: text("title")?,
+        detail: text("detail")?,
+        basis: text("basis")?,
         amount: r
             .try_get::<Option<i64>, _>("fine_fen")?
             .filter(|f| *f > 0)
@@ -124,7 +149,7 @@ fn record(kind: Kind, r: &AnyRow) -> Result<PublicRecord, AppError> {
             "serious" => "严重".into(),
             _ => String::new(),
         },
-        source_unit: r.try_get("source_unit")?,
+        source_unit: text("source_unit")?,
         repaired: r.try_get::<i64, _>("repaired")? == 1,
     })
 }
@@ -148,6 +173,7 @@ pub async fn fetch_generic(
         q = q.bind(b.as_str());
     }
     let rows = q.fetch_all(&state.db.pool).await?;
+    let scrub = Scrub::of(state).await?;
     let mut fields: HashMap<i64, Vec<(String, String)>> = HashMap::new();
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
@@ -184,11 +210,11 @@ pub async fn fetch_generic(
             class_code: r.try_get("class_code")?,
             class_name: r.try_get("class_name")?,
             subject_public_id: r.try_get("subject_public_id")?,
-            subject_name: r.try_get("subject_name")?,
+            subject_name: scrub.text(&r.try_get::<String, _>("subject_name")?),
             subject_uscc: r.try_get("subject_uscc")?,
             fields: fields[&class_id]
                 .iter()
-                .map(|(k, label)| (label.clone(), text(k)))
+                .map(|(k, label)| (label.clone(), scrub.text(&text(k))))
                 .filter(|(_, v)| !v.is_empty())
                 .collect(),
             date,

@@ -156,6 +156,17 @@ pub async fn issue(
     let (from, to) = validate(req, staff, today)?;
     let policy = super::policy(state).await?;
     let subject = subject::load(state, &policy, &req.subject).await?;
+    if let Issuer::Staff(caller) = &issuer {
+        // Staff pull special reports (repaired, non-public records): only on subjects their search shows.
+        caller
+            .check_subject(
+                state,
+                "credit.report.pull",
+                &subject.basics.public_id,
+                subject.county_code.as_deref(),
+            )
+            .await?;
+    }
     let (specs, period) = if req.kind == "special" {
         (
             report_spec::special_sections(&req.sections),
@@ -379,15 +390,23 @@ pub async fn check_code(state: &AppState, code: &str) -> Result<ReportCheck, App
     let pdf: Vec<u8> = row.try_get("pdf")?;
     let key = signing::signing_key(&state.secrets.report_signing_seed).verifying_key();
     let valid = matches!(signing::check(&key, &pdf), signing::Check::Valid { .. });
-    Ok(summary(&content, row.try_get("pdf_sha256")?, valid))
+    let scrub = super::records::Scrub::of(state).await?;
+    Ok(summary(&content, row.try_get("pdf_sha256")?, valid, &scrub))
 }
 
-fn summary(c: &ReportContent, sha: String, valid: bool) -> ReportCheck {
+/// What the verification page shows of a stored report; its texts pass the publication guard again
+/// (reports issued before a fix or a policy change included).
+fn summary(
+    c: &ReportContent,
+    sha: String,
+    valid: bool,
+    scrub: &super::records::Scrub,
+) -> ReportCheck {
     ReportCheck {
         serial: c.serial.clone(),
         verify_code: c.verify_code.clone(),
         kind_label: kind_label(&c.kind).into(),
-        subject_name: c.basics.name.clone(),
+        subject_name: scrub.text(&c.basics.name),
         subject_code: c.basics.uscc.clone(),
         issued_at: c.issued_at.clone(),
         period: if c.kind == "special" {
@@ -407,8 +426,8 @@ fn summary(c: &ReportContent, sha: String, valid: bool) -> ReportCheck {
                         format!(
                             "{} {} {}{}",
                             r.decision_date,
-                            r.decision_no,
-                            r.authority,
+                            scrub.text(&r.decision_no),
+                            scrub.text(&r.authority),
                             if r.repaired { "（已修复）" } else { "" }
                         )
                     })
@@ -416,7 +435,7 @@ fn summary(c: &ReportContent, sha: String, valid: bool) -> ReportCheck {
                 items.extend(
                     s.entries
                         .iter()
-                        .map(|e| format!("{} {}", e.date, e.class_name)),
+                        .map(|e| format!("{} {}", e.date, scrub.text(&e.class_name))),
                 );
                 if items.is_empty() && s.text.is_empty() {
                     items.push(EMPTY_SECTION.into());
@@ -443,7 +462,8 @@ pub async fn check_file(state: &AppState, file: &[u8]) -> Result<Option<ReportCh
     };
     let content: ReportContent = serde_json::from_str(&row.try_get::<String, _>("content")?)
         .map_err(|e| AppError::internal("report content", e))?;
-    Ok(Some(summary(&content, sha256, true)))
+    let scrub = super::records::Scrub::of(state).await?;
+    Ok(Some(summary(&content, sha256, true, &scrub)))
 }
 
 /// The signed PDF of a report, by its verification code.

@@ -44,7 +44,9 @@ pub async fn search(
     tracing::trace!(query = raw, page, "credit search");
     let mut out = SearchResults {
         query: raw.trim().to_string(),
-        page: page.max(1),
+        // Pages past the last one that can hold results are empty anyway; the bound also keeps
+        // `page * PER_PAGE` from overflowing (a huge `page` became a negative LIMIT).
+        page: page.clamp(1, MAX_RESULTS / PER_PAGE + 1),
         per_page: PER_PAGE,
         ..Default::default()
     };

@@ -24,6 +24,8 @@ pub struct Subject {
     pub id: i64,
     pub basics: SubjectBasics,
     pub birth_date: Option<String>,
+    /// The county the subject is registered in (staff scope), if any.
+    pub county_code: Option<String>,
 }
 
 /// A subject the public may look at: never a minor, and a natural person only when their records may
@@ -57,14 +59,17 @@ pub async fn load(
     }
     let name: String = r.try_get("name")?;
     let county: String = r.try_get("county")?;
+    // Register texts (imported or built from records) may hold numbers too: masked on the way out.
+    let scrub = |t: String| crate::rules::pii::public_text(&t, state.clock.today(), policy.id_mask);
     Ok(Subject {
+        county_code: Some(county.clone()).filter(|c| !c.is_empty()),
         id: r.try_get("id")?,
         basics: SubjectBasics {
             public_id: r.try_get("public_id")?,
             name: if person {
                 crate::rules::mask::person_name(&name)
             } else {
-                name
+                scrub(name)
             },
             kind_label: subject_kind_label(&kind).into(),
             kind,
@@ -72,7 +77,7 @@ pub async fn load(
             legal_rep: if person {
                 String::new()
             } else {
-                r.try_get("legal_rep")?
+                scrub(r.try_get("legal_rep")?)
             },
             county: division::xiangxi_name(&county).unwrap_or_default().into(),
             established_on: r.try_get("established_on")?,
@@ -80,9 +85,9 @@ pub async fn load(
             address: if person {
                 String::new()
             } else {
-                r.try_get("address")?
+                scrub(r.try_get("address")?)
             },
-            reg_no: r.try_get("reg_no")?,
+            reg_no: scrub(r.try_get("reg_no")?),
             org_code: r.try_get("org_code")?,
             id_masked: if person {
                 policy.id_mask.apply(&r.try_get::<String, _>("masked")?)

@@ -82,23 +82,28 @@ pub async fn home_data(state: &AppState) -> Result<HomeData, AppError> {
         .collect::<Result<Vec<_>, _>>()?;
         column_latest.push(ColumnLatest { column, items });
     }
+    // Texts pass the same last guard as the credit pages (older rows may hold an ID number).
+    let scrub = crate::credit::service::records::Scrub::of(state).await?;
     Ok(HomeData {
         counts,
         latest_penalties: penalties
             .iter()
-            .map(record_brief)
+            .map(|r| record_brief(r, &scrub))
             .collect::<Result<_, _>>()?,
         latest_licences: licences
             .iter()
-            .map(record_brief)
+            .map(|r| record_brief(r, &scrub))
             .collect::<Result<_, _>>()?,
         headlines,
         columns: column_latest,
     })
 }
 
-fn record_brief(r: &sqlx::any::AnyRow) -> Result<RecordBrief, sqlx::Error> {
-    let name: String = r.try_get("subject_name")?;
+fn record_brief(
+    r: &sqlx::any::AnyRow,
+    scrub: &crate::credit::service::records::Scrub,
+) -> Result<RecordBrief, sqlx::Error> {
+    let name: String = scrub.text(&r.try_get::<String, _>("subject_name")?);
     let category: String = r.try_get("subject_category")?;
     Ok(RecordBrief {
         public_id: r.try_get("public_id")?,
@@ -107,7 +112,7 @@ fn record_brief(r: &sqlx::any::AnyRow) -> Result<RecordBrief, sqlx::Error> {
         } else {
             name
         },
-        decision_no: r.try_get("decision_no")?,
+        decision_no: scrub.text(&r.try_get::<String, _>("decision_no")?),
         authority: r.try_get("authority")?,
         decision_date: r.try_get("decision_date")?,
         category: r.try_get::<String, _>("categories")?.replace(';', "、"),

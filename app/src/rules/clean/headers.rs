@@ -70,6 +70,13 @@ pub fn resolve(
             lookup.entry(header_key(header)).or_insert(i);
         }
     }
+    // Headers ignored by design, unless a field or the unit's own mapping claims them.
+    for h in crate::rules::catalog::IGNORED_HEADERS {
+        let k = header_key(h);
+        if !lookup.contains_key(&k) {
+            ignored.insert(k);
+        }
+    }
     let mut map = HeaderMap::default();
     for (col, raw) in headers.iter().enumerate() {
         let key = header_key(raw);
@@ -177,6 +184,65 @@ mod tests {
         let m = resolve(&spec, &h, &remembered);
         assert!(m.is_complete());
         assert_eq!(m.columns[1], None);
+    }
+
+    #[test]
+    fn every_v1_code_of_the_standard_is_known() {
+        // DOMAIN §5.3: a department's v1 export never stops for mapping.
+        let spec = penalty();
+        let v1 = [
+            "CF_WSH",
+            "CF_CFMC",
+            "CF_CFLB1",
+            "CF_CFLB2",
+            "CF_SY",
+            "CF_YJ",
+            "CF_XDR_MC",
+            "CF_XDR_SHXYM",
+            "CF_XDR_ZDM",
+            "CF_XDR_GSDJ",
+            "CF_XDR_SWDJ",
+            "CF_XDR_SFZ",
+            "CF_FR",
+            "CF_JG",
+            "CF_JDRQ",
+            "CF_XZJG",
+            "CF_ZT",
+            "DFBM",
+            "SJC",
+            "BZ",
+        ];
+        let m = resolve(&spec, &headers(&v1), &HashMap::new());
+        assert!(m.is_complete(), "{:?}", m.unknown);
+        assert_eq!(m.columns[16], spec.index_of("state"));
+        assert_eq!(m.columns[18], None, "SJC is ignored by design");
+        let licence = builtin_classes().remove(0);
+        let v1 = [
+            "XK_WSH",
+            "XK_XMMC",
+            "XK_SPLB",
+            "XK_NR",
+            "XK_XDR",
+            "XK_XDR_SHXYM",
+            "XK_XDR_ZDM",
+            "XK_XDR_GSDJ",
+            "XK_XDR_SWDJ",
+            "XK_XDR_SFZ",
+            "XK_FR",
+            "XK_JDRQ",
+            "XK_JZQ",
+            "XK_XZJG",
+            "XK_ZT",
+            "DFBM",
+            "SJC",
+            "BZ",
+        ];
+        let m = resolve(&licence, &headers(&v1), &HashMap::new());
+        assert!(m.is_complete(), "{:?}", m.unknown);
+        // A unit that maps SJC to a field of its own keeps its mapping.
+        let remembered = [("SJC".to_string(), "remark".to_string())].into();
+        let m = resolve(&spec, &headers(&["SJC"]), &remembered);
+        assert_eq!(m.columns[0], spec.index_of("remark"));
     }
 
     #[test]

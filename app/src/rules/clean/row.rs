@@ -1,14 +1,15 @@
 //! Checking one row of a data class: fill from trusted sources, then field rules, then the class's logic
 //! rules (DOMAIN §6 duties 1–5). Pure: the server and the browser run exactly this.
 use super::rules::{self as r, Fault, Level};
-use super::values::{self, MoneyError, Pii};
+use super::values::{self, MoneyError};
 use crate::rules::catalog::{
     ClassSpec, FieldType, Requirement, CATEGORY_INDIVIDUAL_BUSINESS, CATEGORY_ORGANISATION,
     CATEGORY_PERSON, LICENCE, PENALTY,
 };
 use crate::rules::date::Ymd;
 use crate::rules::disclosure::{severity_from_categories, Regime, Severity};
-use crate::rules::{division, normalize, resident_id, uscc};
+use crate::rules::mask::MaskRule;
+use crate::rules::{division, normalize, pii, resident_id, uscc};
 use serde::{Deserialize, Serialize};
 
 /// The uploading unit: the trusted source for the 数据来源单位 fields.
@@ -27,6 +28,59 @@ pub struct RegistryEntry {
     pub county_code: Option<String>,
 }
 
+/// A department as the fill of an authority's code knows it: every name it goes by (full name, short
+/// name, aliases), normalised, and its code.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Authority {
+    names: Vec<String>,
+    uscc: String,
+}
+
+impl Authority {
+    pub fn new<'n>(uscc: &str, names: impl IntoIterator<Item = &'n str>) -> Self {
+        let mut list: Vec<String> = vec![];
+        for n in names.into_iter().map(normalize_name) {
+            if !n.is_empty() && !list.contains(&n) {
+                list.push(n);
+            }
+        }
+        Authority {
+            names: list,
+            uscc: normalize::identifier(uscc),
+        }
+    }
+
+    pub fn uscc(&self) -> &str {
+        &self.uscc
+    }
+}
+
+/// A department's aliases as one text (stored `;`-separated; typed with ; ； 、 or new lines).
+pub fn split_aliases(text: &str) -> Vec<String> {
+    text.split([';', '；', '、', '\n'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+/// The code of the one department that goes by `name`; none when no department does, or when
+/// departments with different codes share the name.
+pub fn authority_code<'a>(directory: &'a [Authority], name: &str) -> Option<&'a str> {
+    let key = normalize_name(name);
+    if key.is_empty() {
+        return None;
+    }
+    let mut found: Option<&str> = None;
+    for a in directory.iter().filter(|a| a.names.contains(&key)) {
+        match found {
+            Some(code) if code != a.uscc => return None,
+            _ => found = Some(a.uscc.as_str()),
+        }
+    }
+    found.filter(|c| !c.is_empty())
+}
+
 pub struct Context<'a> {
     pub today: Ymd,
     pub regime: &'a Regime,
@@ -34,6 +88,10 @@ pub struct Context<'a> {
     /// Per field: whether the source can carry it at all (its file has the column). v1 files have no
     /// amount columns, so "罚款 without an amount" is not their fault. `None`: every field can be sent.
     pub supplied: Option<&'a [bool]>,
+    /// How ID numbers found in text are masked on the public copy (the disclosure policy's rule).
+    pub id_mask: MaskRule,
+    /// The department register, for filling authorities' codes (DOMAIN §6 duty 4).
+    pub authorities: &'a [Authority],
 }
 
 impl Context<'_> {
@@ -94,6 +152,10 @@ pub struct Checked {
     pub kind: SubjectKind,
     pub subject: Option<SubjectKey>,
     pub penalty: Option<PenaltyTerms>,
+    /// Text fields whose personal numbers were masked in `values`: (field index, the text as sent).
+    /// Stored only encrypted, for authorised staff (DOMAIN §3.3).
+    #[serde(default)]
+    pub originals: Vec<(usize, String)>,
 }
 
 impl Checked {
@@ -113,6 +175,7 @@ struct Row<'a> {
     row: u64,
     values: Vec<String>,
     faults: Vec<Fault>,
+    originals: Vec<(usize, String)>,
 }
 
 impl Row<'_> {
@@ -168,6 +231,7 @@ pub fn check(
         row,
         values: raw,
         faults: Vec::new(),
+        originals: Vec::new(),
     };
     r.values.resize(spec.fields.len(), String::new());
     let mut filled = Vec::new();
@@ -205,6 +269,7 @@ pub fn check(
         kind,
         subject,
         penalty,
+        originals: r.originals,
     }
 }
 
@@ -232,9 +297,20 @@ fn fill(
     };
     let unit = ctx.unit;
     set(r, "source_unit", Some(unit.name.clone()), "上报单位信息");
-    set(r, "source_unit_uscc", unit.uscc.clone(), "上报单位信息");
-    if normalize_name(r.val("authority")) == normalize_name(&unit.name) {
-        set(r, "authority_uscc", unit.uscc.clone(), "上报单位信息");
+    // A department written by any of its names (full, short, alias) gets its code from the register;
+    // the uploading unit is the source of last resort for its own fields.
+    for (name_key, code_key) in [
+        ("source_unit", "source_unit_uscc"),
+        ("authority", "authority_uscc"),
+    ] {
+        let name = r.val(name_key).to_string();
+        if let Some(code) = authority_code(ctx.authorities, &name) {
+            set(r, code_key, Some(code.to_string()), REGISTER_SOURCE);
+        } else if code_key == "source_unit_uscc"
+            || normalize_name(&name) == normalize_name(&unit.name)
+        {
+            set(r, code_key, unit.uscc.clone(), "上报单位信息");
+        }
     }
     if let Some(reg) = registry {
         set(r, "legal_rep", reg.legal_rep.clone(), "法人库");
@@ -260,12 +336,35 @@ fn fill(
     );
 }
 
+/// Where a code filled from the department register says it came from.
+const REGISTER_SOURCE: &str = "信源单位名录";
+
+/// The name field whose department gives a code field its value.
+fn named_by(code_key: &str) -> Option<&'static str> {
+    match code_key {
+        "authority_uscc" => Some("authority"),
+        "source_unit_uscc" => Some("source_unit"),
+        _ => None,
+    }
+}
+
 fn check_field(r: &mut Row, ctx: &Context, i: usize) {
     let field = &r.spec.fields[i];
     let (ty, requirement, max_len) = (field.field_type, field.requirement, field.max_len);
     let raw = r.values[i].trim().to_string();
     if raw.is_empty() {
-        if requirement == Requirement::Required {
+        let named = named_by(&field.key)
+            .and_then(|k| r.idx(k))
+            .map(|n| (n, r.values[n].trim().to_string()))
+            .filter(|(_, name)| !name.is_empty());
+        if let (Some((n, name)), Requirement::Required) = (named, requirement) {
+            let msg = format!(
+                "{}“{name}”在信源单位名录中找不到对应的代码，无法补全{}：请填写该代码，或请信用办在“单位与区县”中为该单位登记此名称（全称、简称或别名）及其代码。",
+                r.label(n),
+                r.label(i)
+            );
+            r.fault(Some(i), r::AUTHORITY_UNKNOWN, msg);
+        } else if requirement == Requirement::Required {
             let msg = format!("{}为空：此项必填，请补充后重新上传。", r.label(i));
             r.fault(Some(i), r::REQUIRED, msg);
         }
@@ -282,23 +381,7 @@ fn check_field(r: &mut Row, ctx: &Context, i: usize) {
         return;
     }
     let canonical = match ty {
-        FieldType::Text => Some(raw.clone()),
-        FieldType::FreeText => {
-            match values::find_unmasked(&raw, ctx.today) {
-                Some(Pii::ResidentId) => r.fault(
-                    Some(i),
-                    r::TEXT_ID,
-                    format!("{}含有完整的身份证号码：公开文本中须脱敏（如 433101********2014）后再上传。", r.label(i)),
-                ),
-                Some(Pii::Phone) => r.fault(
-                    Some(i),
-                    r::TEXT_PHONE,
-                    format!("{}含有完整的手机号码：建议脱敏为 138****1234 的形式。", r.label(i)),
-                ),
-                None => {}
-            }
-            Some(raw.clone())
-        }
+        FieldType::Text | FieldType::FreeText => Some(desensitise(r, ctx, i, &raw)),
         FieldType::Date | FieldType::DateOrLong => {
             let parsed = if ty == FieldType::Date {
                 values::parse_date(&raw)
@@ -408,6 +491,35 @@ fn check_field(r: &mut Row, ctx: &Context, i: usize) {
         }
     };
     r.values[i] = canonical.unwrap_or(raw);
+}
+
+/// Masks personal numbers in a text field on the public copy and keeps the text as sent for sealing
+/// (DOMAIN §6 duty 2: the platform's duty, a warning to the unit). Switching the warnings off silences
+/// them; the masking itself cannot be switched off.
+fn desensitise(r: &mut Row, ctx: &Context, i: usize, raw: &str) -> String {
+    let m = pii::mask(raw, ctx.today, ctx.id_mask);
+    if !m.changed() {
+        return m.text;
+    }
+    r.originals.push((i, raw.to_string()));
+    if m.ids > 0 {
+        let msg = format!(
+            "{}中的 {} 个身份证号码已脱敏：公开时显示为 {} 的形式，原文加密保存，仅授权人员可查看。",
+            r.label(i),
+            m.ids,
+            ctx.id_mask.apply("433101199001012014")
+        );
+        r.fault(Some(i), r::TEXT_ID, msg);
+    }
+    if m.phones > 0 {
+        let msg = format!(
+            "{}中的 {} 个手机号码已脱敏：公开时显示为 138****1234 的形式，原文加密保存。",
+            r.label(i),
+            m.phones
+        );
+        r.fault(Some(i), r::TEXT_PHONE, msg);
+    }
+    m.text
 }
 
 /// The sibling type field of an ID number field: person_id ← person_id_type, legal_rep_id ← legal_rep_id_type.

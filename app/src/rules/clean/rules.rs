@@ -83,6 +83,7 @@ pub const DUPLICATE: &str = "DUPLICATE";
 pub const KEY_CONFLICT: &str = "KEY_CONFLICT_IN_BATCH";
 pub const MINOR_WARNING: &str = "SEVERITY_MINOR";
 pub const PERSON_PENALTY: &str = "PERSON_PENALTY_HIDDEN";
+pub const AUTHORITY_UNKNOWN: &str = "AUTHORITY_UNKNOWN";
 
 /// Every rule the pipeline applies. USCC and resident-ID faults keep the codes of their own rules
 /// (`USCC_*`, `RID_*`), listed here so that an operator sees and can count them.
@@ -178,8 +179,10 @@ pub const RULES: &[Rule] = &[
         W,
     ),
     fixed(ID_NUMBER, "脱敏处理", "证件号码无效", E),
-    rule(TEXT_ID, "脱敏处理", "公开文本含未脱敏的身份证号码", E),
-    rule(TEXT_PHONE, "脱敏处理", "公开文本含未脱敏的手机号码", W),
+    // The platform masks them (the original is sealed): a warning with the count, never a rejection.
+    // Switching these off silences the warning only.
+    rule(TEXT_ID, "脱敏处理", "文本中的身份证号码已脱敏", W),
+    rule(TEXT_PHONE, "脱敏处理", "文本中的手机号码已脱敏", W),
     rule(
         NAME_CONFLICT,
         "统一社会信用代码校验",
@@ -201,6 +204,12 @@ pub const RULES: &[Rule] = &[
     ),
     rule(MINOR_WARNING, "逻辑校验", "轻微失信原则上不公示", W),
     rule(PERSON_PENALTY, "脱敏处理", "自然人处罚信息原则上不公示", W),
+    fixed(
+        AUTHORITY_UNKNOWN,
+        "缺失补全",
+        "机关名称不在信源单位名录中，无法补全代码",
+        E,
+    ),
 ];
 
 /// Improvement advice for a unit whose rows often break a rule (the monthly quality report).
@@ -218,7 +227,8 @@ pub fn advice(code: &str) -> String {
         KIND_MISMATCH => "按主体类别填写证件：法人和个体工商户填统一社会信用代码，自然人填身份证号码。",
         AREA_UNKNOWN | USCC_DIVISION_UNLISTED => "行政区划代码使用现行国家标准（GB/T 2260）六位代码。",
         ID_NUMBER => "核对身份证号码的位数和校验位，录入时避免手工输入，优先从证照系统带出。",
-        TEXT_ID | TEXT_PHONE => "公开字段（违法事实、处罚内容等）中不得出现完整身份证号或手机号，请在业务系统中脱敏后导出。",
+        TEXT_ID | TEXT_PHONE => "平台已对文本中的身份证号、手机号自动脱敏；请在业务系统中脱敏后再导出，减少个人信息的流转。",
+        AUTHORITY_UNKNOWN => "处罚（许可）机关请写单位全称或简称；名录中没有的写法请报信用办登记为别名，或在文件中填写机关的统一社会信用代码。",
         DUPLICATE | KEY_CONFLICT => "每次只报送新增或变更的记录；同一文书号的记录只保留一行，变更时整行更新。",
         NAME_CONFLICT => "主体名称以营业执照为准，与法人库不一致的请核实主体是否已更名。",
         c if c.starts_with("USCC_") => {

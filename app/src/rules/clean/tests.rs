@@ -1,9 +1,12 @@
 //! Row checks against the planted faults of the collection acceptance test.
-use super::row::{check, Checked, Context, RegistryEntry, SubjectKey, SubjectKind, Unit};
+use super::row::{
+    check, Authority, Checked, Context, RegistryEntry, SubjectKey, SubjectKind, Unit,
+};
 use super::rules as r;
 use crate::rules::catalog::{builtin_classes, ClassSpec};
 use crate::rules::date::Ymd;
 use crate::rules::disclosure::{Regime, Severity};
+use crate::rules::mask::MaskRule;
 
 const TODAY: Ymd = Ymd::new(2026, 11, 29);
 
@@ -57,6 +60,22 @@ fn run(spec: &ClassSpec, pairs: &[(&str, &str)]) -> Checked {
         regime: &regime,
         unit: &unit,
         supplied: None,
+        id_mask: MaskRule::RESIDENT_ID,
+        authorities: &[],
+    };
+    check(spec, &ctx, row(spec, pairs), 7, None)
+}
+
+fn run_with(spec: &ClassSpec, pairs: &[(&str, &str)], authorities: &[Authority]) -> Checked {
+    let regime = Regime::regime_2025();
+    let unit = unit();
+    let ctx = Context {
+        today: TODAY,
+        regime: &regime,
+        unit: &unit,
+        supplied: None,
+        id_mask: MaskRule::RESIDENT_ID,
+        authorities,
     };
     check(spec, &ctx, row(spec, pairs), 7, None)
 }
@@ -193,19 +212,274 @@ fn fine_without_its_category_and_category_without_fine() {
     assert_eq!(codes(&c), vec![r::FINE_MISSING]);
 }
 
+/// A resident ID built by the rules (吉首, born 1990-01-01), and its default public form.
+fn jishou_id() -> String {
+    crate::rules::resident_id::compose("433101", Ymd::new(1990, 1, 1), 201)
+}
+
+fn full_width(s: &str) -> String {
+    s.chars()
+        .map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap_or(c))
+        .collect()
+}
+
+fn masked_id() -> String {
+    crate::rules::mask::resident_id(&jishou_id())
+}
+
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
 #[test]
-fn unmasked_id_in_a_public_text_field_is_an_error() {
+fn unmasked_id_in_a_public_text_field_is_masked_with_a_warning() {
+    let spec = penalty();
+    let facts = "当事人张三（身份证号11010519491231002X）销售不合格产品。";
+    let c = run(
+        &spec,
+        &with(
+            with(good_penalty(), "subject_uscc", valid_uscc()),
+            "violation_facts",
+            facts,
+        ),
+    );
+    assert_eq!(codes(&c), vec![r::TEXT_ID]);
+    assert!(
+        !c.has_errors(),
+        "the platform masks it: not the unit's fault"
+    );
+    assert_eq!(
+        c.get(&spec, "violation_facts"),
+        "当事人张三（身份证号110105********002X）销售不合格产品。"
+    );
+    assert!(
+        c.faults[0].message.contains("违法事实"),
+        "{}",
+        c.faults[0].message
+    );
+    assert!(
+        c.faults[0].message.contains("1 个身份证号码已脱敏"),
+        "{}",
+        c.faults[0].message
+    );
+    assert!(!c.faults[0].message.contains("11010519491231002X"));
+    let i = spec.index_of("violation_facts").unwrap();
+    assert_eq!(
+        c.originals,
+        vec![(i, facts.to_string())],
+        "the original is kept for sealing"
+    );
+}
+
+#[test]
+fn full_width_spaced_and_zero_width_ids_are_masked() {
+    let spec = penalty();
+    let n = jishou_id();
+    for written in [
+        full_width(&n),
+        format!("{} {} {} {}", &n[..6], &n[6..10], &n[10..14], &n[14..]),
+        format!("{}\u{200B}{}\u{200C}{}", &n[..6], &n[6..14], &n[14..]),
+        format!("{}\u{3000}{}", full_width(&n[..9]), &n[9..]),
+    ] {
+        let facts = leak(format!("经查，当事人（身份证：{written}）无照经营。"));
+        let c = run(
+            &spec,
+            &with(
+                with(good_penalty(), "subject_uscc", valid_uscc()),
+                "violation_facts",
+                facts,
+            ),
+        );
+        assert!(!c.has_errors(), "{written}: {:?}", c.faults);
+        assert_eq!(codes(&c), vec![r::TEXT_ID], "{written}");
+        assert_eq!(
+            c.get(&spec, "violation_facts"),
+            format!("经查，当事人（身份证：{}）无照经营。", masked_id()),
+            "{written}: the rest of the text is kept as written"
+        );
+    }
+}
+
+#[test]
+fn ids_in_any_text_field_are_masked_even_the_decision_number() {
+    let spec = penalty();
+    let n = jishou_id();
+    let decision = leak(format!("湘西市监罚〔2026〕{}号", full_width(&n)));
+    let two = leak(format!("{n}与{}", full_width(&n)));
+    let c = run(
+        &spec,
+        &with(
+            with(
+                with(good_penalty(), "subject_uscc", valid_uscc()),
+                "decision_no",
+                decision,
+            ),
+            "content",
+            two,
+        ),
+    );
+    assert!(!c.has_errors(), "{:?}", c.faults);
+    assert_eq!(
+        c.get(&spec, "decision_no"),
+        format!("湘西市监罚〔2026〕{}号", masked_id())
+    );
+    assert_eq!(
+        c.get(&spec, "content"),
+        format!("{}与{}", masked_id(), masked_id())
+    );
+    let messages: Vec<&str> = c.faults.iter().map(|f| f.message.as_str()).collect();
+    assert!(
+        messages.iter().any(|m| m.contains("2 个身份证号码已脱敏")),
+        "{messages:?}"
+    );
+    assert_eq!(c.originals.len(), 2);
+}
+
+#[test]
+fn phones_split_by_spaces_are_masked() {
     let spec = penalty();
     let c = run(
         &spec,
         &with(
             with(good_penalty(), "subject_uscc", valid_uscc()),
             "violation_facts",
-            "当事人张三（身份证号11010519491231002X）销售不合格产品。",
+            "举报人电话 138 1234 5678，经查属实。",
         ),
     );
-    assert_eq!(codes(&c), vec![r::TEXT_ID]);
-    assert!(c.has_errors());
+    assert_eq!(codes(&c), vec![r::TEXT_PHONE]);
+    assert!(!c.has_errors());
+    assert_eq!(
+        c.get(&spec, "violation_facts"),
+        "举报人电话 138****5678，经查属实。"
+    );
+}
+
+#[test]
+fn switching_the_rule_off_silences_the_warning_but_still_masks() {
+    let mut spec = penalty();
+    spec.disabled_rules = vec![r::TEXT_ID.into(), r::TEXT_PHONE.into()];
+    let c = run(
+        &spec,
+        &with(
+            with(good_penalty(), "subject_uscc", valid_uscc()),
+            "violation_facts",
+            "当事人（11010519491231002X，13812345678）销售不合格产品。",
+        ),
+    );
+    assert!(codes(&c).is_empty(), "{:?}", c.faults);
+    assert_eq!(
+        c.get(&spec, "violation_facts"),
+        "当事人（110105********002X，138****5678）销售不合格产品。"
+    );
+    assert_eq!(c.originals.len(), 1);
+}
+
+fn ecology_uscc() -> String {
+    crate::rules::uscc::compose('1', '1', "433100", 78)
+}
+
+/// The register as the demo seed has it: short name, full name, aliases.
+fn register() -> Vec<Authority> {
+    vec![
+        Authority::new(
+            &unit_uscc(),
+            [
+                "湘西州市场监督管理局",
+                "湘西土家族苗族自治州市场监督管理局",
+                "州市场监管局",
+            ],
+        ),
+        Authority::new(
+            &ecology_uscc(),
+            [
+                "湘西州生态环境局",
+                "湘西土家族苗族自治州生态环境局",
+                "州生态环境局",
+            ],
+        ),
+    ]
+}
+
+#[test]
+fn authorities_written_by_any_of_their_names_get_their_code_from_the_register() {
+    let spec = penalty();
+    let base = with(good_penalty(), "subject_uscc", valid_uscc());
+    for (written, code) in [
+        ("湘西土家族苗族自治州市场监督管理局", unit_uscc()),
+        ("湘西州市场监督管理局", unit_uscc()),
+        ("　州市场监管局 ", unit_uscc()),
+        ("湘西土家族苗族自治州 生态环境局", ecology_uscc()),
+        ("州生态环境局", ecology_uscc()),
+    ] {
+        let c = run_with(
+            &spec,
+            &with(base.clone(), "authority", written),
+            &register(),
+        );
+        assert!(!c.has_errors(), "{written}: {:?}", c.faults);
+        assert_eq!(c.get(&spec, "authority_uscc"), code, "{written}");
+        let i = spec.index_of("authority_uscc").unwrap();
+        assert!(
+            c.filled.contains(&(i, "信源单位名录".to_string())),
+            "{written}: filled with its source {:?}",
+            c.filled
+        );
+    }
+    // A code the unit sent is kept.
+    let given = leak(ecology_uscc());
+    let c = run_with(
+        &spec,
+        &with(
+            with(base.clone(), "authority_uscc", given),
+            "authority",
+            "湘西州市场监督管理局",
+        ),
+        &register(),
+    );
+    assert_eq!(c.get(&spec, "authority_uscc"), ecology_uscc());
+}
+
+#[test]
+fn an_unknown_authority_is_the_only_fault_and_names_the_fix() {
+    let spec = penalty();
+    let base = with(good_penalty(), "subject_uscc", valid_uscc());
+    let c = run_with(&spec, &with(base, "authority", "湘西州某某局"), &register());
+    assert_eq!(codes(&c), vec![r::AUTHORITY_UNKNOWN]);
+    assert_eq!(c.faults[0].field, "authority_uscc");
+    assert!(
+        c.faults[0].message.contains("湘西州某某局"),
+        "{}",
+        c.faults[0].message
+    );
+    assert!(
+        c.faults[0].message.contains("别名"),
+        "{}",
+        c.faults[0].message
+    );
+    // Two departments claiming one name fill nothing rather than guess.
+    let mut clash = register();
+    clash.push(Authority::new(&valid_uscc(), ["州市场监管局"]));
+    assert_eq!(
+        crate::rules::clean::row::authority_code(&clash, "州市场监管局"),
+        None
+    );
+    assert_eq!(
+        crate::rules::clean::row::authority_code(&clash, "湘西州市场监督管理局"),
+        Some(unit_uscc().as_str())
+    );
+}
+
+#[test]
+fn a_revoked_v1_penalty_state_is_read() {
+    let spec = penalty();
+    let base = with(good_penalty(), "subject_uscc", valid_uscc());
+    let c = run(&spec, &with(base.clone(), "state", "1"));
+    assert!(!c.has_errors(), "{:?}", c.faults);
+    assert_eq!(c.get(&spec, "state"), "撤销");
+    assert_eq!(
+        run(&spec, &with(base, "state", "0")).get(&spec, "state"),
+        "有效"
+    );
 }
 
 #[test]
@@ -271,6 +545,8 @@ fn name_conflict_with_the_registry_is_a_warning() {
         regime: &regime,
         unit: &unit,
         supplied: None,
+        id_mask: MaskRule::RESIDENT_ID,
+        authorities: &[],
     };
     let registry = RegistryEntry {
         name: "湘西另一家有限公司".into(),
@@ -348,6 +624,8 @@ fn amount_rules_are_silent_when_the_file_cannot_carry_the_amount() {
         regime: &regime,
         unit: &unit,
         supplied: Some(&supplied),
+        id_mask: MaskRule::RESIDENT_ID,
+        authorities: &[],
     };
     let pairs = with(
         with(good_penalty(), "subject_uscc", valid_uscc()),
@@ -372,6 +650,8 @@ fn precheck_ctx<'a>(regime: &'a Regime, unit: &'a Unit) -> Context<'a> {
         regime,
         unit,
         supplied: None,
+        id_mask: MaskRule::RESIDENT_ID,
+        authorities: &[],
     }
 }
 

@@ -1,7 +1,7 @@
 //! Reading cell text: dates in the formats units actually send, money in 万元, multi-value codes,
 //! and unmasked personal numbers hidden in free text.
 use crate::rules::date::Ymd;
-use crate::rules::{normalize, resident_id};
+use crate::rules::normalize;
 
 /// "长期" validity is stored as this date (DOMAIN §5.1).
 pub const LONG_TERM: Ymd = Ymd::new(2099, 12, 31);
@@ -113,42 +113,12 @@ pub fn split_multi(raw: &str) -> impl Iterator<Item = &str> {
         .filter(|s| !s.is_empty())
 }
 
-/// What an unmasked personal number in free text is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pii {
-    ResidentId,
-    Phone,
-}
+pub use crate::rules::pii::Pii;
 
-/// Finds a full resident ID number (valid check character) or mobile number in text. Runs of digits
-/// longer than either are ignored (account numbers and the like), so are masked forms with `*`.
+/// The first full resident ID number or mobile number in text (see `rules::pii`: full-width digits and
+/// separated digits count too); masked forms and longer digit runs (account numbers) do not.
 pub fn find_unmasked(text: &str, today: Ymd) -> Option<Pii> {
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        if !bytes[i].is_ascii_digit() {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < bytes.len() && bytes[i].is_ascii_digit() {
-            i += 1;
-        }
-        let mut end = i;
-        if end - start == 17 && i < bytes.len() && (bytes[i] == b'X' || bytes[i] == b'x') {
-            end += 1;
-            i += 1;
-        }
-        let run = &text[start..end];
-        match run.len() {
-            18 if resident_id::validate(run, today).is_ok() => return Some(Pii::ResidentId),
-            11 if run.starts_with('1') && (b'3'..=b'9').contains(&run.as_bytes()[1]) => {
-                return Some(Pii::Phone)
-            }
-            _ => {}
-        }
-    }
-    None
+    crate::rules::pii::first(text, today)
 }
 
 #[cfg(test)]
