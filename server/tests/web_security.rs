@@ -486,6 +486,14 @@ async fn a_huge_page_number_gets_a_sane_answer() {
     )
     .await;
     assert_eq!(s, 200);
+    // The portal's lists and search take a page number from the URL too.
+    for path in [
+        format!("/search?q=%E4%BF%A1%E7%94%A8&page={huge}"),
+        format!("/column/notice?page={huge}"),
+    ] {
+        let (s, page) = get(&c, &format!("{base}{path}")).await;
+        assert_eq!(s, 200, "{path}: {page}");
+    }
 }
 
 /// A unit's exchange server: a file, a redirect on the same host, and redirects elsewhere.

@@ -6,6 +6,15 @@ use serde::{Deserialize, Serialize};
 
 pub const PER_PAGE: i64 = 20;
 
+/// The highest page a list serves. A page number comes from the URL, anyone's to send: bounded, the
+/// `(page - 1) * per_page` offset cannot overflow (a huge `page` was a panic, or a negative OFFSET).
+pub const MAX_PAGE: i64 = 100_000;
+
+/// A requested page number made safe for `LIMIT per_page OFFSET (page - 1) * per_page`.
+pub fn clamp_page(page: i64) -> i64 {
+    page.clamp(1, MAX_PAGE)
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Page<T> {
     pub rows: Vec<T>,

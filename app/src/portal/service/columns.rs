@@ -3,7 +3,7 @@ use crate::error::AppError;
 use crate::portal::model::{ArticleItem, ColumnInfo, ColumnPageData};
 use crate::rules::date::beijing_minute;
 use crate::server::AppState;
-use crate::ui::table::Page;
+use crate::ui::table::{clamp_page, Page};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -106,7 +106,7 @@ pub async fn column_page(
         count = count.bind(*c);
     }
     let total: i64 = count.fetch_one(&state.db.pool).await?.try_get(0)?;
-    let page = page.max(1);
+    let page = clamp_page(page);
     let n = codes.len();
     let list_sql = format!(
         "SELECT {ITEM_COLS} FROM article_live l JOIN site_columns c ON c.code = l.column_code \

@@ -5,7 +5,7 @@ use super::columns::{article_item, ITEM_COLS};
 use crate::error::AppError;
 use crate::portal::model::{SearchHit, SearchResults};
 use crate::server::AppState;
-use crate::ui::table::{like_pattern, Page};
+use crate::ui::table::{clamp_page, like_pattern, Page};
 use sqlx::Row;
 
 pub const PER_PAGE: i64 = 15;
@@ -49,7 +49,7 @@ pub fn excerpt(text: &str, terms: &[String]) -> String {
 
 pub async fn search(state: &AppState, query: &str, page: i64) -> Result<SearchResults, AppError> {
     let terms = terms(query);
-    let page = page.max(1);
+    let page = clamp_page(page);
     if terms.is_empty() {
         return Ok(SearchResults {
             query: query.trim().to_string(),
