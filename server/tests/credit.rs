@@ -1096,7 +1096,10 @@ async fn ids_inside_texts_are_masked_on_every_public_surface_rules_on_and_off() 
     let mut bodies: Vec<(String, String)> = vec![];
     let (status, home) = get(&c, format!("{base}/")).await;
     assert_eq!(status, 200, "home page");
-    assert!(home.contains("湘西脱敏乙"), "the penalty is among the latest");
+    assert!(
+        home.contains("湘西脱敏乙"),
+        "the penalty is among the latest"
+    );
     bodies.push(("home".to_string(), home));
     for serial in [901, 902] {
         let r = sqlx::query(

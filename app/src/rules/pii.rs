@@ -158,7 +158,13 @@ fn classify(number: &str, today: Ymd) -> Option<Pii> {
 /// reading wins.
 pub fn find(text: &str, today: Ymd) -> Vec<Hit> {
     // Most cells (names, short texts) hold fewer digits than the shortest number: no allocation.
-    if text.chars().filter(|c| digit(*c).is_some()).take(11).count() < 11 {
+    if text
+        .chars()
+        .filter(|c| digit(*c).is_some())
+        .take(11)
+        .count()
+        < 11
+    {
         return vec![];
     }
     let (groups, joined) = groups(text);
