@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates app/src/server/data/common_passwords.txt: about 20,000 passwords that appear in breach
 # corpora, as shipped by Django (BSD-3-Clause) for its CommonPasswordValidator. The server refuses them
-# as new passwords (DOMAIN §15 ASVS profile; also applied under 等保). Needs python3 and pip
+# as new passwords (docs/domain.md §15 ASVS profile; also applied under 等保). Needs python3 and pip
 # (developer machines only); the generated file is committed.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -42,6 +42,11 @@ apt_install() {
 step "Rust target wasm32-unknown-unknown"
 if rustup target list --installed | grep -qx wasm32-unknown-unknown; then info "present"; else rustup target add wasm32-unknown-unknown; fi
 
+step "Rust components clippy + rustfmt (the test command's lint step)"
+for component in clippy rustfmt; do
+  if rustup component list --installed | grep -q "^$component"; then info "$component present"; else rustup component add "$component"; fi
+done
+
 step "cargo-leptos $CARGO_LEPTOS_VERSION"
 if cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then info "present"; else
   info "building cargo-leptos from crates.io (about 15 minutes on 2 cores, once)"

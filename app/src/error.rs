@@ -83,10 +83,29 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Args(msg) | ServerFnErrorErr::Deserialization(msg) => {
                 AppError::field("request", "BAD_REQUEST", format!("请求格式有误：{msg}"))
             }
-            other => AppError::Internal {
-                request_id: format!("sf-{other}"),
-            },
+            // The failure's text stays in the log; the user sees only a reference to it.
+            other => internal_reference(&other),
         }
+    }
+}
+
+/// On the server: logged with the request id, like any internal failure.
+#[cfg(feature = "ssr")]
+fn internal_reference(detail: &ServerFnErrorErr) -> AppError {
+    AppError::internal("server function", detail)
+}
+
+/// In the browser (the request did not reach the server, or its answer was unreadable): logged to
+/// the console under a local reference.
+#[cfg(not(feature = "ssr"))]
+fn internal_reference(detail: &ServerFnErrorErr) -> AppError {
+    #[cfg(feature = "hydrate")]
+    let reference = format!("C{:x}", js_sys::Date::now() as u64);
+    #[cfg(not(feature = "hydrate"))]
+    let reference = "C0".to_string();
+    leptos::logging::error!("server function failed (reference {reference}): {detail}");
+    AppError::Internal {
+        request_id: reference,
     }
 }
 
@@ -105,3 +124,19 @@ impl From<sqlx::migrate::MigrateError> for AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_internal_failure_shows_a_reference_never_its_text() {
+        let secret = "connection refused: db.internal:5432";
+        let e = AppError::from_server_fn_error(ServerFnErrorErr::ServerError(secret.into()));
+        assert_eq!((e.code(), e.status()), ("INTERNAL", 500));
+        let shown = e.to_string();
+        assert!(shown.starts_with("系统内部错误"), "{shown}");
+        assert!(!shown.contains(secret), "{shown}");
+        assert!(matches!(e, AppError::Internal { request_id } if !request_id.contains("refused")));
+    }
+}

@@ -7,6 +7,7 @@ pub mod cms;
 pub mod collect;
 pub mod credit;
 pub mod error;
+pub mod paging;
 pub mod portal;
 pub mod rules;
 pub mod ui;

@@ -1,4 +1,4 @@
-// 公示规则: an operator of the credit office opens the disclosure rules, sees the defaults of DOMAIN §7
+// 公示规则: an operator of the credit office opens the disclosure rules, sees the defaults of docs/domain.md §7
 // (2025 regime, nothing extra published, ID numbers 6+4), and saves them; the change is stamped with who
 // made it. A bad local rule is refused by field. Saved values are the defaults, so the other tests running
 // at the same time see the same public pages.

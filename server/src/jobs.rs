@@ -25,7 +25,7 @@ pub fn runner(state: AppState) -> JobRunner {
         })
         .schedule("system.job_log_prune", Duration::days(1))
         .register("system.audit_prune", |ctx| async move {
-            // Retention (DOMAIN §15): at least 184 days, configurable; a sealed checkpoint remains.
+            // Retention (docs/domain.md §15): at least 184 days, configurable; a sealed checkpoint remains.
             let s = &ctx.state;
             let policy = app::server::settings::security_policy(s)
                 .await
@@ -55,7 +55,7 @@ pub fn runner(state: AppState) -> JobRunner {
         })
         .schedule(app::collect::service::exchange::SCAN_JOB, Duration::minutes(15))
         .register(app::credit::service::takedown::JOB, |ctx| async move {
-            // Penalties whose display period ended come off the portal (DOMAIN §7).
+            // Penalties whose display period ended come off the portal (docs/domain.md §7).
             app::credit::service::takedown::run(&ctx.state)
                 .await
                 .map(|_| ())

@@ -239,15 +239,8 @@ async fn api_key(
         .filter(|s| !s.is_empty())
         .map(String::from)
         .collect();
-    let (public_id, key) =
-        app::collect::service::api_keys::create_by(&state, id, name, &scopes, None).await?;
-    let mut tx = state.db.begin().await?;
-    let mut e = app::server::audit::AuditEvent::new("cli", "apikey.create", "success");
-    e.object_type = Some("api_key".into());
-    e.object_id = Some(public_id);
-    e.detail = serde_json::json!({ "department": department, "scopes": scopes, "name": name });
-    app::server::audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
-    tx.commit().await?;
+    let cli = app::server::audit::Actor::named("cli");
+    let (_, key) = app::collect::service::api_keys::create(&state, &cli, id, name, &scopes).await?;
     println!("{key}");
     Ok(())
 }
@@ -315,11 +308,7 @@ async fn import(
         pipeline::CheckOutcome::Failed(m) => return Err(AppError::field("file", "FILE_FAILED", m)),
     }
     if confirm {
-        let actor = publish::Actor {
-            user_id: None,
-            name: "cli".into(),
-            event: app::server::audit::AuditEvent::new("cli", "collect.batch_confirm", "success"),
-        };
+        let actor = app::server::audit::Actor::named("cli");
         let report = publish::confirm(&state, id, &actor).await?;
         let total = started.elapsed().as_secs_f64();
         println!(
@@ -356,17 +345,8 @@ async fn import_subjects(config: Config, file: &std::path::Path) -> Result<(), A
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
-    let report = registry::import_file(&state, file, &name).await?;
-    let mut tx = state.db.begin().await?;
-    let mut e = app::server::audit::AuditEvent::new("cli", "registry.import", "success");
-    e.object_type = Some("file".into());
-    e.object_id = Some(name);
-    e.detail = serde_json::json!({
-        "rows": report.rows, "added": report.added, "renamed": report.renamed,
-        "updated": report.updated, "faulty": report.faults.len(),
-    });
-    app::server::audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
-    tx.commit().await?;
+    let cli = app::server::audit::Actor::named("cli");
+    let report = registry::import_file(&state, &cli, file, &name).await?;
     println!(
         "法人库导入：{} 行，新增 {}，更名 {}，更新 {}，未变 {}，有误 {}",
         report.rows,

@@ -221,3 +221,69 @@ async fn pruning_leaves_a_checkpoint_from_which_the_chain_still_verifies() {
         "{v:?}"
     );
 }
+
+/// A change and its audit row commit together. With the chain head gone every append fails after
+/// the business writes of its transaction; the change must then be rolled back with it, never
+/// committed unaudited (a catalogue edit, an API key made through the web).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_audit_append_rolls_back_the_change_it_records() {
+    use common::collect::{post, scalar, setup};
+    let (state, unit) = setup().await;
+    let base = common::serve(state.clone()).await;
+    let operator = common::client();
+    common::login_demo(&operator, &base, "operator").await;
+    let secadmin = common::client();
+    common::login_demo(&secadmin, &base, "secadmin").await;
+    let (status, class) = post(&operator, &base, "catalogue/class", "code=penalty").await;
+    assert_eq!(status, 200, "{class}");
+    let class: serde_json::Value = serde_json::from_str(&class).unwrap();
+    let optional = class["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["optional"] == true)
+        .unwrap()["code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let overrides = scalar(&state, "SELECT COUNT(*) FROM class_rule_overrides").await;
+    let keys = scalar(&state, "SELECT COUNT(*) FROM api_keys").await;
+    let audit_rows = scalar(&state, "SELECT COUNT(*) FROM audit_events").await;
+
+    sqlx::query("DELETE FROM audit_chain_head")
+        .execute(&state.db.pool)
+        .await
+        .unwrap();
+
+    let (status, out) = post(
+        &operator,
+        &base,
+        "catalogue/rule_switch",
+        &format!("class=penalty&code={optional}&enabled=false"),
+    )
+    .await;
+    assert_eq!(status, 500, "{out}");
+    let (status, out) = post(
+        &secadmin,
+        &base,
+        "apikeys/create",
+        &format!("name=回滚测试&department={}&scopes[0]=penalty", unit.id),
+    )
+    .await;
+    assert_eq!(status, 500, "{out}");
+
+    assert_eq!(
+        scalar(&state, "SELECT COUNT(*) FROM class_rule_overrides").await,
+        overrides,
+        "the rule switch was stored without its audit row"
+    );
+    assert_eq!(
+        scalar(&state, "SELECT COUNT(*) FROM api_keys").await,
+        keys,
+        "the API key was stored without its audit row"
+    );
+    assert_eq!(
+        scalar(&state, "SELECT COUNT(*) FROM audit_events").await,
+        audit_rows
+    );
+}

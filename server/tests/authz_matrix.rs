@@ -772,9 +772,15 @@ async fn every_id_endpoint_refuses_objects_outside_the_callers_scope() {
         ("penalty key of the 凤凰县 unit", fh, vec!["penalty"]),
     ] {
         let scopes: Vec<String> = classes.iter().map(|c| c.to_string()).collect();
-        let (_, key) = app::collect::service::api_keys::create(&state, dept, label, &scopes, 1)
-            .await
-            .unwrap();
+        let (_, key) = app::collect::service::api_keys::create(
+            &state,
+            &app::server::audit::Actor::named("test"),
+            dept,
+            label,
+            &scopes,
+        )
+        .await
+        .unwrap();
         keys.push(Key {
             label,
             key,

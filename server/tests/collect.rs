@@ -641,10 +641,10 @@ async fn the_api_reports_the_same_faults_with_stable_codes() {
     let base = common::serve(state.clone()).await;
     let (_, key) = app::collect::service::api_keys::create(
         &state,
+        &app::server::audit::Actor::named("test"),
         unit.id,
         "处罚系统",
         &["penalty".into()],
-        1,
     )
     .await
     .unwrap();
@@ -783,10 +783,15 @@ async fn the_api_reports_the_same_faults_with_stable_codes() {
         "SELECT id FROM departments WHERE code <> 'scjg' ORDER BY id LIMIT 1",
     )
     .await;
-    let (other_id, other_key) =
-        app::collect::service::api_keys::create(&state, other, "其他", &["penalty".into()], 1)
-            .await
-            .unwrap();
+    let (other_id, other_key) = app::collect::service::api_keys::create(
+        &state,
+        &app::server::audit::Actor::named("test"),
+        other,
+        "其他",
+        &["penalty".into()],
+    )
+    .await
+    .unwrap();
     let (status, _) = api(
         &c,
         Method::GET,
@@ -796,9 +801,13 @@ async fn the_api_reports_the_same_faults_with_stable_codes() {
     )
     .await;
     assert_eq!(status, 404);
-    app::collect::service::api_keys::revoke(&state, &other_id)
-        .await
-        .unwrap();
+    app::collect::service::api_keys::revoke(
+        &state,
+        &app::server::audit::Actor::named("test"),
+        &other_id,
+    )
+    .await
+    .unwrap();
     let (status, _) = api(
         &c,
         Method::GET,

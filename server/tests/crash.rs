@@ -90,9 +90,15 @@ async fn kill_during_confirmation_leaves_no_partial_batch() {
             .unwrap();
         (r.get("id"), r.get("name"))
     };
-    let (_, key) = api_keys::create(&state, unit_id, "崩溃测试", &["penalty".into()], 1)
-        .await
-        .unwrap();
+    let (_, key) = api_keys::create(
+        &state,
+        &app::server::audit::Actor::named("test"),
+        unit_id,
+        "崩溃测试",
+        &["penalty".into()],
+    )
+    .await
+    .unwrap();
     let headers: Vec<String> = [
         "CF_XDR_MC",
         "CF_XDR_LB",

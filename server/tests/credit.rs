@@ -550,7 +550,7 @@ async fn a_public_report_is_signed_verifiable_and_its_text_extracts() {
         !text.contains("〔2025〕7号"),
         "a repaired penalty is not in the public report"
     );
-    // The sections follow DOMAIN §9.
+    // The sections follow docs/domain.md §9.
     let titles = [
         "一、基本信息",
         "二、行政管理信息",

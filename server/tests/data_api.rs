@@ -34,9 +34,15 @@ fn serve_apart() -> (String, String) {
             .expect("server runtime");
         rt.block_on(async move {
             let (state, unit) = setup().await;
-            let (_, key) = api_keys::create(&state, unit.id, "处罚系统", &["penalty".into()], 1)
-                .await
-                .expect("key");
+            let (_, key) = api_keys::create(
+                &state,
+                &app::server::audit::Actor::named("test"),
+                unit.id,
+                "处罚系统",
+                &["penalty".into()],
+            )
+            .await
+            .expect("key");
             let base = common::serve(state).await;
             tx.send((base, key)).expect("hand over");
             std::future::pending::<()>().await;
@@ -229,12 +235,24 @@ async fn refusals_come_before_the_body_is_read() {
 async fn a_key_reads_and_confirms_only_batches_of_its_classes() {
     let (state, unit) = setup().await;
     let base = common::serve(state.clone()).await;
-    let (_, penalty_key) = api_keys::create(&state, unit.id, "处罚系统", &["penalty".into()], 1)
-        .await
-        .unwrap();
-    let (_, licence_key) = api_keys::create(&state, unit.id, "许可系统", &["licence".into()], 1)
-        .await
-        .unwrap();
+    let (_, penalty_key) = api_keys::create(
+        &state,
+        &app::server::audit::Actor::named("test"),
+        unit.id,
+        "处罚系统",
+        &["penalty".into()],
+    )
+    .await
+    .unwrap();
+    let (_, licence_key) = api_keys::create(
+        &state,
+        &app::server::audit::Actor::named("test"),
+        unit.id,
+        "许可系统",
+        &["licence".into()],
+    )
+    .await
+    .unwrap();
     let sub = intake::Submission {
         class_code: "licence",
         department_id: unit.id,

@@ -36,7 +36,7 @@ async fn migrations_apply_and_are_idempotent() {
             .unwrap();
         assert_eq!(n, 0, "{table} starts empty");
     }
-    // The portal's twelve columns (DOMAIN §13) are platform data, there from the start.
+    // The portal's twelve columns (docs/domain.md §13) are platform data, there from the start.
     let columns: i64 = sqlx::query("SELECT COUNT(*) FROM site_columns WHERE visible = 1")
         .fetch_one(&state.db.pool)
         .await

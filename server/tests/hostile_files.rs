@@ -6,7 +6,7 @@ mod common;
 use app::collect::service::hostile_xlsx;
 use app::collect::service::intake::{self, Submission};
 use app::collect::service::pipeline::{self, CheckOutcome};
-use app::collect::service::{exchange, files};
+use app::collect::service::{exchange, files, upload_limits};
 use app::server::AppState;
 use common::collect::*;
 use sqlx::Row;
@@ -350,7 +350,7 @@ fn an_ordinary_workbook_reads_as_the_dense_reader_read_it() {
     let path =
         std::env::temp_dir().join(format!("ordinary-{}.xlsx", uuid::Uuid::new_v4().simple()));
     std::fs::write(&path, &bytes).unwrap();
-    let mut opened = files::open(&path, files::Limits::default()).unwrap();
+    let mut opened = files::open(&path, upload_limits::Limits::default()).unwrap();
     let mut streamed = vec![opened.headers.clone()];
     while let Some(row) = opened.next_row(streamed.len() as u64) {
         streamed.push(row.unwrap());

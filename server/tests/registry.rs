@@ -3,6 +3,7 @@
 //! their scope.
 mod common;
 use app::collect::service::registry;
+use app::server::audit::Actor;
 use common::collect::*;
 use sqlx::Row;
 
@@ -38,7 +39,7 @@ async fn a_register_import_adds_renames_and_reports_faulty_rows() {
     );
     std::fs::write(&file, csv).unwrap();
 
-    let report = registry::import_file(&state, &file, "市场主体登记.csv")
+    let report = registry::import_file(&state, &Actor::named("test"), &file, "市场主体登记.csv")
         .await
         .unwrap();
     assert_eq!(report.rows, 5);
@@ -87,7 +88,7 @@ async fn a_register_import_adds_renames_and_reports_faulty_rows() {
     );
 
     // The same file again changes nothing.
-    let again = registry::import_file(&state, &file, "市场主体登记.csv")
+    let again = registry::import_file(&state, &Actor::named("test"), &file, "市场主体登记.csv")
         .await
         .unwrap();
     assert_eq!(

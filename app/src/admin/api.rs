@@ -2,7 +2,7 @@
 use super::model::*;
 use crate::auth::model::SecurityPolicy;
 use crate::error::AppError;
-use crate::ui::table::Page;
+use crate::paging::Page;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]

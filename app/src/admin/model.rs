@@ -66,7 +66,7 @@ pub struct CountyRow {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Orgs {
-    pub departments: crate::ui::table::Page<DepartmentRow>,
+    pub departments: crate::paging::Page<DepartmentRow>,
     pub counties: Vec<CountyRow>,
     /// The caller may add and edit.
     pub can_manage: bool,
@@ -204,4 +204,11 @@ pub fn severity_label(severity: &str) -> &'static str {
         "info" => "提示",
         _ => "—",
     }
+}
+
+/// An active unit (department) in a pick list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitOption {
+    pub id: i64,
+    pub name: String,
 }

@@ -278,11 +278,12 @@ pub async fn change_password(
         "password_changed",
     )
     .await?;
-    let mut e = caller.event("account.password_change", "success");
-    e.object_type = Some("user".into());
-    e.object_id = Some(caller.user.public_id.clone());
-    e.detail = serde_json::json!({ "other_sessions_ended": ended });
-    audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+    caller
+        .event("account.password_change", "success")
+        .on("user", &caller.user.public_id)
+        .with(serde_json::json!({ "other_sessions_ended": ended }))
+        .record(&mut tx, state)
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -296,11 +297,7 @@ async fn refuse_password_check(
     lock: bool,
     reason: &str,
 ) -> Result<(), AppError> {
-    let object = |mut e: audit::AuditEvent| {
-        e.object_type = Some("user".into());
-        e.object_id = Some(caller.user.public_id.clone());
-        e
-    };
+    let object = |e: audit::AuditEvent| e.on("user", &caller.user.public_id);
     let mut tx = state.db.begin().await?;
     if lock {
         let e = object(caller.event("account.lock", "success"));
@@ -308,9 +305,10 @@ async fn refuse_password_check(
         super::login::lock_account(state, &mut tx, policy, caller.user.user_id, e, failures)
             .await?;
     }
-    let mut e = object(caller.event("account.password_change", "failure"));
-    e.detail = serde_json::json!({ "reason": reason });
-    audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+    object(caller.event("account.password_change", "failure"))
+        .with(serde_json::json!({ "reason": reason }))
+        .record(&mut tx, state)
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -366,10 +364,11 @@ pub async fn totp_confirm(
     .bind(caller.user.user_id)
     .execute(&mut *tx)
     .await?;
-    let mut e = caller.event("account.totp_enrol", "success");
-    e.object_type = Some("user".into());
-    e.object_id = Some(caller.user.public_id.clone());
-    audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+    caller
+        .event("account.totp_enrol", "success")
+        .on("user", &caller.user.public_id)
+        .record(&mut tx, state)
+        .await?;
     tx.commit().await?;
     session
         .remove::<String>(PENDING_TOTP_KEY)
@@ -390,9 +389,11 @@ pub async fn end_other_sessions(state: &AppState, caller: &Caller) -> Result<u64
         "logout_everywhere",
     )
     .await?;
-    let mut e = caller.event("account.end_other_sessions", "success");
-    e.detail = serde_json::json!({ "ended": ended });
-    audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+    caller
+        .event("account.end_other_sessions", "success")
+        .with(serde_json::json!({ "ended": ended }))
+        .record(&mut tx, state)
+        .await?;
     tx.commit().await?;
     Ok(ended)
 }

@@ -2,7 +2,7 @@
 //! that records its effect (failure count, lock, new session).
 use super::model::{LoginNext, SecurityPolicy};
 use crate::error::AppError;
-use crate::server::audit::{self, AuditEvent};
+use crate::server::audit::{Actor, AuditEvent};
 use crate::server::clock::rfc3339;
 use crate::server::session::{
     self, auth_of, new_token, session_error, token_hash, AuthSession, RequestMeta, AUTH_KEY,
@@ -18,6 +18,7 @@ pub const LOGIN_FAILED: &str =
     "用户名或密码错误，或账户已被锁定、停用。连续多次失败后账户将被临时锁定，请稍后再试或联系系统管理员。";
 const TOTP_FAILED: &str = "动态验证码错误或已过期，请查看验证器中的最新验证码后重试。";
 
+/// An event about an account by whoever tries to sign in as it (not yet a caller).
 fn event(
     meta: &RequestMeta,
     actor: &str,
@@ -25,17 +26,14 @@ fn event(
     action: &str,
     outcome: &str,
 ) -> AuditEvent {
-    AuditEvent {
-        actor_id,
-        actor_name: actor.into(),
-        action: action.into(),
-        outcome: outcome.into(),
+    let who = Actor {
+        user_id: actor_id,
+        name: actor.into(),
+        role: None,
         ip: meta.ip.clone(),
         user_agent: meta.user_agent.clone(),
-        object_type: Some("user".into()),
-        detail: serde_json::json!({}),
-        ..Default::default()
-    }
+    };
+    who.event(action, outcome).about("user")
 }
 
 /// Only same-site paths are followed after login; anything else goes to the console.
@@ -134,9 +132,10 @@ pub async fn login(
     let now_text = rfc3339(now);
     let mut tx = state.db.begin().await?;
     let Some(row) = row else {
-        let mut e = event(meta, &username, None, "auth.login", "failure");
-        e.detail = serde_json::json!({ "reason": "unknown_user" });
-        audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+        event(meta, &username, None, "auth.login", "failure")
+            .with(serde_json::json!({ "reason": "unknown_user" }))
+            .record(&mut tx, state)
+            .await?;
         tx.commit().await?;
         return Err(AppError::field("password", "LOGIN_FAILED", LOGIN_FAILED));
     };
@@ -157,16 +156,16 @@ pub async fn login(
         None
     };
     if let Some(reason) = refusal {
-        let mut e = event(meta, &username, Some(user_id), "auth.login", "failure");
-        e.object_id = Some(public_id.clone());
-        e.detail = serde_json::json!({ "reason": reason });
+        let e = event(meta, &username, Some(user_id), "auth.login", "failure")
+            .on("user", &public_id)
+            .with(serde_json::json!({ "reason": reason }));
         if reason == "bad_password" {
             register_failure(
                 state, &mut tx, &policy, user_id, &public_id, &username, meta,
             )
             .await?;
         }
-        audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+        e.record(&mut tx, state).await?;
         tx.commit().await?;
         return Err(AppError::field("password", "LOGIN_FAILED", LOGIN_FAILED));
     }
@@ -191,10 +190,11 @@ pub async fn login(
     .bind(meta.user_agent.as_deref())
     .execute(&mut *tx)
     .await?;
-    let mut e = event(meta, &username, Some(user_id), "auth.login", "success");
-    e.object_id = Some(public_id);
-    e.detail = serde_json::json!({ "totp_pending": totp_pending });
-    audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+    event(meta, &username, Some(user_id), "auth.login", "success")
+        .on("user", public_id)
+        .with(serde_json::json!({ "totp_pending": totp_pending }))
+        .record(&mut tx, state)
+        .await?;
     tx.commit().await?;
     if stored.as_deref().is_some_and(password::needs_rehash) {
         if let Ok(fresh) = password::hash(password_text.to_string()).await {
@@ -247,8 +247,8 @@ async fn register_failure(
     .await?
     .try_get("failed_logins")?;
     if failures >= policy.lockout_threshold as i64 {
-        let mut e = event(meta, username, Some(user_id), "account.lock", "success");
-        e.object_id = Some(public_id.into());
+        let e =
+            event(meta, username, Some(user_id), "account.lock", "success").on("user", public_id);
         lock_account(state, tx, policy, user_id, e, failures).await?;
     }
     Ok(())
@@ -261,7 +261,7 @@ pub(crate) async fn lock_account(
     tx: &mut sqlx::AnyConnection,
     policy: &SecurityPolicy,
     user_id: i64,
-    mut lock_event: AuditEvent,
+    lock_event: AuditEvent,
     failures: i64,
 ) -> Result<(), AppError> {
     let until = rfc3339(state.clock.now() + Duration::minutes(policy.lockout_minutes as i64));
@@ -270,8 +270,10 @@ pub(crate) async fn lock_account(
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
-    lock_event.detail = serde_json::json!({ "until": until, "failures": failures });
-    audit::append(tx, &state.secrets, &state.clock, &lock_event).await?;
+    lock_event
+        .with(serde_json::json!({ "until": until, "failures": failures }))
+        .record(tx, state)
+        .await?;
     Ok(())
 }
 
@@ -313,14 +315,14 @@ pub async fn totp_step(
         .filter(|s| *s > last_step);
     let ok = step.is_some();
     let mut tx = state.db.begin().await?;
-    let mut e = event(
+    let e = event(
         meta,
         &username,
         Some(auth.user_id),
         "auth.totp",
         if ok { "success" } else { "failure" },
-    );
-    e.object_id = Some(public_id.clone());
+    )
+    .on("user", &public_id);
     if !ok {
         register_failure(
             state,
@@ -332,7 +334,7 @@ pub async fn totp_step(
             meta,
         )
         .await?;
-        audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+        e.record(&mut tx, state).await?;
         tx.commit().await?;
         return Err(AppError::field("code", "TOTP_FAILED", TOTP_FAILED));
     }
@@ -341,7 +343,7 @@ pub async fn totp_step(
         .bind(auth.user_id)
         .execute(&mut *tx)
         .await?;
-    audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+    e.record(&mut tx, state).await?;
     tx.commit().await?;
     auth.totp_pending = false;
     session.cycle_id().await.map_err(session_error)?;
@@ -376,14 +378,15 @@ pub async fn logout(
             .bind(login_id)
             .execute(&mut *tx)
             .await?;
-            let e = event(
+            event(
                 meta,
                 &username,
                 Some(auth.user_id),
                 "auth.logout",
                 "success",
-            );
-            audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+            )
+            .record(&mut tx, state)
+            .await?;
             tx.commit().await?;
         }
     }

@@ -1,7 +1,7 @@
 //! Account types shared by the server and the browser.
 use serde::{Deserialize, Serialize};
 
-/// The roles of DOMAIN §2. `code()` is the key in the `roles` table.
+/// The roles of docs/domain.md §2. `code()` is the key in the `roles` table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Role {
     Subject,
@@ -114,8 +114,10 @@ pub fn check_role_set(
                 .join("和")
         ));
     }
-    if admins.len() == 1 && roles.len() > 1 {
-        return Err(format!("{}账户不能兼任其他业务角色。", admins[0].label()));
+    if let [admin] = admins.as_slice() {
+        if roles.len() > 1 {
+            return Err(format!("{}账户不能兼任其他业务角色。", admin.label()));
+        }
     }
     for r in roles {
         let ok = match r.home() {
@@ -155,7 +157,7 @@ pub struct Me {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SecurityPolicy {
-    /// `dengbao` (default) or `asvs`: DOMAIN §15.
+    /// `dengbao` (default) or `asvs`: docs/domain.md §15.
     pub password_profile: crate::rules::password::Profile,
     pub idle_minutes: u32,
     pub absolute_hours: u32,

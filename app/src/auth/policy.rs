@@ -44,7 +44,7 @@ pub enum Action {
     RecordWithdraw,
     /// Read the text as sent of fields whose ID or phone numbers were masked (every read audited).
     RecordUnmask,
-    /// Make and revoke API keys (the security admin's keys, DOMAIN §2).
+    /// Make and revoke API keys (the security admin's keys, docs/domain.md §2).
     ApiKeyManage,
     /// Resolve name/code conflicts of the subject registry.
     ConflictResolve,
@@ -161,7 +161,7 @@ pub const POLICY: &[(Role, Action, Scope)] = &[
     (Operator, SubjectView, All),
     (Clerk, DataSubmit, OwnDepartment),
     (Operator, DataSubmit, All),
-    // CMS: editors write, reviewers review, publishers publish (DOMAIN §2, §13); the credit office
+    // CMS: editors write, reviewers review, publishers publish (docs/domain.md §2, §13); the credit office
     // manages the columns and the word list and may follow every article.
     (CmsEditor, CmsView, All),
     (CmsReviewer, CmsView, All),

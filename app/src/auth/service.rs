@@ -1,7 +1,7 @@
 //! Account actions. Every one writes its audit event in the same transaction as the change.
 use super::model::{check_username, AdminRole};
 use crate::error::{AppError, FieldError};
-use crate::server::audit::{self, AuditEvent};
+use crate::server::audit::AuditEvent;
 use crate::server::{password, AppState};
 
 /// `server create-admin`: the first system, security or audit administrator, made at install.
@@ -38,7 +38,7 @@ pub async fn create_admin(
     let hash = password::hash(password_text.to_string()).await?;
     let now = state.clock.now_text();
     let mut tx = state.db.begin().await?;
-    let (user_id, public_id) = crate::admin::service::users::insert_account(
+    let (user_id, public_id) = crate::admin::service::insert_account(
         &mut tx,
         &now,
         &username,
@@ -54,11 +54,11 @@ pub async fn create_admin(
         .bind(&now)
         .execute(&mut *tx)
         .await?;
-    let mut event = AuditEvent::new("命令行安装", "account.create_admin", "success");
-    event.object_type = Some("user".into());
-    event.object_id = Some(public_id.clone());
-    event.detail = serde_json::json!({ "username": username, "role": role.code() });
-    audit::append(&mut tx, &state.secrets, &state.clock, &event).await?;
+    AuditEvent::new("命令行安装", "account.create_admin", "success")
+        .on("user", &public_id)
+        .with(serde_json::json!({ "username": username, "role": role.code() }))
+        .record(&mut tx, state)
+        .await?;
     tx.commit().await?;
     Ok(public_id)
 }
@@ -113,15 +113,15 @@ pub async fn recover_admin(
         .await?;
     let ended =
         crate::server::session::end_user_logins(&mut tx, &now, id, None, "recovered").await?;
-    let mut event = AuditEvent::new(HOST_ACTOR, "account.recover_admin", "success");
-    event.object_type = Some("user".into());
-    event.object_id = Some(public_id.clone());
-    event.detail = serde_json::json!({
-        "username": username,
-        "role": role.code(),
-        "ended_logins": ended,
-    });
-    audit::append(&mut tx, &state.secrets, &state.clock, &event).await?;
+    AuditEvent::new(HOST_ACTOR, "account.recover_admin", "success")
+        .on("user", &public_id)
+        .with(serde_json::json!({
+            "username": username,
+            "role": role.code(),
+            "ended_logins": ended,
+        }))
+        .record(&mut tx, state)
+        .await?;
     tx.commit().await?;
     Ok(role.label().to_string())
 }

@@ -3,7 +3,7 @@
 use super::model::*;
 use super::workflow::Status;
 use crate::error::AppError;
-use crate::ui::table::Page;
+use crate::paging::Page;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
@@ -237,15 +237,17 @@ pub async fn check_links() -> Result<(), AppError> {
         // One request per minute is enough; a finished job's key stays in the table.
         let minute = state.clock.now_text().chars().take(16).collect::<String>();
         job.dedupe_key = Some(format!("{}:{minute}", super::service::health::CRAWL_JOB));
-        crate::server::jobs::enqueue(&state, job).await?;
         let mut tx = state.db.begin().await?;
-        crate::server::audit::append(
-            &mut tx,
-            &state.secrets,
-            &state.clock,
-            &caller.event("cms.health.check", "success"),
-        )
-        .await?;
+        crate::server::jobs::enqueue_in(&mut tx, &state, job).await?;
+        caller
+            .audit(
+                &mut tx,
+                &state,
+                "cms.health.check",
+                None,
+                serde_json::json!({}),
+            )
+            .await?;
         tx.commit().await?;
         Ok(())
     })

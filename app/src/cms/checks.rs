@@ -1,4 +1,4 @@
-//! The check before publication (DOMAIN §13): sensitive words (a configurable list that blocks or
+//! The check before publication (docs/domain.md §13): sensitive words (a configurable list that blocks or
 //! warns), unmasked ID or phone numbers (the cleaning rules' own detector: they block), and warnings
 //! for empty fields, images without a description and links that cannot work.
 use super::html::plain_text;
@@ -130,10 +130,10 @@ fn count_images_without_alt(html: &str) -> usize {
     html.split("<img")
         .skip(1)
         .filter(|rest| {
-            let tag = &rest[..rest.find('>').unwrap_or(rest.len())];
-            !tag.split("alt=\"")
+            let tag = rest.split('>').next().unwrap_or_default();
+            tag.split("alt=\"")
                 .nth(1)
-                .is_some_and(|v| !v.starts_with('"'))
+                .is_none_or(|v| v.starts_with('"'))
         })
         .count()
 }

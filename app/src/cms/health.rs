@@ -1,4 +1,4 @@
-//! Site health by the national inspection indicators (DOMAIN §13): stale columns and home page, empty
+//! Site health by the national inspection indicators (docs/domain.md §13): stale columns and home page, empty
 //! columns, broken links. Pure rules: the service feeds them the columns' last publication dates and
 //! the crawler's link results, and turns the problems into alarms and the board.
 use crate::rules::date::Ymd;

@@ -82,12 +82,8 @@ pub fn strip_office_markup(html: &str) -> String {
         ("<script", "</script>"),
         ("<xml", "</xml>"),
     ] {
-        while let Some(start) = s.to_ascii_lowercase().find(open) {
-            let lower = s.to_ascii_lowercase();
-            let end = lower[start..]
-                .find(close)
-                .map_or(s.len(), |e| start + e + close.len());
-            s.replace_range(start..end, "");
+        while let Some(span) = block_span(&s, open, close) {
+            s.replace_range(span, "");
         }
     }
     for tag in ["<o:p>", "</o:p>"] {
@@ -95,21 +91,38 @@ pub fn strip_office_markup(html: &str) -> String {
     }
     for attr in [" class=", " style=", " lang="] {
         while let Some(start) = s.find(attr) {
-            let value_start = start + attr.len();
-            let quote = s[value_start..].chars().next().unwrap_or('"');
-            let end = if quote == '"' || quote == '\'' {
-                s[value_start + 1..]
-                    .find(quote)
-                    .map_or(s.len(), |e| value_start + 1 + e + 1)
-            } else {
-                s[value_start..]
-                    .find([' ', '>'])
-                    .map_or(s.len(), |e| value_start + e)
-            };
+            let end = attribute_end(&s, start + attr.len());
             s.replace_range(start..end, "");
         }
     }
     s
+}
+
+/// The byte range of the first `open` … `close` block (ASCII case-insensitive); an unclosed block
+/// runs to the end.
+fn block_span(s: &str, open: &str, close: &str) -> Option<std::ops::Range<usize>> {
+    // ASCII lower-casing keeps byte offsets, so positions in `lower` are positions in `s`.
+    let lower = s.to_ascii_lowercase();
+    let start = lower.find(open)?;
+    let end = lower
+        .get(start..)
+        .and_then(|rest| rest.find(close))
+        .map_or(s.len(), |e| start + e + close.len());
+    Some(start..end)
+}
+
+/// Where an attribute value that starts at `value_start` ends: after its closing quote, or at the
+/// next space or `>` when unquoted. Pasted HTML may stop anywhere (` class=` as the last bytes), so
+/// a value that never ends runs to the end of the text.
+fn attribute_end(s: &str, value_start: usize) -> usize {
+    let rest = s.get(value_start..).unwrap_or_default();
+    match rest.chars().next() {
+        Some(quote @ ('"' | '\'')) => rest
+            .get(1..)
+            .and_then(|value| value.find(quote))
+            .map_or(s.len(), |e| value_start + 1 + e + 1),
+        _ => rest.find([' ', '>']).map_or(s.len(), |e| value_start + e),
+    }
 }
 
 /// The text of an HTML fragment: tags removed, common entities decoded, white space collapsed.
@@ -179,6 +192,106 @@ mod tests {
     fn office_markup_is_stripped_before_pasting() {
         let word = r#"<!--[if gte mso 9]><xml><w:WordDocument/></xml><![endif]--><style>p.MsoNormal{margin:0}</style><p class="MsoNormal" style='font-family:宋体' lang=EN-US>第一条<o:p></o:p></p>"#;
         assert_eq!(strip_office_markup(word), "<p>第一条</p>");
+    }
+
+    #[test]
+    fn a_dangling_attribute_at_the_end_does_not_panic() {
+        assert_eq!(strip_office_markup("<p class="), "<p");
+        assert_eq!(strip_office_markup("<p style=\""), "<p");
+        assert_eq!(strip_office_markup("<p lang=x"), "<p");
+        assert_eq!(strip_office_markup("<p class='文"), "<p");
+    }
+
+    /// Pieces of the HTML that Word, WPS and a careless paste produce, including cut-off tags.
+    const FRAGMENTS: &[&str] = &[
+        "<",
+        ">",
+        "</",
+        "/>",
+        " class=",
+        " style=",
+        " lang=",
+        "\"",
+        "'",
+        "=",
+        " ",
+        "<!--",
+        "-->",
+        "<o:p>",
+        "</o:p>",
+        "mso-",
+        "style=",
+        "<style",
+        "</style>",
+        "<script",
+        "</script>",
+        "<xml",
+        "</xml>",
+        "<p",
+        "<p>",
+        "</p>",
+        "<span",
+        "<td",
+        "<img src=",
+        "/files/",
+        "javascript:",
+        "&amp;",
+        "&nbsp;",
+        "&",
+        "第一条",
+        "信用",
+        "湘西",
+        "宋体",
+        "\u{1F600}",
+        "MsoNormal",
+        "EN-US",
+    ];
+
+    /// Strings glued from `FRAGMENTS`, possibly cut at any character (a truncated paste).
+    fn html_ish() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        (
+            proptest::collection::vec(proptest::sample::select(FRAGMENTS), 0..40),
+            any::<proptest::sample::Index>(),
+        )
+            .prop_map(|(parts, cut)| {
+                let joined = parts.concat();
+                let chars = joined.chars().count();
+                let keep = if chars == 0 { 0 } else { cut.index(chars + 1) };
+                joined.chars().take(keep).collect()
+            })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn office_clean_up_never_panics_on_any_text(input in proptest::prelude::any::<String>()) {
+            let out = strip_office_markup(&input);
+            proptest::prop_assert!(out.len() <= input.len());
+            plain_text(&input);
+        }
+
+        #[test]
+        fn office_clean_up_never_panics_on_html_ish_text(input in html_ish()) {
+            let out = strip_office_markup(&input);
+            proptest::prop_assert!(out.len() <= input.len());
+            proptest::prop_assert!(!out.contains(" lang="), "{}", out);
+            plain_text(&input);
+        }
+    }
+
+    #[cfg(feature = "ssr")]
+    proptest::proptest! {
+        #[test]
+        fn sanitize_never_panics_on_any_text(input in proptest::prelude::any::<String>()) {
+            sanitize(&input);
+        }
+
+        #[test]
+        fn sanitize_never_panics_on_html_ish_text(input in html_ish()) {
+            let clean = sanitize(&input);
+            proptest::prop_assert!(!clean.contains("<script"), "{}", clean);
+            sanitize(&strip_office_markup(&input));
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Server functions of the collection console: authorise, scope, call the service.
 use super::model::*;
 use crate::error::AppError;
-use crate::ui::table::Page;
+use crate::paging::Page;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -310,7 +310,7 @@ pub async fn list_api_keys() -> Result<ApiKeyPage, AppError> {
         let state = AppState::get()?;
         authz::authorize(Action::ApiKeyManage).await?;
         let keys = super::service::api_keys::list(&state).await?;
-        let units = batches::unit_options(&state).await?;
+        let units = crate::admin::service::unit_options(&state).await?;
         let classes = batches::class_options(&state).await?;
         Ok(ApiKeyPage {
             keys,
@@ -330,21 +330,9 @@ pub async fn create_api_key(
     authz::respond(async move {
         let state = AppState::get()?;
         let caller = authz::authorize(Action::ApiKeyManage).await?;
-        let (public_id, key) = super::service::api_keys::create(
-            &state,
-            department,
-            &name,
-            &scopes,
-            caller.user.user_id,
-        )
-        .await?;
-        let mut tx = state.db.begin().await?;
-        let mut e = caller.event("apikey.create", "success");
-        e.object_type = Some("api_key".into());
-        e.object_id = Some(public_id);
-        e.detail = serde_json::json!({ "department": department, "scopes": scopes, "name": name });
-        crate::server::audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
-        tx.commit().await?;
+        let (_, key) =
+            super::service::api_keys::create(&state, &caller.actor(), department, &name, &scopes)
+                .await?;
         Ok(NewApiKey { key, name })
     })
     .await
@@ -355,14 +343,7 @@ pub async fn revoke_api_key(id: String) -> Result<(), AppError> {
     authz::respond(async move {
         let state = AppState::get()?;
         let caller = authz::authorize(Action::ApiKeyManage).await?;
-        super::service::api_keys::revoke(&state, &id).await?;
-        let mut tx = state.db.begin().await?;
-        let mut e = caller.event("apikey.revoke", "success");
-        e.object_type = Some("api_key".into());
-        e.object_id = Some(id);
-        crate::server::audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
-        tx.commit().await?;
-        Ok(())
+        super::service::api_keys::revoke(&state, &caller.actor(), &id).await
     })
     .await
 }

@@ -1,5 +1,5 @@
 //! Collection (归集) and cleaning (清洗): the catalogue, batches from the four channels, the checking
-//! pipeline of DOMAIN §6, confirmation with the version trace, and quality control.
+//! pipeline of docs/domain.md §6, confirmation with the version trace, and quality control.
 pub mod api;
 pub mod model;
 pub mod pages;

@@ -34,11 +34,8 @@ pub struct ClassOption {
     pub name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct UnitOption {
-    pub id: i64,
-    pub name: String,
-}
+/// A unit in a pick list; the unit register is the admin domain's.
+pub use crate::admin::model::UnitOption;
 
 /// What the upload form offers this caller.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -123,7 +120,7 @@ pub struct BatchDetail {
     pub checked_at: String,
     pub confirmed_at: String,
     pub rule_counts: Vec<RuleCount>,
-    pub faults: crate::ui::table::Page<FaultRow>,
+    pub faults: crate::paging::Page<FaultRow>,
     pub mapping: Option<MappingNeed>,
     pub can_confirm: bool,
     pub can_submit: bool,
@@ -338,7 +335,7 @@ pub struct DueBoard {
     pub reminders: Vec<ReminderRow>,
 }
 
-/// Quality of one unit's class in a month (DOMAIN §6a). Shares are 0–1; `None` when there was nothing
+/// Quality of one unit's class in a month (docs/domain.md §6a). Shares are 0–1; `None` when there was nothing
 /// to measure.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QualityRow {

@@ -6,7 +6,7 @@ use crate::error::FieldError;
 use crate::rules::disclosure::Regime;
 use crate::rules::mask::MaskRule;
 
-/// Longest display period any regime may set (months): the longest of DOMAIN §7 is 3 years; a
+/// Longest display period any regime may set (months): the longest of docs/domain.md §7 is 3 years; a
 /// typo such as 360 must not keep a record up for 30.
 pub const MAX_MONTHS: i32 = 60;
 

@@ -1,4 +1,4 @@
-//! Public credit information (DOMAIN §3.3, §7, §8, §9): search, the subject page, the 双公示 and
+//! Public credit information (docs/domain.md §3.3, §7, §8, §9): search, the subject page, the 双公示 and
 //! red/black/watch lists, and credit reports that anyone can verify.
 pub mod api;
 pub mod disclosure_rules;

@@ -264,7 +264,7 @@ pub struct ReportRequest {
 }
 
 /// The disclosure rules in force (公示规则), as the console edits them: the display-period regime
-/// (DOMAIN §7) and what the public may see (`DisclosurePolicy`). Flat, so that a plain form posts it.
+/// (docs/domain.md §7) and what the public may see (`DisclosurePolicy`). Flat, so that a plain form posts it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct DisclosureRules {
@@ -279,7 +279,7 @@ pub struct DisclosureRules {
     pub publish_person_penalties: bool,
     pub publish_warnings: bool,
     pub publish_minor: bool,
-    /// ID numbers keep this many leading and trailing characters (DOMAIN §3.3: 6 and 4).
+    /// ID numbers keep this many leading and trailing characters (docs/domain.md §3.3: 6 and 4).
     pub mask_head: u32,
     pub mask_tail: u32,
     /// Read only: the last change.

@@ -1,4 +1,4 @@
-//! The sections of the subject page and of the two reports, in the order of DOMAIN §9, and where each
+//! The sections of the subject page and of the two reports, in the order of docs/domain.md §9, and where each
 //! section's content comes from. Sections without a data class yet (judicial information, …) are
 //! still listed and print "查询期内无相关信息".
 pub const EMPTY_SECTION: &str = "查询期内无相关信息";

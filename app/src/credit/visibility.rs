@@ -1,4 +1,4 @@
-//! What the public may see of a credit record (DOMAIN §3.3, §7): the display period, repaired and
+//! What the public may see of a credit record (docs/domain.md §3.3, §7): the display period, repaired and
 //! withdrawn records, natural persons, minors, warnings and minor-severity penalties. The choices that
 //! differ by place are the `DisclosurePolicy` (a setting); the SQL below and `penalty_shown` say the same.
 use crate::rules::date::Ymd;

@@ -89,7 +89,7 @@ pub struct ColumnPageData {
     pub column: ColumnInfo,
     pub parent: Option<ColumnInfo>,
     pub children: Vec<ColumnInfo>,
-    pub articles: crate::ui::table::Page<ArticleItem>,
+    pub articles: crate::paging::Page<ArticleItem>,
 }
 
 /// A file attached to an article.
@@ -138,7 +138,7 @@ pub struct ArticleView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchResults {
     pub query: String,
-    pub results: crate::ui::table::Page<SearchHit>,
+    pub results: crate::paging::Page<SearchHit>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,7 +1,8 @@
-//! The credit catalogue's data classes and their fields (DOMAIN §5). The built-in classes below seed the
+//! The credit catalogue's data classes and their fields (docs/domain.md §5). The built-in classes below seed the
 //! catalogue tables; from then on the database copy is what the pipeline reads, so an operator can add
 //! synonyms, relax optional fields, switch rules off or define new classes without a release.
 use serde::{Deserialize, Serialize};
+use std::sync::LazyLock;
 
 /// How a field's text is read and checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -323,487 +324,79 @@ const PENALTY_STATES: &[&str] = &[
 /// own times). A field of the catalogue that names one of these headers takes precedence.
 pub const IGNORED_HEADERS: &[&str] = &["SJC"];
 
-fn licence_fields() -> Vec<F> {
-    vec![
-        f(
-            "subject_name",
-            "行政相对人名称",
-            Some("XK_XDR_MC"),
-            &["XK_XDR"],
-            T::Text,
-            R,
-        )
-        .syn(&["相对人名称", "企业名称", "单位名称"]),
-        f(
-            "subject_category",
-            "行政相对人类别",
-            Some("XK_XDR_LB"),
-            &[],
-            T::Enum,
-            R,
-        )
-        .syn(&["相对人类别", "主体类别"])
-        .options(SUBJECT_CATEGORIES),
-        f(
-            "subject_uscc",
-            "统一社会信用代码",
-            Some("XK_XDR_SHXYM"),
-            &["XK_XDR_SHXYM"],
-            T::Uscc,
-            C,
-        )
-        .syn(&["社会信用代码", "行政相对人统一社会信用代码", "信用代码"]),
-        f(
-            "reg_no",
-            "工商注册号",
-            Some("XK_XDR_GSZC"),
-            &["XK_XDR_GSDJ"],
-            T::Text,
-            O,
-        )
-        .syn(&["工商登记码", "注册号"]),
-        f(
-            "org_code",
-            "组织机构代码",
-            Some("XK_XDR_ZZJG"),
-            &["XK_XDR_ZDM"],
-            T::Text,
-            O,
-        ),
-        f(
-            "tax_no",
-            "税务登记号",
-            Some("XK_XDR_SWDJ"),
-            &["XK_XDR_SWDJ"],
-            T::Text,
-            O,
-        ),
-        f(
-            "institution_no",
-            "事业单位证书号",
-            Some("XK_XDR_SYDW"),
-            &[],
-            T::Text,
-            O,
-        ),
-        f(
-            "social_org_no",
-            "社会组织登记证号",
-            Some("XK_XDR_SHZZ"),
-            &[],
-            T::Text,
-            O,
-        ),
-        f(
-            "legal_rep",
-            "法定代表人",
-            Some("XK_FRDB"),
-            &["XK_FR"],
-            T::Text,
-            C,
-        )
-        .syn(&["法定代表人姓名", "法人代表"]),
-        f(
-            "legal_rep_id_type",
-            "法定代表人证件类型",
-            Some("XK_FR_ZJLX"),
-            &[],
-            T::Enum,
-            O,
-        )
-        .options(ID_TYPES),
-        f(
-            "legal_rep_id",
-            "法定代表人证件号码",
-            Some("XK_FR_ZJHM"),
-            &[],
-            T::IdNumber,
-            O,
-        )
-        .syn(&["法定代表人身份证号"]),
-        f(
-            "person_id_type",
-            "证件类型",
-            Some("XK_XDR_ZJLX"),
-            &[],
-            T::Enum,
-            O,
-        )
-        .syn(&["相对人证件类型"])
-        .options(ID_TYPES),
-        f(
-            "person_id",
-            "证件号码",
-            Some("XK_XDR_ZJHM"),
-            &["XK_XDR_SFZ"],
-            T::IdNumber,
-            C,
-        )
-        .syn(&["相对人证件号码", "身份证号码", "身份证号"]),
-        f(
-            "decision_doc_name",
-            "行政许可决定文书名称",
-            Some("XK_XKWS"),
-            &["XK_XMMC"],
-            T::Text,
-            R,
-        )
-        .syn(&["许可决定文书名称", "项目名称", "许可文书名称"]),
-        f(
-            "decision_no",
-            "行政许可决定文书号",
-            Some("XK_WSH"),
-            &["XK_WSH"],
-            T::Text,
-            R,
-        )
-        .syn(&["许可文书号", "决定文书号", "文书号", "许可决定书文号"]),
-        f(
-            "licence_category",
-            "许可类别",
-            Some("XK_XKLB"),
-            &["XK_SPLB"],
-            T::Enum,
-            R,
-        )
-        .syn(&["审批类别"])
-        .options(LICENCE_CATEGORIES),
-        f(
-            "certificate_name",
-            "许可证书名称",
-            Some("XK_XKZS"),
-            &[],
-            T::Text,
-            O,
-        ),
-        f("licence_no", "许可编号", Some("XK_XKBH"), &[], T::Text, O).syn(&["许可证编号"]),
-        f(
-            "content",
-            "许可内容",
-            Some("XK_NR"),
-            &["XK_NR"],
-            T::FreeText,
-            R,
-        )
-        .max(4000)
-        .syn(&["许可事项内容"]),
-        f(
-            "decision_date",
-            "许可决定日期",
-            Some("XK_JDRQ"),
-            &["XK_JDRQ"],
-            T::Date,
-            R,
-        )
-        .syn(&["决定日期", "许可日期"]),
-        f("valid_from", "有效期自", Some("XK_YXQZ"), &[], T::Date, R).syn(&["有效期起"]),
-        f(
-            "valid_to",
-            "有效期至",
-            Some("XK_YXQZI"),
-            &["XK_JZQ"],
-            T::DateOrLong,
-            R,
-        )
-        .syn(&["有效期止", "截止日期", "截止期"]),
-        f(
-            "authority",
-            "许可机关",
-            Some("XK_XKJG"),
-            &["XK_XZJG"],
-            T::Text,
-            R,
-        )
-        .syn(&["许可机关名称", "审批机关"]),
-        f(
-            "authority_uscc",
-            "许可机关统一社会信用代码",
-            Some("XK_XKJGDM"),
-            &[],
-            T::Uscc,
-            R,
-        )
-        .syn(&["许可机关代码"]),
-        f("state", "当前状态", Some("XK_ZT"), &["XK_ZT"], T::Enum, R)
-            .syn(&["状态"])
-            .options(LICENCE_STATES),
-        f(
-            "source_unit",
-            "数据来源单位",
-            Some("XK_LYDW"),
-            &[],
-            T::Text,
-            R,
-        )
-        .syn(&["数据来源"]),
-        f(
-            "source_unit_uscc",
-            "数据来源单位统一社会信用代码",
-            Some("XK_LYDWDM"),
-            &[],
-            T::Uscc,
-            R,
-        )
-        .syn(&["数据来源单位代码"]),
-        f("area_code", "地方编码", None, &["DFBM"], T::AreaCode, O).syn(&["行政区划代码"]),
-        f("remark", "备注", Some("BZ"), &["BZ"], T::FreeText, O).max(1000),
-    ]
+/// The national field tables of the licence and penalty classes (docs/domain.md §5.1–5.3), kept as data in
+/// `data/national_fields.tsv` and parsed once, here and in the browser alike.
+static NATIONAL_FIELDS: LazyLock<Vec<(&'static str, FieldSpec)>> = LazyLock::new(|| {
+    include_str!("data/national_fields.tsv")
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(national_field)
+        .collect()
+});
+
+/// One row of `data/national_fields.tsv`: class, key, name, v2 code ("-" for none), v1 codes, synonyms,
+/// type, requirement, options, max length. A malformed row is skipped (the tests count the rows).
+fn national_field(line: &'static str) -> Option<(&'static str, FieldSpec)> {
+    let mut cols = line.split('\t');
+    let class = cols.next()?;
+    let (key, name, v2) = (cols.next()?, cols.next()?, cols.next()?);
+    let (v1, synonyms) = (cols.next()?, cols.next()?);
+    let field_type = FieldType::parse(cols.next()?)?;
+    let requirement = Requirement::parse(cols.next()?)?;
+    let options = national_options(cols.next()?);
+    let max_len = cols.next()?.parse().ok()?;
+    let field = FieldSpec {
+        key: key.into(),
+        name: name.into(),
+        code_v2: (v2 != "-").then(|| v2.into()),
+        codes_v1: cell_list(v1),
+        synonyms: cell_list(synonyms),
+        field_type,
+        requirement,
+        options,
+        max_len,
+    };
+    Some((class, field))
 }
 
-fn penalty_fields() -> Vec<F> {
-    vec![
-        f(
-            "subject_name",
-            "行政相对人名称",
-            Some("CF_XDR_MC"),
-            &["CF_XDR_MC"],
-            T::Text,
-            R,
-        )
-        .syn(&["相对人名称", "被处罚单位", "企业名称", "当事人名称"]),
-        f(
-            "subject_category",
-            "行政相对人类别",
-            Some("CF_XDR_LB"),
-            &[],
-            T::Enum,
-            R,
-        )
-        .syn(&["相对人类别", "主体类别"])
-        .options(SUBJECT_CATEGORIES),
-        f(
-            "subject_uscc",
-            "统一社会信用代码",
-            Some("CF_XDR_SHXYM"),
-            &["CF_XDR_SHXYM"],
-            T::Uscc,
-            C,
-        )
-        .syn(&["社会信用代码", "行政相对人统一社会信用代码", "信用代码"]),
-        f("reg_no", "工商注册号", None, &["CF_XDR_GSDJ"], T::Text, O).syn(&["工商登记码"]),
-        f(
-            "org_code",
-            "组织机构代码",
-            None,
-            &["CF_XDR_ZDM"],
-            T::Text,
-            O,
-        ),
-        f("tax_no", "税务登记号", None, &["CF_XDR_SWDJ"], T::Text, O),
-        f(
-            "legal_rep",
-            "法定代表人",
-            Some("CF_FRDB"),
-            &["CF_FR"],
-            T::Text,
-            C,
-        )
-        .syn(&["法定代表人姓名", "法人代表"]),
-        f(
-            "legal_rep_id_type",
-            "法定代表人证件类型",
-            Some("CF_FR_ZJLX"),
-            &[],
-            T::Enum,
-            O,
-        )
-        .options(ID_TYPES),
-        f(
-            "legal_rep_id",
-            "法定代表人证件号码",
-            Some("CF_FR_ZJHM"),
-            &[],
-            T::IdNumber,
-            O,
-        )
-        .syn(&["法定代表人身份证号"]),
-        f(
-            "person_id_type",
-            "证件类型",
-            Some("CF_XDR_ZJLX"),
-            &[],
-            T::Enum,
-            O,
-        )
-        .syn(&["相对人证件类型"])
-        .options(ID_TYPES),
-        f(
-            "person_id",
-            "证件号码",
-            Some("CF_XDR_ZJHM"),
-            &["CF_XDR_SFZ"],
-            T::IdNumber,
-            C,
-        )
-        .syn(&["相对人证件号码", "身份证号码", "身份证号"]),
-        f(
-            "decision_no",
-            "行政处罚决定书文号",
-            Some("CF_WSH"),
-            &["CF_WSH"],
-            T::Text,
-            R,
-        )
-        .syn(&[
-            "行政处罚决定文书号",
-            "处罚文书号",
-            "处罚决定书文号",
-            "决定书文号",
-        ]),
-        f(
-            "violation_type",
-            "违法行为类型",
-            Some("CF_WFXW"),
-            &["CF_CFMC"],
-            T::Text,
-            R,
-        )
-        .syn(&["处罚名称", "违法行为"]),
-        f(
-            "violation_facts",
-            "违法事实",
-            Some("CF_SY"),
-            &["CF_SY"],
-            T::FreeText,
-            R,
-        )
-        .max(4000)
-        .syn(&["处罚事由", "主要违法事实"]),
-        f(
-            "legal_basis",
-            "处罚依据",
-            Some("CF_YJ"),
-            &["CF_YJ"],
-            T::FreeText,
-            R,
-        )
-        .max(2000)
-        .syn(&["处罚法律依据"]),
-        f(
-            "categories",
-            "处罚类别",
-            Some("CF_CFLB"),
-            &["CF_CFLB1", "CF_CFLB2"],
-            T::MultiEnum,
-            R,
-        )
-        .syn(&["处罚种类"])
-        .options(super::disclosure::PENALTY_CATEGORIES),
-        f(
-            "content",
-            "处罚内容",
-            Some("CF_NR"),
-            &["CF_JG"],
-            T::FreeText,
-            R,
-        )
-        .max(4000)
-        .syn(&["处罚结果"]),
-        f(
-            "fine",
-            "罚款金额（万元）",
-            Some("CF_NR_FK"),
-            &[],
-            T::Money,
-            C,
-        )
-        .syn(&["罚款金额", "罚款金额(万元)"]),
-        f(
-            "confiscated",
-            "没收违法所得、没收非法财物的金额（万元）",
-            Some("CF_NR_WFFF"),
-            &[],
-            T::Money,
-            C,
-        )
-        .syn(&[
-            "没收金额",
-            "没收违法所得金额",
-            "没收违法所得、没收非法财物的金额(万元)",
-        ]),
-        f(
-            "suspended_licence",
-            "暂扣或吊销证照名称及编号",
-            Some("CF_NR_ZKDX"),
-            &[],
-            T::Text,
-            C,
-        )
-        .syn(&["暂扣或吊销证照名称"]),
-        f(
-            "decision_date",
-            "处罚决定日期",
-            Some("CF_JDRQ"),
-            &["CF_JDRQ"],
-            T::Date,
-            R,
-        )
-        .syn(&["决定日期", "处罚日期"]),
-        f(
-            "penalty_valid_until",
-            "处罚有效期",
-            Some("CF_YXQ"),
-            &[],
-            T::DateOrLong,
-            O,
-        ),
-        f(
-            "display_until_given",
-            "公示截止期",
-            Some("CF_GSJZQ"),
-            &[],
-            T::Date,
-            O,
-        )
-        .syn(&["公示截止日期"]),
-        f(
-            "authority",
-            "处罚机关",
-            Some("CF_CFJG"),
-            &["CF_XZJG"],
-            T::Text,
-            R,
-        )
-        .syn(&["处罚机关名称", "作出处罚决定的机关"]),
-        f(
-            "authority_uscc",
-            "处罚机关统一社会信用代码",
-            Some("CF_CFJGDM"),
-            &[],
-            T::Uscc,
-            R,
-        )
-        .syn(&["处罚机关代码"]),
-        f(
-            "source_unit",
-            "数据来源单位",
-            Some("CF_SJLY"),
-            &[],
-            T::Text,
-            R,
-        )
-        .syn(&["数据来源"]),
-        f(
-            "source_unit_uscc",
-            "数据来源单位统一社会信用代码",
-            Some("CF_SJLYDM"),
-            &[],
-            T::Uscc,
-            R,
-        )
-        .syn(&["数据来源单位代码"]),
-        f("severity", "失信严重程度", None, &[], T::Enum, O)
-            .syn(&["严重程度"])
-            .options(&["轻微", "一般", "严重"]),
-        f("area_code", "地方编码", None, &["DFBM"], T::AreaCode, O).syn(&["行政区划代码"]),
-        f("remark", "备注", Some("BZ"), &["BZ"], T::FreeText, O).max(1000),
-        f("state", "当前状态", None, &["CF_ZT"], T::Enum, O)
-            .syn(&["处罚状态", "状态"])
-            .options(PENALTY_STATES),
-    ]
+/// A `|`-separated cell of the field table.
+fn cell_list(cell: &str) -> Vec<String> {
+    cell.split('|')
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
-/// Fields common to the list classes (red, black, watch): DOMAIN §8.
+/// An options cell: `@NAME` is one of the named lists of this module, anything else a `|`-separated list.
+fn national_options(cell: &str) -> Vec<String> {
+    let named: &[&str] = match cell {
+        "@SUBJECT_CATEGORIES" => SUBJECT_CATEGORIES,
+        "@ID_TYPES" => ID_TYPES,
+        "@LICENCE_CATEGORIES" => LICENCE_CATEGORIES,
+        "@LICENCE_STATES" => LICENCE_STATES,
+        "@PENALTY_STATES" => PENALTY_STATES,
+        "@PENALTY_CATEGORIES" => super::disclosure::PENALTY_CATEGORIES,
+        _ => return cell_list(cell),
+    };
+    named.iter().map(|s| s.to_string()).collect()
+}
+
+/// A built-in class whose fields are the national table's.
+fn national_class(code: &str, name: &str) -> ClassSpec {
+    ClassSpec {
+        code: code.into(),
+        name: name.into(),
+        storage: Storage::Typed,
+        fields: NATIONAL_FIELDS
+            .iter()
+            .filter(|(class, _)| *class == code)
+            .map(|(_, field)| field.clone())
+            .collect(),
+        disabled_rules: Vec::new(),
+    }
+}
+
+/// Fields common to the list classes (red, black, watch): docs/domain.md §8.
 fn list_fields() -> Vec<F> {
     vec![
         f("subject_name", "主体名称", None, &[], T::Text, R).syn(&["名称", "企业名称"]),
@@ -848,11 +441,11 @@ fn class(code: &str, name: &str, storage: Storage, fields: Vec<F>) -> ClassSpec 
 pub const LICENCE: &str = "licence";
 pub const PENALTY: &str = "penalty";
 
-/// The built-in classes of DOMAIN §5 and §8, in catalogue order.
+/// The built-in classes of docs/domain.md §5 and §8, in catalogue order.
 pub fn builtin_classes() -> Vec<ClassSpec> {
     vec![
-        class(LICENCE, "行政许可", Storage::Typed, licence_fields()),
-        class(PENALTY, "行政处罚", Storage::Typed, penalty_fields()),
+        national_class(LICENCE, "行政许可"),
+        national_class(PENALTY, "行政处罚"),
         class(
             "red_list",
             "守信激励对象（红名单）",
@@ -942,6 +535,65 @@ pub fn frequency_label(code: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn national(class: &str, key: &str) -> FieldSpec {
+        let spec = builtin_classes()
+            .into_iter()
+            .find(|c| c.code == class)
+            .unwrap();
+        spec.fields.into_iter().find(|f| f.key == key).unwrap()
+    }
+
+    fn strings(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn national_field_tables_load_from_their_data_file() {
+        let rows = include_str!("data/national_fields.tsv")
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .count();
+        assert_eq!(rows, 60, "every row of the table parses");
+        assert_eq!(NATIONAL_FIELDS.len(), rows);
+        let classes = builtin_classes();
+        assert_eq!(classes[0].fields.len(), 29);
+        assert_eq!(classes[1].fields.len(), 31);
+        assert_eq!(classes[0].fields[0].key, "subject_name");
+        assert_eq!(
+            national(LICENCE, "subject_name"),
+            FieldSpec {
+                key: "subject_name".into(),
+                name: "行政相对人名称".into(),
+                code_v2: Some("XK_XDR_MC".into()),
+                codes_v1: strings(&["XK_XDR"]),
+                synonyms: strings(&["相对人名称", "企业名称", "单位名称"]),
+                field_type: FieldType::Text,
+                requirement: Requirement::Required,
+                options: Vec::new(),
+                max_len: 200,
+            }
+        );
+        let valid_to = national(LICENCE, "valid_to");
+        assert_eq!(valid_to.code_v2.as_deref(), Some("XK_YXQZI"));
+        assert_eq!(valid_to.codes_v1, strings(&["XK_JZQ"]));
+        assert_eq!(valid_to.field_type, FieldType::DateOrLong);
+        let categories = national(PENALTY, "categories");
+        assert_eq!(categories.codes_v1, strings(&["CF_CFLB1", "CF_CFLB2"]));
+        assert_eq!(categories.field_type, FieldType::MultiEnum);
+        assert_eq!(
+            categories.options,
+            strings(super::super::disclosure::PENALTY_CATEGORIES)
+        );
+        let fine = national(PENALTY, "fine");
+        assert_eq!(fine.code_v2.as_deref(), Some("CF_NR_FK"));
+        assert_eq!(fine.requirement, Requirement::Conditional);
+        assert_eq!(fine.field_type, FieldType::Money);
+        let state = national(PENALTY, "state");
+        assert_eq!(state.code_v2, None);
+        assert_eq!(state.options, strings(PENALTY_STATES));
+        assert_eq!(national(PENALTY, "remark").max_len, 1000);
+    }
 
     #[test]
     fn headers_are_unique_within_each_class() {

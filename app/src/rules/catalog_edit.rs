@@ -114,7 +114,7 @@ pub fn check_field(
 }
 
 /// The fields every class an operator defines starts with: what the pipeline needs to find the subject
-/// and to tell one record from another (DOMAIN §6.5).
+/// and to tell one record from another (docs/domain.md §6.5).
 pub fn new_class(code: &str, name: &str) -> ClassSpec {
     let field = |key: &str, name: &str, ty, req, syn: &[&str]| FieldSpec {
         key: key.into(),

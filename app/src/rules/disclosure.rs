@@ -1,4 +1,4 @@
-//! Disclosure periods of penalty information (DOMAIN §7). Regimes are data: an operator picks one
+//! Disclosure periods of penalty information (docs/domain.md §7). Regimes are data: an operator picks one
 //! (and may edit its months); the built-in ones are the 2025 rules (default) and NDRC Order 58 (2023).
 use super::date::Ymd;
 use serde::{Deserialize, Serialize};

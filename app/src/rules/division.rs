@@ -40,7 +40,7 @@ pub fn is_listed(code: &str) -> bool {
 /// The prefecture level itself (州本级): a unit here works for the whole prefecture, not one county.
 pub const PREFECTURE: &str = "433100";
 
-/// The divisions of 湘西土家族苗族自治州 (DOMAIN §4).
+/// The divisions of 湘西土家族苗族自治州 (docs/domain.md §4).
 pub const XIANGXI: &[(&str, &str)] = &[
     ("433100", "湘西州本级"),
     ("433101", "吉首市"),

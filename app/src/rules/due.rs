@@ -1,4 +1,4 @@
-//! Update due dates (到期更新, DOMAIN §5 and §6a): when a unit's next submission of a class is due from
+//! Update due dates (到期更新, docs/domain.md §5 and §6a): when a unit's next submission of a class is due from
 //! its catalogue frequency, how it stands today, and the 7-working-day publication rule. Pure: the
 //! thresholds come from settings, the holidays from the calendar staff keep.
 use super::date::Ymd;

@@ -9,7 +9,7 @@ pub struct MaskRule {
 }
 
 impl MaskRule {
-    /// DOMAIN §3.3 default for resident ID numbers: 433101********2014.
+    /// docs/domain.md §3.3 default for resident ID numbers: 433101********2014.
     pub const RESIDENT_ID: MaskRule = MaskRule { head: 6, tail: 4 };
     /// Phone numbers: 138****1234.
     pub const PHONE: MaskRule = MaskRule { head: 3, tail: 4 };
@@ -24,9 +24,9 @@ impl MaskRule {
         if self.head + self.tail >= n {
             return "*".repeat(n);
         }
-        let mut out: String = chars[..self.head].iter().collect();
+        let mut out: String = chars.iter().take(self.head).collect();
         out.push_str(&"*".repeat(n - self.head - self.tail));
-        out.extend(&chars[n - self.tail..]);
+        out.extend(chars.iter().skip(n - self.tail));
         out
     }
 }

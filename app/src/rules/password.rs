@@ -1,4 +1,4 @@
-//! Password policy profiles (DOMAIN §15). Pure, so that the change-password form can check as the user
+//! Password policy profiles (docs/domain.md §15). Pure, so that the change-password form can check as the user
 //! types with the server's own rules. Expiry and history are enforced by the server with these numbers.
 use serde::{Deserialize, Serialize};
 

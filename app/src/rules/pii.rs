@@ -1,4 +1,4 @@
-//! Personal numbers hidden in text (DOMAIN §3.3, §6 duty 2): resident ID numbers (18 digits with a valid
+//! Personal numbers hidden in text (docs/domain.md §3.3, §6.2): resident ID numbers (18 digits with a valid
 //! check character, or the old 15 digits, each with a real birth date) and mobile numbers, found even
 //! when written with full-width or other digit forms, or split by spaces, zero-width characters,
 //! hyphens or dots. Each hit keeps its span in the original text, so that it is masked in place and

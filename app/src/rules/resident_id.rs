@@ -84,7 +84,7 @@ pub fn check_char(first17: &str) -> Option<char> {
     for (b, w) in first17.bytes().zip(WEIGHTS) {
         sum += (b as char).to_digit(10)? * w;
     }
-    Some(CHECK_CHARS[(sum % 11) as usize] as char)
+    CHECK_CHARS.get((sum % 11) as usize).map(|&b| char::from(b))
 }
 
 /// Converts an old 15-digit number: insert `19` before the year and append the check character.
@@ -136,11 +136,14 @@ pub fn validate(raw: &str, today: Ymd) -> Result<ResidentIdInfo, ResidentIdError
         return Err(ResidentIdError::FutureBirthDate { birth: birth.iso() });
     }
     let expected = check_char(&number[..17]).unwrap_or('?');
-    let found = number.as_bytes()[17] as char;
+    let found = number.chars().nth(17).unwrap_or('?');
     if expected != found {
         return Err(ResidentIdError::CheckChar { expected, found });
     }
-    let male = (number.as_bytes()[16] - b'0') % 2 == 1;
+    let male = number
+        .as_bytes()
+        .get(16)
+        .is_some_and(|b| b.wrapping_sub(b'0') % 2 == 1);
     Ok(ResidentIdInfo {
         region_code,
         birth,

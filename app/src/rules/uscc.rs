@@ -98,7 +98,10 @@ fn value(ch: char) -> Option<u32> {
 
 /// The character at a value in [`CHARSET`]; callers pass values below 31.
 fn char_at(v: u32) -> char {
-    CHARSET.as_bytes()[(v % 31) as usize] as char
+    CHARSET
+        .as_bytes()
+        .get((v % 31) as usize)
+        .map_or('?', |&b| char::from(b))
 }
 
 /// The check character (position 18) for the first 17 characters, if they are all in the charset.
@@ -180,9 +183,11 @@ pub fn validate(raw: &str) -> Result<UsccInfo, UsccError> {
     if chars.is_empty() {
         return Err(UsccError::Empty);
     }
-    if chars.len() != 18 {
-        return Err(UsccError::WrongLength { len: chars.len() });
-    }
+    // A fixed-size array: the positions below are checked at compile time.
+    let chars: [char; 18] = match chars.try_into() {
+        Ok(chars) => chars,
+        Err(chars) => return Err(UsccError::WrongLength { len: chars.len() }),
+    };
     if let Some((i, &ch)) = chars.iter().enumerate().find(|(_, c)| value(**c).is_none()) {
         return Err(UsccError::ForbiddenChar {
             position: i + 1,
@@ -204,14 +209,16 @@ pub fn validate(raw: &str) -> Result<UsccInfo, UsccError> {
     }
     let org_code: String = chars[8..17].iter().collect();
     // Both functions return Some here: every character was checked against the charset above.
-    let expected_org = org_code_check(&org_code[..8]).unwrap_or('?');
+    let org_first8: String = chars[8..16].iter().collect();
+    let expected_org = org_code_check(&org_first8).unwrap_or('?');
     if expected_org != chars[16] {
         return Err(UsccError::OrgCodeCheck {
             expected: expected_org,
             found: chars[16],
         });
     }
-    let expected = check_char(&code[..17]).unwrap_or('?');
+    let first17: String = chars[..17].iter().collect();
+    let expected = check_char(&first17).unwrap_or('?');
     if expected != chars[17] {
         return Err(UsccError::CheckChar {
             expected,

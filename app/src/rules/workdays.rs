@@ -1,4 +1,4 @@
-//! Working days (DOMAIN §13a): weekends and public holidays are off, adjusted weekend working days (调休)
+//! Working days (docs/domain.md §13a): weekends and public holidays are off, adjusted weekend working days (调休)
 //! are on. The calendar is data that staff edit; the server loads it from the database. The file shipped
 //! here only seeds that table.
 use super::date::Ymd;

@@ -1,7 +1,7 @@
 //! The append-only, hash-chained audit log. Each row stores the hash of the row before it and an HMAC
 //! (audit subkey) over its own hash, so that `server verify-audit` finds any edited, deleted or
 //! reordered row. Appends run inside the caller's transaction, so the audit row commits with the change.
-use super::{clock::Clock, secrets::hmac_sha256, secrets::Secrets};
+use super::{clock::Clock, secrets::hmac_sha256, secrets::Secrets, AppState};
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -35,6 +35,81 @@ impl AuditEvent {
             detail: serde_json::json!({}),
             ..Default::default()
         }
+    }
+
+    /// The object the event is about (type, id).
+    pub fn on(mut self, object_type: &str, object_id: impl ToString) -> Self {
+        self.object_type = Some(object_type.into());
+        self.object_id = Some(object_id.to_string());
+        self
+    }
+
+    /// Only the kind of object, for an action on many of them at once.
+    pub fn about(mut self, object_type: &str) -> Self {
+        self.object_type = Some(object_type.into());
+        self
+    }
+
+    /// The structured detail (a JSON object).
+    pub fn with(mut self, detail: serde_json::Value) -> Self {
+        self.detail = detail;
+        self
+    }
+
+    /// Appends the event inside the transaction of the change it records: the last write before
+    /// commit, so a failure rolls back both (see [`append`]).
+    pub async fn record(&self, conn: &mut AnyConnection, state: &AppState) -> Result<(), AppError> {
+        append(conn, &state.secrets, &state.clock, self).await?;
+        Ok(())
+    }
+}
+
+/// Who acts, as the audit records them: a signed-in user (`Caller::actor`) or an actor that is not
+/// one (the command line, a system job, an API key holder: [`Actor::named`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Actor {
+    pub user_id: Option<i64>,
+    pub name: String,
+    pub role: Option<String>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+impl Actor {
+    /// An actor that is not a user account, e.g. `cli`, `system` or `apikey:<prefix>`.
+    pub fn named(name: &str) -> Self {
+        Actor {
+            name: name.into(),
+            ..Default::default()
+        }
+    }
+
+    /// An event by this actor, with who and where filled in.
+    pub fn event(&self, action: &str, outcome: &str) -> AuditEvent {
+        AuditEvent {
+            actor_id: self.user_id,
+            role: self.role.clone(),
+            ip: self.ip.clone(),
+            user_agent: self.user_agent.clone(),
+            ..AuditEvent::new(&self.name, action, outcome)
+        }
+    }
+
+    /// Records a successful action inside the transaction of the change (the last write before
+    /// commit), so a failure rolls back both. `object` is (type, id).
+    pub async fn audit(
+        &self,
+        conn: &mut AnyConnection,
+        state: &AppState,
+        action: &str,
+        object: Option<(&str, &str)>,
+        detail: serde_json::Value,
+    ) -> Result<(), AppError> {
+        let mut e = self.event(action, "success").with(detail);
+        if let Some((object_type, object_id)) = object {
+            e = e.on(object_type, object_id);
+        }
+        e.record(conn, state).await
     }
 }
 
@@ -364,8 +439,8 @@ pub async fn prune(
         .bind(through_id)
         .execute(&mut *tx)
         .await?;
-    let mut e = AuditEvent::new("系统", "audit.prune", "success");
-    e.detail = serde_json::json!({ "through_id": through_id, "rows": n, "before": before });
+    let e = AuditEvent::new("系统", "audit.prune", "success")
+        .with(serde_json::json!({ "through_id": through_id, "rows": n, "before": before }));
     append(&mut tx, secrets, clock, &e).await?;
     tx.commit().await?;
     Ok(n as u64)

@@ -1,7 +1,7 @@
 //! The authorisation helper every server function and REST handler calls. It resolves the caller from
 //! the session, checks the policy table, and sets the HTTP status (401 / 403 / 404 / 422 …) that a
 //! server function would otherwise report as 500.
-use super::audit::AuditEvent;
+use super::audit::{Actor, AuditEvent};
 use super::session::{current_user, RequestMeta, SessionUser};
 use super::settings::security_policy;
 use super::AppState;
@@ -20,11 +20,11 @@ pub struct Caller {
 }
 
 impl Caller {
-    /// An audit event with who and where filled in.
-    pub fn event(&self, action: &str, outcome: &str) -> AuditEvent {
-        AuditEvent {
-            actor_id: Some(self.user.user_id),
-            actor_name: self.user.username.clone(),
+    /// The caller as the audit records them.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: Some(self.user.user_id),
+            name: self.user.username.clone(),
             role: Some(
                 self.user
                     .roles
@@ -33,13 +33,28 @@ impl Caller {
                     .collect::<Vec<_>>()
                     .join(","),
             ),
-            action: action.into(),
-            outcome: outcome.into(),
             ip: self.meta.ip.clone(),
             user_agent: self.meta.user_agent.clone(),
-            detail: serde_json::json!({}),
-            ..Default::default()
         }
+    }
+
+    /// An audit event with who and where filled in.
+    pub fn event(&self, action: &str, outcome: &str) -> AuditEvent {
+        self.actor().event(action, outcome)
+    }
+
+    /// Records a successful action inside the transaction of the change (see [`Actor::audit`]).
+    pub async fn audit(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        state: &AppState,
+        action: &str,
+        object: Option<(&str, &str)>,
+        detail: serde_json::Value,
+    ) -> Result<(), AppError> {
+        self.actor()
+            .audit(conn, state, action, object, detail)
+            .await
     }
 
     /// Scope check for a row owned by a department (in a county): 403 outside the caller's scope.
@@ -66,7 +81,7 @@ impl Caller {
 }
 
 /// Which credit subjects (companies, persons) a caller may look at. A subject belongs to a county, not
-/// to a unit, so the policy's scopes map onto counties (DOMAIN §2):
+/// to a unit, so the policy's scopes map onto counties (docs/domain.md §2):
 /// - the credit office (`Scope::All`) sees every subject;
 /// - a county user sees the subjects registered in their county;
 /// - a department clerk sees the subjects of their unit's area: a county unit its county, a unit of
@@ -147,12 +162,12 @@ impl Caller {
         if self.subject_scope(state).await?.admits(county_code) {
             return Ok(());
         }
-        let mut e = self.event(action, "denied");
-        e.object_type = Some("subject".into());
-        e.object_id = Some(subject_public_id.into());
-        e.detail = serde_json::json!({ "reason": "out_of_scope" });
         let mut tx = state.db.begin().await?;
-        super::audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+        self.event(action, "denied")
+            .on("subject", subject_public_id)
+            .with(serde_json::json!({ "reason": "out_of_scope" }))
+            .record(&mut tx, state)
+            .await?;
         tx.commit().await?;
         Err(AppError::NotFound("该信用主体".into()))
     }

@@ -1,4 +1,4 @@
-//! Cache invalidation through the database: every instance reads these counters (ARCHITECTURE "Data").
+//! Cache invalidation through the database: every instance reads these counters (docs/architecture.md §4).
 use crate::error::AppError;
 use sqlx::{AnyConnection, AnyPool};
 use std::sync::Mutex;

@@ -56,6 +56,16 @@ impl NewJob {
 
 /// Enqueues a job; `None` when its dedupe key already exists.
 pub async fn enqueue(state: &AppState, job: NewJob) -> Result<Option<i64>, AppError> {
+    let mut conn = state.db.pool.acquire().await?;
+    enqueue_in(&mut conn, state, job).await
+}
+
+/// As [`enqueue`], inside the caller's transaction (so the job commits with the change that asks for it).
+pub async fn enqueue_in(
+    conn: &mut sqlx::AnyConnection,
+    state: &AppState,
+    job: NewJob,
+) -> Result<Option<i64>, AppError> {
     let now = state.clock.now();
     let row = sqlx::query(
         "INSERT INTO jobs (kind, payload, dedupe_key, status, run_at, attempts, max_attempts, created_at, updated_at) \
@@ -67,7 +77,7 @@ pub async fn enqueue(state: &AppState, job: NewJob) -> Result<Option<i64>, AppEr
     .bind(rfc3339(job.run_at.unwrap_or(now)))
     .bind(job.max_attempts)
     .bind(rfc3339(now))
-    .fetch_optional(&state.db.pool)
+    .fetch_optional(&mut *conn)
     .await?;
     Ok(row.map(|r| r.try_get("id")).transpose()?)
 }

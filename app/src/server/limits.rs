@@ -1,4 +1,4 @@
-//! Per-instance rate limits (DOMAIN §15: rate-limit logins per IP). Counters live in memory, which the
+//! Per-instance rate limits (docs/domain.md §15: rate-limit logins per IP). Counters live in memory, which the
 //! architecture allows for limits: each instance limits what it serves.
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use std::num::NonZeroU32;

@@ -2,8 +2,6 @@
 pub mod alarms;
 pub mod audit;
 pub mod authz;
-pub mod bulk;
-pub mod bulk_conn;
 pub mod cache;
 pub mod calendar;
 pub mod clock;
@@ -14,7 +12,6 @@ pub mod jobs;
 pub mod limits;
 pub mod memo;
 pub mod password;
-pub mod read_conn;
 pub mod request_id;
 pub mod secrets;
 pub mod session;

@@ -6,7 +6,7 @@ use sqlx::{AnyConnection, Row};
 
 const SECURITY_POLICY: &str = "security_policy";
 
-/// The security policy in force; the defaults of DOMAIN §15 until the security admin saves one.
+/// The security policy in force; the defaults of docs/domain.md §15 until the security admin saves one.
 pub async fn security_policy(state: &AppState) -> Result<SecurityPolicy, AppError> {
     let row = sqlx::query("SELECT value FROM settings WHERE key = $1")
         .bind(SECURITY_POLICY)
@@ -88,7 +88,7 @@ pub async fn get_or<T: serde::de::DeserializeOwned>(
 /// The setting that holds the disclosure-period regime.
 pub const DISCLOSURE_REGIME: &str = "disclosure_regime";
 
-/// The disclosure-period regime in force (DOMAIN §7): the 2025 rules until an operator picks another.
+/// The disclosure-period regime in force (docs/domain.md §7): the 2025 rules until an operator picks another.
 pub async fn disclosure_regime(
     state: &AppState,
 ) -> Result<crate::rules::disclosure::Regime, AppError> {

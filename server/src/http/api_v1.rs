@@ -1,10 +1,10 @@
 //! The data API for units' own systems (`/api/v1`): JSON batches through the same pipeline as uploads,
 //! authenticated by an API key per unit (scoped to data classes), with structured errors whose codes
 //! are stable. The OpenAPI document is generated from these handlers.
-use app::collect::service::confirm::{self, Actor};
+use app::collect::service::confirm;
 use app::collect::service::{api_keys, intake, pipeline};
 use app::error::AppError;
-use app::server::audit::{self, AuditEvent};
+use app::server::audit::AuditEvent;
 use app::server::AppState;
 use axum::body::Body;
 use axum::extract::{Path, State};
@@ -174,10 +174,7 @@ async fn holder(state: &AppState, headers: &HeaderMap) -> Result<api_keys::KeyHo
 }
 
 fn event(h: &api_keys::KeyHolder, action: &str, batch: &str) -> AuditEvent {
-    let mut e = AuditEvent::new(&format!("apikey:{}", h.prefix), action, "success");
-    e.object_type = Some("batch".into());
-    e.object_id = Some(batch.into());
-    e
+    h.actor().event(action, "success").on("batch", batch)
 }
 
 /// Submit a batch of records of one data class; they are checked at once.
@@ -311,9 +308,17 @@ async fn submit_inner(
         user_id: None,
         channel: "api",
     };
-    let (id, public_id) = intake::create(state, &sub, None)
-        .await
-        .map_err(from_app_error)?;
+    // The batch commits with the audit row of its submission; checking follows.
+    let created = async {
+        let mut tx = state.db.begin().await?;
+        let (id, public_id) = intake::insert(&mut tx, state, &sub, None).await?;
+        event(&h, "api.batch_submit", &public_id)
+            .record(&mut tx, state)
+            .await?;
+        tx.commit().await?;
+        Ok::<_, AppError>((id, public_id))
+    };
+    let (id, public_id) = created.await.map_err(from_app_error)?;
     let outcome = pipeline::check_rows(state, id, table.columns, table.rows)
         .await
         .map_err(from_app_error)?;
@@ -325,16 +330,6 @@ async fn submit_inner(
             vec![],
         ));
     }
-    let mut tx = state.db.begin().await.map_err(from_app_error)?;
-    audit::append(
-        &mut tx,
-        &state.secrets,
-        &state.clock,
-        &event(&h, "api.batch_submit", &public_id),
-    )
-    .await
-    .map_err(from_app_error)?;
-    tx.commit().await.map_err(|e| from_app_error(e.into()))?;
     batch_response(state, &h, &public_id).await
 }
 
@@ -491,11 +486,7 @@ pub async fn confirm_batch(
         Ok(v) => v,
         Err(r) => return r,
     };
-    let actor = Actor {
-        user_id: None,
-        name: format!("apikey:{}", h.prefix),
-        event: event(&h, "collect.batch_confirm", &id),
-    };
+    let actor = h.actor();
     match confirm::confirm(&state, batch_id, &actor).await {
         Ok(r) => Json(ConfirmResponse {
             batch_id: id,

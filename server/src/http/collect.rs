@@ -4,7 +4,6 @@ use super::export::{error_page, error_response, xlsx, xlsx_download};
 use app::auth::policy::Action;
 use app::collect::service::{batches, intake, report};
 use app::error::AppError;
-use app::server::audit;
 use app::server::authz::{check, Caller};
 use app::server::session::RequestMeta;
 use app::server::AppState;
@@ -133,15 +132,20 @@ async fn upload_inner(state: &AppState, req: Request) -> Result<String, AppError
         user_id: Some(caller.user.user_id),
         channel: "file",
     };
-    let (id, public_id) = intake::create_file_batch(state, &sub, &file_name, &bytes).await?;
-    intake::queue_check(state, id, "upload").await?;
+    let stored = intake::store_file(state, &file_name, &bytes)?;
     let mut tx = state.db.begin().await?;
-    let mut e = caller.event("collect.upload", "success");
-    e.object_type = Some("batch".into());
-    e.object_id = Some(public_id.clone());
-    e.detail = serde_json::json!({ "class": class, "file": file_name, "bytes": bytes.len() });
-    audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+    let (id, public_id) = intake::insert(&mut tx, state, &sub, Some(stored.columns())).await?;
+    caller
+        .audit(
+            &mut tx,
+            state,
+            "collect.upload",
+            Some(("batch", &public_id)),
+            serde_json::json!({ "class": class, "file": file_name, "bytes": bytes.len() }),
+        )
+        .await?;
     tx.commit().await?;
+    intake::queue_check(state, id, "upload").await?;
     Ok(public_id)
 }
 
@@ -177,11 +181,15 @@ async fn errors_inner(state: &AppState, req: Request) -> Result<Response, AppErr
     let headers: Vec<&str> = rep.headers.iter().map(String::as_str).collect();
     let file = xlsx("错误数据", &headers, &rep.rows)?;
     let mut tx = state.db.begin().await?;
-    let mut e = caller.event("collect.error_report", "success");
-    e.object_type = Some("batch".into());
-    e.object_id = Some(public_id.clone());
-    e.detail = serde_json::json!({ "rows": rep.rows.len() });
-    audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+    caller
+        .audit(
+            &mut tx,
+            state,
+            "collect.error_report",
+            Some(("batch", &public_id)),
+            serde_json::json!({ "rows": rep.rows.len() }),
+        )
+        .await?;
     tx.commit().await?;
     let original: String = row.try_get("file_name")?;
     let stem = original

@@ -3,7 +3,6 @@
 use app::admin::service::{alarms, audit_log, holidays, orgs, users};
 use app::auth::policy::{access_of, Access};
 use app::error::AppError;
-use app::server::audit;
 use app::server::authz::{check, Caller};
 use app::server::session::RequestMeta;
 use app::server::AppState;
@@ -100,19 +99,25 @@ async fn run(kind: Export, state: &AppState, req: Request) -> Result<Response, A
     let get = |k: &str| form.get(k).cloned().unwrap_or_default();
     let (name, headers, rows) = sheet(kind, state, &caller, &get).await?;
     let file = xlsx(name, &headers, &rows)?;
+    let action = if kind == Export::Audit {
+        "audit.export"
+    } else {
+        "export"
+    };
+    let filters = form
+        .iter()
+        .filter(|(k, _)| *k != "csrf_token")
+        .collect::<HashMap<_, _>>();
     let mut tx = state.db.begin().await?;
-    let mut e = caller.event(
-        if kind == Export::Audit {
-            "audit.export"
-        } else {
-            "export"
-        },
-        "success",
-    );
-    e.object_type = Some("export".into());
-    e.object_id = Some(path_of(kind).into());
-    e.detail = serde_json::json!({ "rows": rows.len(), "filters": form.iter().filter(|(k, _)| *k != "csrf_token").collect::<HashMap<_, _>>() });
-    audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+    caller
+        .audit(
+            &mut tx,
+            state,
+            action,
+            Some(("export", path_of(kind))),
+            serde_json::json!({ "rows": rows.len(), "filters": filters }),
+        )
+        .await?;
     tx.commit().await?;
     let filename = format!("{}-{}.xlsx", name, state.clock.today().iso());
     Ok(xlsx_download(file, &filename))

@@ -1,6 +1,6 @@
 //! The cookie session layer: tower-sessions with the sqlx store of the configured backend. The store
-//! needs a typed pool, so a small one is opened beside the application's `AnyPool` (ARCHITECTURE
-//! "Data"); one enum hides which backend it is.
+//! needs a typed pool, so a small one is opened beside the application's `AnyPool`
+//! (docs/architecture.md §4); one enum hides which backend it is.
 use app::error::AppError;
 use app::server::db::Backend;
 use app::server::AppState;

@@ -123,9 +123,10 @@ pub async fn seed(state: &AppState) -> Result<usize, AppError> {
         created += 1;
     }
     if created > 0 {
-        let mut e = audit::AuditEvent::new("演示数据", "user.create", "success");
-        e.detail = serde_json::json!({ "demo_accounts": created });
-        audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+        audit::AuditEvent::new("演示数据", "user.create", "success")
+            .with(serde_json::json!({ "demo_accounts": created }))
+            .record(&mut tx, state)
+            .await?;
     }
     tx.commit().await?;
     Ok(created)

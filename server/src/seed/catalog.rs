@@ -1,6 +1,6 @@
 //! Word lists and reference tables behind the demo generator.
 
-/// Roles of DOMAIN §2: (code, name, admin class for 三员分立).
+/// Roles of docs/domain.md §2: (code, name, admin class for 三员分立).
 pub const ROLES: &[(&str, &str, Option<&str>)] = &[
     ("subject", "信用主体账户", None),
     ("clerk", "信源单位经办人", None),
@@ -14,7 +14,7 @@ pub const ROLES: &[(&str, &str, Option<&str>)] = &[
     ("audit_admin", "审计管理员", Some("audit")),
 ];
 
-/// Portal columns of DOMAIN §13, in display order.
+/// Portal columns of docs/domain.md §13, in display order.
 pub const COLUMNS: &[(&str, &str)] = &[
     ("news", "信用动态"),
     ("notice", "通知公告"),
@@ -46,7 +46,7 @@ impl Dept {
             .then(|| self.name.replace("湘西州", "湘西土家族苗族自治州"))
     }
 
-    /// Other ways units write the department (DOMAIN §6 duty 4), `;`-separated as stored.
+    /// Other ways units write the department (docs/domain.md §6.4), `;`-separated as stored.
     pub fn aliases(&self) -> String {
         let mut forms = vec![self.name.to_string()];
         if self.name.contains("市场监督管理局") {

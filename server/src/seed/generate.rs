@@ -1,6 +1,6 @@
 //! The deterministic generator: one ChaCha stream per seed, consumed in order.
 use super::catalog::{self, Dept};
-use super::insert::V;
+use super::insert::BindValue;
 use app::rules::date::Ymd;
 use app::rules::disclosure::{severity_from_categories, Regime};
 use app::rules::{mask, resident_id, uscc};
@@ -10,9 +10,9 @@ use rand_chacha::ChaCha8Rng;
 use std::sync::Arc;
 
 pub struct Batch {
-    pub subjects: Vec<Vec<V>>,
-    pub licences: Vec<Vec<V>>,
-    pub penalties: Vec<Vec<V>>,
+    pub subjects: Vec<Vec<BindValue>>,
+    pub licences: Vec<Vec<BindValue>>,
+    pub penalties: Vec<Vec<BindValue>>,
 }
 
 pub struct Generator {
@@ -64,27 +64,27 @@ impl Generator {
         uscc::compose('1', '1', "433100", 10_000 + index as u64)
     }
 
-    pub fn departments(&mut self) -> Vec<Vec<V>> {
+    pub fn departments(&mut self) -> Vec<Vec<BindValue>> {
         (0..catalog::DEPARTMENTS.len())
             .map(|i| {
                 let d = &catalog::DEPARTMENTS[i];
                 vec![
-                    V::I(i as i64 + 1),
-                    V::S(self.public_id()),
-                    V::s(d.code),
-                    V::s(d.name),
-                    V::opt(d.full_name()),
-                    V::S(d.aliases()),
-                    V::S(Self::department_uscc(i)),
-                    V::s(d.county),
-                    V::I(1),
-                    V::S(self.now.clone()),
+                    BindValue::Int(i as i64 + 1),
+                    BindValue::Text(self.public_id()),
+                    BindValue::str(d.code),
+                    BindValue::str(d.name),
+                    BindValue::opt(d.full_name()),
+                    BindValue::Text(d.aliases()),
+                    BindValue::Text(Self::department_uscc(i)),
+                    BindValue::str(d.county),
+                    BindValue::Int(1),
+                    BindValue::Text(self.now.clone()),
                 ]
             })
             .collect()
     }
 
-    pub fn articles(&mut self) -> Vec<Vec<V>> {
+    pub fn articles(&mut self) -> Vec<Vec<BindValue>> {
         catalog::ARTICLES
             .iter()
             .enumerate()
@@ -94,16 +94,16 @@ impl Generator {
                 let body =
                     format!("<p>{summary}</p><p>（湘西州社会信用体系建设领导小组办公室）</p>");
                 vec![
-                    V::S(self.public_id()),
-                    V::s(column),
-                    V::s(title),
-                    V::s(summary),
-                    V::S(body),
-                    V::s("湘西州信用办"),
-                    V::s("published"),
-                    V::S(published),
-                    V::S(self.now.clone()),
-                    V::S(self.now.clone()),
+                    BindValue::Text(self.public_id()),
+                    BindValue::str(column),
+                    BindValue::str(title),
+                    BindValue::str(summary),
+                    BindValue::Text(body),
+                    BindValue::str("湘西州信用办"),
+                    BindValue::str("published"),
+                    BindValue::Text(published),
+                    BindValue::Text(self.now.clone()),
+                    BindValue::Text(self.now.clone()),
                 ]
             })
             .collect()
@@ -173,11 +173,11 @@ impl Generator {
             ("person", "自然人", self.person_name(), None, None)
         };
         let mut row = vec![
-            V::I(id),
-            V::S(public_id),
-            V::s(kind),
-            V::S(name.clone()),
-            V::opt(code.clone()),
+            BindValue::Int(id),
+            BindValue::Text(public_id),
+            BindValue::str(kind),
+            BindValue::Text(name.clone()),
+            BindValue::opt(code.clone()),
         ];
         let mut person_id = None;
         if kind == "person" {
@@ -197,26 +197,31 @@ impl Generator {
             let region = county.replace("433100", "433101");
             let number = resident_id::compose(&region, birth, sequence as u16);
             row.extend([
-                V::S(self.secrets.encrypt_id(&number)),
-                V::S(self.secrets.id_hmac(&number)),
-                V::S(mask::resident_id(&number)),
-                V::S(birth.iso()),
+                BindValue::Text(self.secrets.encrypt_id(&number)),
+                BindValue::Text(self.secrets.id_hmac(&number)),
+                BindValue::Text(mask::resident_id(&number)),
+                BindValue::Text(birth.iso()),
             ]);
             person_id = Some((number, birth));
         } else {
-            row.extend([V::NullS, V::NullS, V::NullS, V::NullS]);
+            row.extend([
+                BindValue::NullText,
+                BindValue::NullText,
+                BindValue::NullText,
+                BindValue::NullText,
+            ]);
         }
         row.extend([
-            V::opt(legal_rep.clone()),
-            V::s(county),
-            V::S(format!(
+            BindValue::opt(legal_rep.clone()),
+            BindValue::str(county),
+            BindValue::Text(format!(
                 "{place}{}路{}号",
                 pick(&mut self.rng, catalog::TOWNS),
                 self.rng.gen_range(1..300)
             )),
-            V::S(established.iso()),
-            V::S(self.now.clone()),
-            V::S(self.now.clone()),
+            BindValue::Text(established.iso()),
+            BindValue::Text(self.now.clone()),
+            BindValue::Text(self.now.clone()),
         ]);
         b.subjects.push(row);
 
@@ -283,33 +288,38 @@ impl Generator {
     }
 
     /// Columns shared by licences and penalties: ids, subject and identifiers.
-    fn common(&mut self, ctx: &RecordCtx, id: i64, dept_id: i64) -> Vec<V> {
+    fn common(&mut self, ctx: &RecordCtx, id: i64, dept_id: i64) -> Vec<BindValue> {
         let public_id = self.public_id();
         let mut row = vec![
-            V::I(id),
-            V::S(public_id),
-            V::I(ctx.subject_id),
-            V::I(dept_id),
-            V::s(ctx.county),
-            V::s(ctx.name),
-            V::s(ctx.category),
-            V::opt(ctx.uscc.map(str::to_owned)),
-            V::opt(ctx.legal_rep.map(str::to_owned)),
-            V::opt(ctx.legal_rep.map(|_| "身份证".to_string())),
+            BindValue::Int(id),
+            BindValue::Text(public_id),
+            BindValue::Int(ctx.subject_id),
+            BindValue::Int(dept_id),
+            BindValue::str(ctx.county),
+            BindValue::str(ctx.name),
+            BindValue::str(ctx.category),
+            BindValue::opt(ctx.uscc.map(str::to_owned)),
+            BindValue::opt(ctx.legal_rep.map(str::to_owned)),
+            BindValue::opt(ctx.legal_rep.map(|_| "身份证".to_string())),
         ];
         match ctx.person {
             Some(number) => row.extend([
-                V::s("身份证"),
-                V::S(self.secrets.encrypt_id(number)),
-                V::S(mask::resident_id(number)),
-                V::S(self.secrets.id_hmac(number)),
+                BindValue::str("身份证"),
+                BindValue::Text(self.secrets.encrypt_id(number)),
+                BindValue::Text(mask::resident_id(number)),
+                BindValue::Text(self.secrets.id_hmac(number)),
             ]),
-            None => row.extend([V::NullS, V::NullS, V::NullS, V::NullS]),
+            None => row.extend([
+                BindValue::NullText,
+                BindValue::NullText,
+                BindValue::NullText,
+                BindValue::NullText,
+            ]),
         }
         row
     }
 
-    fn licence(&mut self, ctx: &RecordCtx) -> Vec<V> {
+    fn licence(&mut self, ctx: &RecordCtx) -> Vec<BindValue> {
         let id = self.next_licence;
         self.next_licence += 1;
         let (dept_code, doc, cat, cert, content, years) = *pick(&mut self.rng, catalog::LICENCES);
@@ -329,28 +339,28 @@ impl Generator {
         let key = self.dedupe_key(ctx, &decision_no, dept.name);
         let mut row = self.common(ctx, id, dept_id);
         row.extend([
-            V::s(doc),
-            V::S(decision_no),
-            V::s(cat),
-            V::s(cert),
-            V::S(format!("L{}{:08}", &ctx.county[2..], id)),
-            V::s(content),
-            V::S(decided.iso()),
-            V::S(decided.iso()),
-            V::S(valid_to.iso()),
-            V::s(dept.name),
-            V::S(Generator::department_uscc((dept_id - 1) as usize)),
-            V::s(state),
-            V::s(dept.name),
-            V::S(Generator::department_uscc((dept_id - 1) as usize)),
-            V::S(key),
-            V::S(self.now.clone()),
-            V::S(self.now.clone()),
+            BindValue::str(doc),
+            BindValue::Text(decision_no),
+            BindValue::str(cat),
+            BindValue::str(cert),
+            BindValue::Text(format!("L{}{:08}", &ctx.county[2..], id)),
+            BindValue::str(content),
+            BindValue::Text(decided.iso()),
+            BindValue::Text(decided.iso()),
+            BindValue::Text(valid_to.iso()),
+            BindValue::str(dept.name),
+            BindValue::Text(Generator::department_uscc((dept_id - 1) as usize)),
+            BindValue::str(state),
+            BindValue::str(dept.name),
+            BindValue::Text(Generator::department_uscc((dept_id - 1) as usize)),
+            BindValue::Text(key),
+            BindValue::Text(self.now.clone()),
+            BindValue::Text(self.now.clone()),
         ]);
         row
     }
 
-    fn penalty(&mut self, ctx: &RecordCtx) -> Vec<V> {
+    fn penalty(&mut self, ctx: &RecordCtx) -> Vec<BindValue> {
         let id = self.next_penalty;
         self.next_penalty += 1;
         let (dept_code, wfxw, facts, basis) = *pick(&mut self.rng, catalog::VIOLATIONS);
@@ -389,30 +399,30 @@ impl Generator {
         let key = self.dedupe_key(ctx, &decision_no, dept.name);
         let mut row = self.common(ctx, id, dept_id);
         row.extend([
-            V::S(decision_no),
-            V::s(wfxw),
-            V::s(facts),
-            V::s(basis),
-            V::S(cats.join(";")),
-            V::S(content),
-            V::opt_i(fine),
-            V::opt_i(confiscated),
-            V::opt(
+            BindValue::Text(decision_no),
+            BindValue::str(wfxw),
+            BindValue::str(facts),
+            BindValue::str(basis),
+            BindValue::Text(cats.join(";")),
+            BindValue::Text(content),
+            BindValue::opt_int(fine),
+            BindValue::opt_int(confiscated),
+            BindValue::opt(
                 cats.contains(&"吊销许可证件")
                     .then(|| "营业执照（吊销）".to_string()),
             ),
-            V::S(decided.iso()),
-            V::S(display_until.iso()),
-            V::s(dept.name),
-            V::S(Generator::department_uscc((dept_id - 1) as usize)),
-            V::s(dept.name),
-            V::S(Generator::department_uscc((dept_id - 1) as usize)),
-            V::s(severity.as_str()),
-            V::S(display_until.iso()),
-            V::S(repair_from.iso()),
-            V::S(key),
-            V::S(self.now.clone()),
-            V::S(self.now.clone()),
+            BindValue::Text(decided.iso()),
+            BindValue::Text(display_until.iso()),
+            BindValue::str(dept.name),
+            BindValue::Text(Generator::department_uscc((dept_id - 1) as usize)),
+            BindValue::str(dept.name),
+            BindValue::Text(Generator::department_uscc((dept_id - 1) as usize)),
+            BindValue::str(severity.as_str()),
+            BindValue::Text(display_until.iso()),
+            BindValue::Text(repair_from.iso()),
+            BindValue::Text(key),
+            BindValue::Text(self.now.clone()),
+            BindValue::Text(self.now.clone()),
         ]);
         row
     }
@@ -461,7 +471,7 @@ mod tests {
         let b = gen(3).batch(0, 40_000);
         let mut seen = std::collections::HashSet::new();
         for r in &b.subjects {
-            if let V::S(masked) = &r[7] {
+            if let BindValue::Text(masked) = &r[7] {
                 let hmac = format!("{:?}", r[6]);
                 assert!(seen.insert(hmac), "duplicate ID number {masked}");
             }
@@ -474,7 +484,7 @@ mod tests {
         let b = gen(1).batch(0, 3_000);
         let mut seen = std::collections::HashSet::new();
         for r in &b.subjects {
-            if let V::S(code) = &r[4] {
+            if let BindValue::Text(code) = &r[4] {
                 assert!(uscc::validate(code).is_ok(), "{code}");
                 assert!(seen.insert(code.clone()));
             }

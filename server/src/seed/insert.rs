@@ -1,8 +1,8 @@
 //! The demo data's tables and their columns, written with the shared multi-row insert.
 use super::generate::Batch;
 use app::error::AppError;
-use app::server::bulk::insert_rows;
-pub use app::server::bulk::V;
+use app::server::db::insert_rows;
+pub use app::server::db::BindValue;
 use app::server::AppState;
 
 const SUBJECT_COLS: &[&str] = &[
@@ -109,7 +109,7 @@ fn cols(a: &[&'static str], b: &[&'static str]) -> Vec<&'static str> {
     a.iter().chain(b).copied().collect()
 }
 
-pub async fn departments(state: &AppState, rows: &[Vec<V>]) -> Result<(), AppError> {
+pub async fn departments(state: &AppState, rows: &[Vec<BindValue>]) -> Result<(), AppError> {
     let mut tx = state.db.begin().await?;
     insert_rows(
         &mut tx,
@@ -123,7 +123,7 @@ pub async fn departments(state: &AppState, rows: &[Vec<V>]) -> Result<(), AppErr
     Ok(())
 }
 
-pub async fn articles(state: &AppState, rows: &[Vec<V>]) -> Result<u64, AppError> {
+pub async fn articles(state: &AppState, rows: &[Vec<BindValue>]) -> Result<u64, AppError> {
     let mut tx = state.db.begin().await?;
     insert_rows(&mut tx, state.db.backend, "articles", ARTICLE_COLS, rows).await?;
     // Published demo articles go to the portal the way the CMS puts them there.

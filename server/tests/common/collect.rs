@@ -7,7 +7,6 @@ use app::collect::service::intake::{self, Submission};
 use app::collect::service::pipeline::{self, CheckOutcome};
 use app::rules::date::Ymd;
 use app::rules::uscc;
-use app::server::audit::AuditEvent;
 use app::server::AppState;
 use server::seed::{seed_demo, SeedOptions};
 use sqlx::Row;
@@ -53,11 +52,7 @@ pub fn bad_check(serial: u64) -> String {
 }
 
 pub fn actor() -> Actor {
-    Actor {
-        user_id: None,
-        name: "test".into(),
-        event: AuditEvent::new("test", "collect", "success"),
-    }
+    Actor::named("test")
 }
 
 pub async fn upload(

@@ -1,11 +1,11 @@
 //! The alarm list of the operations console: acknowledge and resolve with a note, audited.
 use crate::admin::model::AlarmRow;
 use crate::error::AppError;
+use crate::paging::Page;
 use crate::server::alarms::{self, Alarm};
-use crate::server::audit;
 use crate::server::authz::Caller;
+use crate::server::db::sql::PER_PAGE;
 use crate::server::AppState;
-use crate::ui::table::{Page, PER_PAGE};
 
 fn row(a: Alarm) -> AlarmRow {
     AlarmRow {
@@ -71,18 +71,19 @@ pub async fn handle(
         resolve,
     )
     .await?;
-    let mut e = caller.event(
-        if resolve {
-            "alarm.resolve"
-        } else {
-            "alarm.acknowledge"
-        },
-        "success",
-    );
-    e.object_type = Some("alarm".into());
-    e.object_id = Some(id.to_string());
-    e.detail = serde_json::json!({ "note": note });
-    audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+    caller
+        .event(
+            if resolve {
+                "alarm.resolve"
+            } else {
+                "alarm.acknowledge"
+            },
+            "success",
+        )
+        .on("alarm", id)
+        .with(serde_json::json!({ "note": note }))
+        .record(&mut tx, state)
+        .await?;
     tx.commit().await?;
     Ok(())
 }

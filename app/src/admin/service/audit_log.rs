@@ -1,9 +1,10 @@
 //! The audit viewer for the audit admin: filtered lists, one event in full, and the chain status.
 use crate::admin::model::{AuditDetail, AuditRow, ChainStatus};
 use crate::error::AppError;
+use crate::paging::Page;
 use crate::server::audit;
+use crate::server::db::sql::{like_pattern, PER_PAGE};
 use crate::server::AppState;
-use crate::ui::table::{like_pattern, Page, PER_PAGE};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -77,7 +78,7 @@ pub async fn list(
     let total: i64 = count.fetch_one(&state.db.pool).await?.try_get("n")?;
     let per_page = limit.unwrap_or(PER_PAGE);
     let page = f.page.max(1);
-    let order = crate::ui::table::order_by(
+    let order = crate::server::db::sql::order_by(
         &f.sort,
         &[
             ("id", "id"),

@@ -3,7 +3,6 @@
 use crate::admin::model::{HolidayRow, ImportSummary};
 use crate::error::{AppError, FieldError};
 use crate::rules::date::Ymd;
-use crate::server::audit;
 use crate::server::authz::Caller;
 use crate::server::AppState;
 use sqlx::Row;
@@ -85,11 +84,12 @@ pub async fn save(
         parse_day(day, kind, name).map_err(|m| AppError::field("day", "HOLIDAY_INVALID", m))?;
     let mut tx = state.db.begin().await?;
     upsert(&mut tx, &day, kind, &name, "manual").await?;
-    let mut e = caller.event("holiday.save", "success");
-    e.object_type = Some("holiday".into());
-    e.object_id = Some(day.clone());
-    e.detail = serde_json::json!({ "kind": kind, "name": name });
-    audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+    caller
+        .event("holiday.save", "success")
+        .on("holiday", &day)
+        .with(serde_json::json!({ "kind": kind, "name": name }))
+        .record(&mut tx, state)
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -103,10 +103,11 @@ pub async fn delete(state: &AppState, caller: &Caller, day: &str) -> Result<(), 
     if done.rows_affected() == 0 {
         return Err(AppError::NotFound("该日期".into()));
     }
-    let mut e = caller.event("holiday.delete", "success");
-    e.object_type = Some("holiday".into());
-    e.object_id = Some(day.trim().into());
-    audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+    caller
+        .event("holiday.delete", "success")
+        .on("holiday", day.trim())
+        .record(&mut tx, state)
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -169,10 +170,12 @@ pub async fn import(
             summary.inserted += 1;
         }
     }
-    let mut e = caller.event("holiday.import", "success");
-    e.object_type = Some("holiday".into());
-    e.detail = serde_json::json!({ "inserted": summary.inserted, "updated": summary.updated });
-    audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+    caller
+        .event("holiday.import", "success")
+        .about("holiday")
+        .with(serde_json::json!({ "inserted": summary.inserted, "updated": summary.updated }))
+        .record(&mut tx, state)
+        .await?;
     tx.commit().await?;
     Ok(summary)
 }

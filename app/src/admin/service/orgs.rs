@@ -1,13 +1,13 @@
 //! Departments (信源单位) and counties. Everyone in the office reads them; a clerk sees their own
 //! department and a county user the departments of their county. The system admin edits.
-use crate::admin::model::{CountyRow, DepartmentDetail, DepartmentRow, Orgs};
+use crate::admin::model::{CountyRow, DepartmentDetail, DepartmentRow, Orgs, UnitOption};
 use crate::auth::policy::{may, Action, Scope};
 use crate::error::AppError;
+use crate::paging::Page;
 use crate::rules::uscc;
-use crate::server::audit;
 use crate::server::authz::Caller;
+use crate::server::db::sql::PER_PAGE;
 use crate::server::AppState;
-use crate::ui::table::{Page, PER_PAGE};
 use sqlx::any::AnyRow;
 
 /// More departments than any prefecture has; the cap of a choice list or an export.
@@ -69,7 +69,7 @@ fn bind_filters<'q>(
         };
     }
     if !q.trim().is_empty() {
-        query = query.bind(crate::ui::table::like_pattern(q));
+        query = query.bind(crate::server::db::sql::like_pattern(q));
     }
     query
 }
@@ -96,7 +96,7 @@ pub async fn list(
         .fetch_one(&state.db.pool)
         .await?
         .try_get("n")?;
-    let order = crate::ui::table::order_by(
+    let order = crate::server::db::sql::order_by(
         sort,
         &[
             ("code", "d.code"),
@@ -373,13 +373,13 @@ pub async fn save_department(
         }
         d.public_id.clone()
     };
-    let mut e = caller.event("org.department_save", "success");
-    e.object_type = Some("department".into());
-    e.object_id = Some(public_id.clone());
-    e.detail = serde_json::json!({
+    caller.event("org.department_save", "success")
+        .on("department", &public_id)
+        .with(serde_json::json!({
         "code": code, "name": name, "full_name": full_name, "aliases": aliases_text, "active": d.active
-    });
-    audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+    }))
+        .record(&mut tx, state)
+        .await?;
     tx.commit().await?;
     Ok(public_id)
 }
@@ -447,11 +447,27 @@ pub async fn save_county(
     .bind(sort_order)
     .execute(&mut *tx)
     .await?;
-    let mut e = caller.event("org.county_save", "success");
-    e.object_type = Some("county".into());
-    e.object_id = Some(code.into());
-    e.detail = serde_json::json!({ "name": name, "sort_order": sort_order });
-    audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+    caller
+        .event("org.county_save", "success")
+        .on("county", code)
+        .with(serde_json::json!({ "name": name, "sort_order": sort_order }))
+        .record(&mut tx, state)
+        .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Active units, for pick lists.
+pub async fn unit_options(state: &AppState) -> Result<Vec<UnitOption>, AppError> {
+    sqlx::query("SELECT id, name FROM departments WHERE active = 1 ORDER BY id")
+        .fetch_all(&state.db.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(UnitOption {
+                id: r.try_get("id")?,
+                name: r.try_get("name")?,
+            })
+        })
+        .collect()
 }

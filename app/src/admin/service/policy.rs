@@ -2,7 +2,7 @@
 use crate::auth::model::SecurityPolicy;
 use crate::error::AppError;
 use crate::server::authz::Caller;
-use crate::server::{audit, settings, AppState};
+use crate::server::{settings, AppState};
 
 pub async fn save(
     state: &AppState,
@@ -17,11 +17,12 @@ pub async fn save(
     let now = state.clock.now_text();
     let mut tx = state.db.begin().await?;
     settings::save_security_policy(&mut tx, &now, &caller.user.username, policy).await?;
-    let mut e = caller.event("policy.save", "success");
-    e.object_type = Some("setting".into());
-    e.object_id = Some("security_policy".into());
-    e.detail = serde_json::json!({ "before": before, "after": policy });
-    audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+    caller
+        .event("policy.save", "success")
+        .on("setting", "security_policy")
+        .with(serde_json::json!({ "before": before, "after": policy }))
+        .record(&mut tx, state)
+        .await?;
     tx.commit().await?;
     Ok(())
 }

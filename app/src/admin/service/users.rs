@@ -4,11 +4,11 @@ use crate::admin::model::{TemporaryPassword, UserDetail, UserRow};
 use crate::auth::account::store_password;
 use crate::auth::model::{check_role_set, check_username, LoginRecord, Role};
 use crate::error::AppError;
-use crate::server::audit;
+use crate::paging::Page;
 use crate::server::authz::Caller;
+use crate::server::db::sql::{like_pattern, order_by, PER_PAGE};
 use crate::server::session::{end_user_logins, roles_of};
 use crate::server::{password, AppState};
-use crate::ui::table::{like_pattern, order_by, Page, PER_PAGE};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -347,11 +347,12 @@ pub async fn create(
         true,
     )
     .await?;
-    let mut e = caller.event("user.create", "success");
-    e.object_type = Some("user".into());
-    e.object_id = Some(public_id.clone());
-    e.detail = serde_json::json!({ "username": username, "unit": unit.kind });
-    audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+    caller
+        .event("user.create", "success")
+        .on("user", &public_id)
+        .with(serde_json::json!({ "username": username, "unit": unit.kind }))
+        .record(&mut tx, state)
+        .await?;
     tx.commit().await?;
     Ok(TemporaryPassword {
         public_id,
@@ -398,11 +399,12 @@ pub async fn update(
     .bind(id)
     .execute(&mut *tx)
     .await?;
-    let mut e = caller.event("user.update", "success");
-    e.object_type = Some("user".into());
-    e.object_id = Some(public_id.into());
-    e.detail = serde_json::json!({ "display_name": display_name, "unit": unit.kind });
-    audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+    caller
+        .event("user.update", "success")
+        .on("user", public_id)
+        .with(serde_json::json!({ "display_name": display_name, "unit": unit.kind }))
+        .record(&mut tx, state)
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -429,17 +431,18 @@ pub async fn set_status(
     if !active {
         end_user_logins(&mut tx, &now, id, None, "disabled").await?;
     }
-    let mut e = caller.event(
-        if active {
-            "user.enable"
-        } else {
-            "user.disable"
-        },
-        "success",
-    );
-    e.object_type = Some("user".into());
-    e.object_id = Some(public_id.into());
-    audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+    caller
+        .event(
+            if active {
+                "user.enable"
+            } else {
+                "user.disable"
+            },
+            "success",
+        )
+        .on("user", public_id)
+        .record(&mut tx, state)
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -454,10 +457,11 @@ pub async fn unlock(state: &AppState, caller: &Caller, public_id: &str) -> Resul
     .bind(id)
     .execute(&mut *tx)
     .await?;
-    let mut e = caller.event("user.unlock", "success");
-    e.object_type = Some("user".into());
-    e.object_id = Some(public_id.into());
-    audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+    caller
+        .event("user.unlock", "success")
+        .on("user", public_id)
+        .record(&mut tx, state)
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -481,11 +485,12 @@ async fn refuse_admin_target(
         return Ok(());
     }
     let mut tx = state.db.begin().await?;
-    let mut e = caller.event(action, "denied");
-    e.object_type = Some("user".into());
-    e.object_id = Some(public_id.into());
-    e.detail = serde_json::json!({ "reason": "separated_admin" });
-    audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+    caller
+        .event(action, "denied")
+        .on("user", public_id)
+        .with(serde_json::json!({ "reason": "separated_admin" }))
+        .record(&mut tx, state)
+        .await?;
     tx.commit().await?;
     Err(AppError::Forbidden)
 }
@@ -514,10 +519,11 @@ pub async fn reset_password(
         .execute(&mut *tx)
         .await?;
     end_user_logins(&mut tx, &now, id, None, "admin").await?;
-    let mut e = caller.event("user.reset_password", "success");
-    e.object_type = Some("user".into());
-    e.object_id = Some(public_id.into());
-    audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+    caller
+        .event("user.reset_password", "success")
+        .on("user", public_id)
+        .record(&mut tx, state)
+        .await?;
     tx.commit().await?;
     Ok(TemporaryPassword {
         public_id: public_id.into(),
@@ -537,11 +543,12 @@ pub async fn end_sessions(
     let mut tx = state.db.begin().await?;
     let keep = (id == caller.user.user_id).then_some(caller.user.login_id);
     let ended = end_user_logins(&mut tx, &now, id, keep, "admin").await?;
-    let mut e = caller.event("user.end_sessions", "success");
-    e.object_type = Some("user".into());
-    e.object_id = Some(public_id.into());
-    e.detail = serde_json::json!({ "ended": ended });
-    audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+    caller
+        .event("user.end_sessions", "success")
+        .on("user", public_id)
+        .with(serde_json::json!({ "ended": ended }))
+        .record(&mut tx, state)
+        .await?;
     tx.commit().await?;
     Ok(ended)
 }
@@ -588,14 +595,15 @@ pub async fn set_roles(
             .execute(&mut *tx)
             .await?;
     }
-    let mut e = caller.event("user.roles", "success");
-    e.object_type = Some("user".into());
-    e.object_id = Some(public_id.into());
-    e.detail = serde_json::json!({
-        "before": before.iter().map(|r| r.code()).collect::<Vec<_>>(),
-        "after": roles.iter().map(|r| r.code()).collect::<Vec<_>>(),
-    });
-    audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+    caller
+        .event("user.roles", "success")
+        .on("user", public_id)
+        .with(serde_json::json!({
+            "before": before.iter().map(|r| r.code()).collect::<Vec<_>>(),
+            "after": roles.iter().map(|r| r.code()).collect::<Vec<_>>(),
+        }))
+        .record(&mut tx, state)
+        .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -20,16 +20,17 @@ pub fn command(name: &str, value: Option<&str>) {
 }
 
 /// Asks the user for a value (a link address, a picture description).
-#[allow(unused_variables)]
+#[cfg(feature = "hydrate")]
 pub fn ask(question: &str) -> Option<String> {
-    #[cfg(feature = "hydrate")]
-    {
-        return web_sys::window()
-            .and_then(|w| w.prompt_with_message(question).ok().flatten())
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty());
-    }
-    #[cfg(not(feature = "hydrate"))]
+    web_sys::window()
+        .and_then(|w| w.prompt_with_message(question).ok().flatten())
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
+/// On the server there is no one to ask.
+#[cfg(not(feature = "hydrate"))]
+pub fn ask(_question: &str) -> Option<String> {
     None
 }
 

@@ -76,7 +76,7 @@ pub fn clean_content(mut c: ArticleContent) -> Result<ArticleContent, AppError> 
     }
 }
 
-/// The columns a CMS user works in: none listed means all (DOMAIN §2 "assigned columns").
+/// The columns a CMS user works in: none listed means all (docs/domain.md §2 "assigned columns").
 async fn granted_columns(state: &AppState, user_id: i64) -> Result<Vec<String>, AppError> {
     let rows = sqlx::query("SELECT column_code FROM cms_column_grants WHERE user_id = $1")
         .bind(user_id)
@@ -219,7 +219,9 @@ async fn audit_article(
     public_id: &str,
     detail: serde_json::Value,
 ) -> Result<(), AppError> {
-    super::audited(conn, state, caller, action, ("article", public_id), detail).await
+    caller
+        .audit(conn, state, action, Some(("article", public_id)), detail)
+        .await
 }
 
 fn content_json(c: &ArticleContent) -> Result<String, AppError> {
@@ -700,7 +702,7 @@ pub async fn detail(
                 status,
                 Status::Published | Status::Scheduled | Status::Approved
             ),
-        columns: crate::portal::service::columns::visible(state).await?,
+        columns: crate::portal::service::visible_columns(state).await?,
     })
 }
 
@@ -731,8 +733,9 @@ pub async fn list(
     status: &str,
     q: &str,
     page: i64,
-) -> Result<crate::ui::table::Page<crate::cms::model::ArticleRow>, AppError> {
-    use crate::ui::table::{like_pattern, Page, PER_PAGE};
+) -> Result<crate::paging::Page<crate::cms::model::ArticleRow>, AppError> {
+    use crate::paging::Page;
+    use crate::server::db::sql::{like_pattern, PER_PAGE};
     let granted = granted_columns(state, caller.user.user_id).await?;
     let mut conditions = vec!["1 = 1".to_string()];
     let mut binds: Vec<String> = vec![];

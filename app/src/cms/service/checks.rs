@@ -5,7 +5,7 @@ use crate::error::AppError;
 use crate::server::AppState;
 use sqlx::{AnyConnection, Row};
 
-/// The sensitive-word list (DOMAIN §13): data the credit office edits.
+/// The sensitive-word list (docs/domain.md §13): data the credit office edits.
 pub async fn words(conn: &mut AnyConnection) -> Result<Vec<SensitiveWord>, AppError> {
     let rows = sqlx::query("SELECT word, level FROM sensitive_words ORDER BY word")
         .fetch_all(&mut *conn)

@@ -3,7 +3,6 @@
 use crate::cms::html::sanitize;
 use crate::error::AppError;
 use crate::portal::model::ArticleView;
-use crate::portal::service::columns;
 use crate::rules::date::beijing_minute;
 use crate::server::AppState;
 
@@ -14,7 +13,7 @@ pub async fn preview(
 ) -> Result<ArticleView, AppError> {
     let c = super::articles::revision(state, public_id, version).await?;
     let home = c.columns.first().cloned().unwrap_or_default();
-    let column = columns::find_any(state, &home).await?;
+    let column = crate::portal::service::column_by_code(state, &home).await?;
     Ok(ArticleView {
         public_id: public_id.to_string(),
         column,

@@ -52,7 +52,9 @@ async fn audit_release(
     public_id: &str,
     detail: serde_json::Value,
 ) -> Result<(), AppError> {
-    super::audited(conn, state, caller, action, ("release", public_id), detail).await
+    caller
+        .audit(conn, state, action, Some(("release", public_id)), detail)
+        .await
 }
 
 /// Every release, newest first.

@@ -6,7 +6,7 @@ use super::{checks, live};
 use crate::cms::workflow::Status;
 use crate::error::AppError;
 use crate::server::alarms::{self, Severity};
-use crate::server::{audit, AppState};
+use crate::server::{audit::AuditEvent, AppState};
 use sqlx::Row;
 use time::Duration;
 
@@ -132,15 +132,10 @@ pub async fn run_due(state: &AppState) -> Result<Ran, AppError> {
         .bind(&now_text)
         .execute(&mut *tx)
         .await?;
-        let e = audit::AuditEvent {
-            actor_name: "system".into(),
-            action: "cms.article.scheduled_unpublish".into(),
-            outcome: "success".into(),
-            object_type: Some("article".into()),
-            object_id: Some(public_id),
-            ..Default::default()
-        };
-        audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+        AuditEvent::new("system", "cms.article.scheduled_unpublish", "success")
+            .on("article", public_id)
+            .record(&mut tx, state)
+            .await?;
         tx.commit().await?;
         ran.unpublished += 1;
     }
@@ -206,15 +201,10 @@ pub(super) async fn system_publish(
         .bind(id)
         .fetch_one(&mut *tx)
         .await?;
-    let e = audit::AuditEvent {
-        actor_name: "system".into(),
-        action: format!("cms.article.{action}"),
-        outcome: "success".into(),
-        object_type: Some("article".into()),
-        object_id: Some(public_id),
-        detail,
-        ..Default::default()
-    };
-    audit::append(tx, &state.secrets, &state.clock, &e).await?;
+    AuditEvent::new("system", &format!("cms.article.{action}"), "success")
+        .on("article", public_id)
+        .with(detail)
+        .record(tx, state)
+        .await?;
     Ok(())
 }

@@ -17,15 +17,10 @@ async fn audited(
     object: &str,
     detail: serde_json::Value,
 ) -> Result<(), AppError> {
-    super::audited(
-        conn,
-        state,
-        caller,
-        action,
-        (action.split('.').nth(1).unwrap_or("site"), object),
-        detail,
-    )
-    .await
+    let object_type = action.split('.').nth(1).unwrap_or("site");
+    caller
+        .audit(conn, state, action, Some((object_type, object)), detail)
+        .await
 }
 
 /// Every column (shown or not) in tree order, with grants and article counts; and the word list.

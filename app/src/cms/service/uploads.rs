@@ -4,7 +4,7 @@ use crate::cms::files::accept;
 use crate::error::AppError;
 use crate::portal::model::Attachment;
 use crate::server::authz::Caller;
-use crate::server::{audit, AppState};
+use crate::server::AppState;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
@@ -64,11 +64,15 @@ pub async fn store(
             .bind(state.clock.now_text())
             .execute(&mut *tx)
             .await?;
-            let mut e = caller.event("cms.upload", "success");
-            e.object_type = Some("upload".into());
-            e.object_id = Some(file_name.clone());
-            e.detail = serde_json::json!({ "name": name, "size": bytes.len() });
-            audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+            caller
+                .audit(
+                    &mut tx,
+                    state,
+                    "cms.upload",
+                    Some(("upload", &file_name)),
+                    serde_json::json!({ "name": name, "size": bytes.len() }),
+                )
+                .await?;
             file_name
         }
     };

@@ -1,7 +1,7 @@
 //! API keys for the REST channel: one unit each, scoped to data classes, revocable, stored only as a
 //! hash. The key is shown once, when it is made.
 use crate::error::AppError;
-use crate::server::AppState;
+use crate::server::{audit::Actor, AppState};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
@@ -16,6 +16,11 @@ pub struct KeyHolder {
 }
 
 impl KeyHolder {
+    /// The key holder as the audit records them: `apikey:<prefix>`.
+    pub fn actor(&self) -> Actor {
+        Actor::named(&format!("apikey:{}", self.prefix))
+    }
+
     /// Whether the key covers a class: it submits, reads and confirms batches of these classes only.
     pub fn covers(&self, class_code: &str) -> bool {
         self.scopes.iter().any(|s| s == class_code || s == "*")
@@ -26,24 +31,14 @@ fn hash(key: &str) -> String {
     hex::encode(Sha256::digest(key.as_bytes()))
 }
 
-/// Makes a key: `xxc_<prefix>_<secret>`. Returns (public id, the key in clear, once).
+/// Makes a key: `xxc_<prefix>_<secret>`, audited as `apikey.create` by `by` (the web console and the
+/// command line both come here). Returns (public id, the key in clear, once).
 pub async fn create(
     state: &AppState,
+    by: &Actor,
     department_id: i64,
     name: &str,
     scopes: &[String],
-    created_by: i64,
-) -> Result<(String, String), AppError> {
-    create_by(state, department_id, name, scopes, Some(created_by)).await
-}
-
-/// As [`create`]; `created_by` is None for the command line.
-pub async fn create_by(
-    state: &AppState,
-    department_id: i64,
-    name: &str,
-    scopes: &[String],
-    created_by: Option<i64>,
 ) -> Result<(String, String), AppError> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 60 {
@@ -90,6 +85,7 @@ pub async fn create_by(
     let secret = hex::encode(&bytes[4..]);
     let key = format!("xxc_{prefix}_{secret}");
     let public_id = uuid::Uuid::new_v4().simple().to_string();
+    let mut tx = state.db.begin().await?;
     sqlx::query(
         "INSERT INTO api_keys (public_id, department_id, name, prefix, key_hash, scopes, created_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -100,10 +96,19 @@ pub async fn create_by(
     .bind(&prefix)
     .bind(hash(&key))
     .bind(scopes.join(";"))
-    .bind(created_by)
+    .bind(by.user_id)
     .bind(state.clock.now_text())
-    .execute(&state.db.pool)
+    .execute(&mut *tx)
     .await?;
+    by.audit(
+        &mut tx,
+        state,
+        "apikey.create",
+        Some(("api_key", &public_id)),
+        serde_json::json!({ "department": department_id, "scopes": scopes, "name": name }),
+    )
+    .await?;
+    tx.commit().await?;
     Ok((public_id, key))
 }
 
@@ -152,18 +157,29 @@ pub async fn verify(state: &AppState, presented: &str) -> Result<Option<KeyHolde
     }))
 }
 
-pub async fn revoke(state: &AppState, public_id: &str) -> Result<(), AppError> {
+/// Revokes a key, audited as `apikey.revoke` by `by`.
+pub async fn revoke(state: &AppState, by: &Actor, public_id: &str) -> Result<(), AppError> {
+    let mut tx = state.db.begin().await?;
     let n = sqlx::query(
         "UPDATE api_keys SET revoked_at = $2 WHERE public_id = $1 AND revoked_at IS NULL",
     )
     .bind(public_id)
     .bind(state.clock.now_text())
-    .execute(&state.db.pool)
+    .execute(&mut *tx)
     .await?
     .rows_affected();
     if n == 0 {
         return Err(AppError::NotFound("该密钥（或已吊销）".into()));
     }
+    by.audit(
+        &mut tx,
+        state,
+        "apikey.revoke",
+        Some(("api_key", public_id)),
+        serde_json::json!({}),
+    )
+    .await?;
+    tx.commit().await?;
     Ok(())
 }
 

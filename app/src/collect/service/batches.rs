@@ -1,24 +1,17 @@
 //! Batch lists and actions for the console, each limited to the caller's scope (a clerk sees only
 //! their unit's batches, a county user those of units in the county).
-use super::confirm::{self, Actor};
+use super::confirm;
 use super::{catalogue, intake};
 use crate::auth::policy::Scope;
 use crate::collect::model::*;
 use crate::error::AppError;
+use crate::paging::Page;
 use crate::rules::clean::rules as r;
 use crate::server::authz::Caller;
+use crate::server::db::sql::PER_PAGE;
 use crate::server::AppState;
-use crate::ui::table::{Page, PER_PAGE};
 use sqlx::any::AnyRow;
 use sqlx::Row;
-
-pub fn actor(caller: &Caller, action: &str) -> Actor {
-    Actor {
-        user_id: Some(caller.user.user_id),
-        name: caller.user.username.clone(),
-        event: caller.event(action, "success"),
-    }
-}
 
 /// `AND …` limiting batches `b` (joined with departments `d`) to the caller's scope; binds start at `$n`.
 fn scope_clause(caller: &Caller, n: usize) -> (String, Option<String>) {
@@ -39,21 +32,6 @@ pub fn unit_scope_clause(caller: &Caller, n: usize, unit_column: &str) -> (Strin
             Some(caller.user.county_code.clone().unwrap_or_default()),
         ),
     }
-}
-
-/// Active units, for pick lists.
-pub async fn unit_options(state: &AppState) -> Result<Vec<UnitOption>, AppError> {
-    sqlx::query("SELECT id, name FROM departments WHERE active = 1 ORDER BY id")
-        .fetch_all(&state.db.pool)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(UnitOption {
-                id: r.try_get("id")?,
-                name: r.try_get("name")?,
-            })
-        })
-        .collect()
 }
 
 /// Active data classes, for pick lists.
@@ -101,7 +79,7 @@ pub async fn submit_options(state: &AppState, caller: &Caller) -> Result<SubmitO
     let pool = &state.db.pool;
     let classes = class_options(state).await?;
     let (units, own_unit) = match caller.scope {
-        Scope::All => (unit_options(state).await?, None),
+        Scope::All => (crate::admin::service::unit_options(state).await?, None),
         _ => {
             let name = match caller.user.department_id {
                 Some(id) => sqlx::query("SELECT name FROM departments WHERE id = $1")
@@ -371,12 +349,7 @@ pub async fn confirm(
     public_id: &str,
 ) -> Result<String, AppError> {
     let row = find(state, caller, public_id).await?;
-    let report = confirm::confirm(
-        state,
-        row.try_get("id")?,
-        &actor(caller, "collect.batch_confirm"),
-    )
-    .await?;
+    let report = confirm::confirm(state, row.try_get("id")?, &caller.actor()).await?;
     Ok(format!(
         "已发布 {} 条新记录，更新 {} 条记录{}。",
         report.published,
@@ -394,12 +367,7 @@ pub async fn confirm(
 
 pub async fn discard(state: &AppState, caller: &Caller, public_id: &str) -> Result<(), AppError> {
     let row = find(state, caller, public_id).await?;
-    confirm::discard(
-        state,
-        row.try_get("id")?,
-        &actor(caller, "collect.batch_discard"),
-    )
-    .await
+    confirm::discard(state, row.try_get("id")?, &caller.actor()).await
 }
 
 pub async fn save_mapping(

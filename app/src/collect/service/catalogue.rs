@@ -238,7 +238,7 @@ pub async fn detail(
     })
     .collect::<Result<Vec<_>, AppError>>()?;
     let units = if may_manage {
-        super::batches::unit_options(state).await?
+        crate::admin::service::unit_options(state).await?
     } else {
         vec![]
     };

@@ -9,7 +9,7 @@ use crate::rules::catalog::{builtin_classes, FieldSpec, FieldType, Requirement, 
 use crate::rules::catalog_edit::{self, CORE_FIELDS};
 use crate::rules::clean::rules as r;
 use crate::server::authz::Caller;
-use crate::server::{audit, AppState};
+use crate::server::AppState;
 use sqlx::Row;
 
 /// Lists typed as the console shows them: separated by ；;，,、 or new lines.
@@ -63,21 +63,18 @@ async fn class_row(state: &AppState, code: &str) -> Result<(i64, bool), AppError
     Ok((row.try_get("id")?, row.try_get::<i64, _>("builtin")? == 1))
 }
 
+/// Audits a change to a class inside its transaction (the last write before commit).
 async fn record(
+    conn: &mut sqlx::AnyConnection,
     state: &AppState,
     caller: &Caller,
     action: &str,
     class: &str,
     detail: serde_json::Value,
 ) -> Result<(), AppError> {
-    let mut tx = state.db.begin().await?;
-    let mut e = caller.event(action, "success");
-    e.object_type = Some("data_class".into());
-    e.object_id = Some(class.to_string());
-    e.detail = detail;
-    audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
-    tx.commit().await?;
-    Ok(())
+    caller
+        .audit(conn, state, action, Some(("data_class", class)), detail)
+        .await
 }
 
 /// Saves a field (a new one when `is_new`: only classes an operator defined take new fields).
@@ -152,8 +149,8 @@ pub async fn save_field(
         .await?;
     }
     touch(&mut tx, state, class_id).await?;
-    tx.commit().await?;
     record(
+        &mut tx,
         state,
         caller,
         if is_new {
@@ -164,7 +161,9 @@ pub async fn save_field(
         class,
         serde_json::json!({ "field": edited.key, "before": before, "after": edited }),
     )
-    .await
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 async fn touch(
@@ -205,15 +204,17 @@ pub async fn remove_field(
         .execute(&mut *tx)
         .await?;
     touch(&mut tx, state, class_id).await?;
-    tx.commit().await?;
     record(
+        &mut tx,
         state,
         caller,
         "catalogue.field_remove",
         class,
         serde_json::json!({ "field": key, "before": before }),
     )
-    .await
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Switches a rule on or off for a class; rules that guard the law or the keys cannot be switched off.
@@ -247,15 +248,17 @@ pub async fn set_rule(
     .execute(&mut *tx)
     .await?;
     touch(&mut tx, state, class_id).await?;
-    tx.commit().await?;
     record(
+        &mut tx,
         state,
         caller,
         "catalogue.rule_switch",
         class,
         serde_json::json!({ "rule": code, "enabled": enabled }),
     )
-    .await
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Where a scheduled exchange may pull from: a web address, or a file on the server.
@@ -315,15 +318,17 @@ pub async fn save_source(
     .execute(&mut *tx)
     .await?;
     touch(&mut tx, state, class_id).await?;
-    tx.commit().await?;
     record(
+        &mut tx,
         state,
         caller,
         "catalogue.source_save",
         class,
         serde_json::json!({ "unit": unit, "frequency": frequency, "exchange_url": url }),
     )
-    .await
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 pub async fn remove_source(
@@ -344,15 +349,17 @@ pub async fn remove_source(
         return Err(AppError::NotFound("该报送单位".into()));
     }
     touch(&mut tx, state, class_id).await?;
-    tx.commit().await?;
     record(
+        &mut tx,
         state,
         caller,
         "catalogue.source_remove",
         class,
         serde_json::json!({ "department_id": department_id }),
     )
-    .await
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Defines a new class (generic storage) with the fields every class needs; the operator adds the rest.
@@ -407,13 +414,15 @@ pub async fn create_class(
     for (i, field) in spec.fields.iter().enumerate() {
         catalogue::insert_field(&mut tx, id, field, i as i64).await?;
     }
-    tx.commit().await?;
     record(
+        &mut tx,
         state,
         caller,
         "catalogue.class_create",
         code,
         serde_json::json!({ "name": name }),
     )
-    .await
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

@@ -1,14 +1,13 @@
 //! Publishing a checked batch, all or nothing: staged records go public, updates are applied with a
 //! version each (who, when, which fields, from → to), name conflicts become operator tasks. One
 //! transaction: a crash (even kill -9) before commit leaves the batch checked and confirmable again.
-use super::pipeline::{self, is_revoked, BatchCtx};
+use super::batch_ctx::{self, is_revoked, BatchCtx};
 use super::store;
 use crate::error::AppError;
 use crate::rules::catalog::ClassSpec;
 use crate::rules::clean::row::Checked;
 use crate::rules::clean::rules as r;
-use crate::server::audit::{self, AuditEvent};
-use crate::server::bulk_conn::BulkConn;
+use crate::server::db::BulkConn;
 use crate::server::AppState;
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
@@ -23,18 +22,14 @@ pub struct Change {
 }
 
 /// Who is acting, for the version trace and the audit chain.
-pub struct Actor {
-    pub user_id: Option<i64>,
-    pub name: String,
-    pub event: AuditEvent,
-}
+pub use crate::server::audit::Actor;
 
 pub async fn confirm(
     state: &AppState,
     batch_id: i64,
     actor: &Actor,
 ) -> Result<ConfirmReport, AppError> {
-    let b = pipeline::load(state, batch_id).await?;
+    let b = batch_ctx::load(state, batch_id).await?;
     let now = state.clock.now_text();
     let mut tx = state.db.begin().await?;
     let claimed = sqlx::query(
@@ -79,13 +74,15 @@ pub async fn confirm(
     }
     let conflicts = record_name_conflicts(&mut tx, &b, &now).await?;
     crate::server::cache::bump(&mut tx, "portal").await?;
-    let mut event = actor.event.clone();
-    event.action = "collect.batch_confirm".into();
-    event.object_type = Some("batch".into());
-    event.object_id = Some(b.public_id.clone());
-    event.detail =
-        serde_json::json!({"published": published, "updated": updated, "conflicts": conflicts});
-    audit::append(&mut tx, &state.secrets, &state.clock, &event).await?;
+    actor
+        .audit(
+            &mut tx,
+            state,
+            "collect.batch_confirm",
+            Some(("batch", &b.public_id)),
+            serde_json::json!({"published": published, "updated": updated, "conflicts": conflicts}),
+        )
+        .await?;
     tx.commit().await?;
     Ok(ConfirmReport {
         published,
@@ -113,7 +110,7 @@ async fn apply_update(
 ) -> Result<(), AppError> {
     let spec = &b.spec;
     let table = store::typed_table(spec);
-    let before = pipeline::stored_comparable(
+    let before = store::stored_comparable(
         &mut BulkConn::Borrowed(&mut *conn, state.db.backend),
         spec,
         table,
@@ -152,14 +149,14 @@ async fn apply_update(
             if let Some(terms) = &checked.penalty {
                 cols.extend(["severity", "display_until", "repair_eligible_from"].map(String::from));
                 values.extend([
-                    crate::server::bulk::V::s(terms.severity.as_str()),
-                    crate::server::bulk::V::S(terms.display_until.iso()),
-                    crate::server::bulk::V::S(terms.repair_eligible_from.iso()),
+                    crate::server::db::BindValue::str(terms.severity.as_str()),
+                    crate::server::db::BindValue::Text(terms.display_until.iso()),
+                    crate::server::db::BindValue::Text(terms.repair_eligible_from.iso()),
                 ]);
                 // A correction that lengthens the period puts a taken-down penalty back on display.
                 if terms.display_until >= state.clock.today() {
                     cols.push("taken_down_at".into());
-                    values.push(crate::server::bulk::V::NullS);
+                    values.push(crate::server::db::BindValue::NullText);
                 }
             }
             let sets = cols
@@ -176,10 +173,10 @@ async fn apply_update(
             let mut q = sqlx::query(&sql).bind(target).bind(now).bind(i64::from(revoked));
             for v in values {
                 q = match v {
-                    crate::server::bulk::V::I(i) => q.bind(i),
-                    crate::server::bulk::V::S(s) => q.bind(s),
-                    crate::server::bulk::V::NullS => q.bind(Option::<String>::None),
-                    crate::server::bulk::V::NullI => q.bind(Option::<i64>::None),
+                    crate::server::db::BindValue::Int(i) => q.bind(i),
+                    crate::server::db::BindValue::Text(s) => q.bind(s),
+                    crate::server::db::BindValue::NullText => q.bind(Option::<String>::None),
+                    crate::server::db::BindValue::NullInt => q.bind(Option::<i64>::None),
                 };
             }
             q.fetch_one(&mut *conn).await?.try_get("version")?
@@ -316,7 +313,7 @@ async fn record_name_conflicts(
 
 /// Drops a batch that is not published: its staged records, kept rows and faults go.
 pub async fn discard(state: &AppState, batch_id: i64, actor: &Actor) -> Result<(), AppError> {
-    let b = pipeline::load(state, batch_id).await?;
+    let b = batch_ctx::load(state, batch_id).await?;
     let now = state.clock.now_text();
     let mut tx = state.db.begin().await?;
     let claimed = sqlx::query(
@@ -333,12 +330,16 @@ pub async fn discard(state: &AppState, batch_id: i64, actor: &Actor) -> Result<(
             "只有待确认、待映射或失败的批次可以作废，请刷新后再试。".into(),
         ));
     }
-    pipeline::clear_staging(&mut tx, &b).await?;
-    let mut event = actor.event.clone();
-    event.action = "collect.batch_discard".into();
-    event.object_type = Some("batch".into());
-    event.object_id = Some(b.public_id.clone());
-    audit::append(&mut tx, &state.secrets, &state.clock, &event).await?;
+    batch_ctx::clear_staging(&mut tx, &b).await?;
+    actor
+        .audit(
+            &mut tx,
+            state,
+            "collect.batch_discard",
+            Some(("batch", &b.public_id)),
+            serde_json::json!({}),
+        )
+        .await?;
     tx.commit().await?;
     Ok(())
 }

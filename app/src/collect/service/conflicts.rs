@@ -1,12 +1,12 @@
-//! Name/code conflicts (DOMAIN §6.1): an incoming name that differs from the registry's name for the same
+//! Name/code conflicts (docs/domain.md §6.1): an incoming name that differs from the registry's name for the same
 //! code is a task for the credit office. Keeping the registry name or taking the new one (the old name
 //! goes into the name history) closes it; both are audited.
 use crate::collect::model::ConflictRow;
 use crate::error::AppError;
-use crate::server::audit;
+use crate::paging::Page;
 use crate::server::authz::Caller;
+use crate::server::db::sql::PER_PAGE;
 use crate::server::AppState;
-use crate::ui::table::{Page, PER_PAGE};
 use sqlx::Row;
 
 pub async fn list(
@@ -117,11 +117,11 @@ pub async fn resolve(
         .bind(&now)
         .execute(&mut *tx)
         .await?;
-    let mut e = caller.event("collect.conflict_resolve", "success");
-    e.object_type = Some("subject".into());
-    e.object_id = Some(public_id.into());
-    e.detail = serde_json::json!({ "decision": status, "registry_name": current, "incoming_name": incoming });
-    audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+    caller.event("collect.conflict_resolve", "success")
+        .on("subject", public_id)
+        .with(serde_json::json!({ "decision": status, "registry_name": current, "incoming_name": incoming }))
+        .record(&mut tx, state)
+        .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -1,4 +1,4 @@
-//! The department register as the cleaning rules read it (DOMAIN §6 duty 4): every name a department
+//! The department register as the cleaning rules read it (docs/domain.md §6.4): every name a department
 //! goes by — its name, full name and aliases — with its code, so that an authority written any of
 //! those ways gets its code filled.
 use crate::error::AppError;

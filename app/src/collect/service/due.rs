@@ -1,7 +1,7 @@
 //! 到期更新: the due-date board, the unit's reminders, and the scan job that sends reminders and raises
 //! alarms for long-overdue items. Due dates follow the catalogue frequency of each unit's class
 //! (`class_sources`) from the unit's last confirmed batch; publication timeliness uses the holiday
-//! calendar (DOMAIN §5: within 7 working days of the decision).
+//! calendar (docs/domain.md §5: within 7 working days of the decision).
 use super::batches::unit_scope_clause;
 use crate::collect::model::{DueBoard, DueItem, LateSummary, ReminderRow};
 use crate::error::AppError;

@@ -5,12 +5,12 @@
 //! clears at the next good pull. Each entry is claimed with a compare-and-set on its next time, so two
 //! server instances never pull the same entry twice.
 use super::intake::{self, Submission};
-use super::pipeline;
+use super::upload_limits;
 use crate::error::AppError;
 use crate::rules::catalog::FREQUENCIES;
 use crate::server::alarms::{self, Severity};
 use crate::server::authz::Caller;
-use crate::server::{audit, AppState};
+use crate::server::AppState;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 use std::path::{Component, Path, PathBuf};
@@ -187,7 +187,7 @@ pub async fn run_due(state: &AppState) -> Result<Vec<(String, String, Pulled)>, 
     .collect::<Result<Vec<_>, _>>()?;
     let mut done = vec![];
     for e in due {
-        if let Some(pulled) = claim_and_pull(state, &e).await? {
+        if let Some(pulled) = claim_and_pull(state, &e, None).await? {
             done.push((e.unit_name, e.class_name, pulled));
         }
     }
@@ -210,22 +210,20 @@ pub async fn pull_now(
     .await?
     .ok_or_else(|| AppError::NotFound("该单位的交换地址".into()))?;
     let e = entry(&e)?;
-    let pulled = claim_and_pull(state, &e)
+    let pulled = claim_and_pull(state, &e, Some(caller))
         .await?
         .ok_or_else(|| AppError::Conflict("另一个实例正在交换该单位的数据，请稍后刷新。".into()))?;
-    let mut tx = state.db.begin().await?;
-    let mut ev = caller.event("catalogue.exchange_now", "success");
-    ev.object_type = Some("data_class".into());
-    ev.object_id = Some(class.to_string());
-    ev.detail = serde_json::json!({ "unit": e.unit_name, "outcome": pulled.message() });
-    audit::append(&mut tx, &state.secrets, &state.clock, &ev).await?;
-    tx.commit().await?;
     Ok(pulled.message())
 }
 
 /// Claims the entry (moves its next time on; only the instance whose update lands pulls), pulls,
-/// and records the outcome. None when another instance claimed it first.
-async fn claim_and_pull(state: &AppState, e: &Entry) -> Result<Option<Pulled>, AppError> {
+/// and records the outcome (with its audit row when an operator asked for it). None when another
+/// instance claimed it first.
+async fn claim_and_pull(
+    state: &AppState,
+    e: &Entry,
+    asked_by: Option<&Caller>,
+) -> Result<Option<Pulled>, AppError> {
     let now = state.clock.now();
     let next = crate::server::clock::rfc3339(now + interval(&e.frequency));
     let claimed = sqlx::query(
@@ -245,6 +243,7 @@ async fn claim_and_pull(state: &AppState, e: &Entry) -> Result<Option<Pulled>, A
         Ok(p) => p,
         Err(message) => (None, Pulled::Failed(message)),
     };
+    let mut tx = state.db.begin().await?;
     sqlx::query(
         "UPDATE class_sources SET last_exchange_at = $2, last_exchange_status = $3, last_exchange_message = $4, \
          last_exchange_sha256 = COALESCE($5, last_exchange_sha256) WHERE id = $1",
@@ -254,8 +253,20 @@ async fn claim_and_pull(state: &AppState, e: &Entry) -> Result<Option<Pulled>, A
     .bind(pulled.status())
     .bind(pulled.message())
     .bind(sha)
-    .execute(&state.db.pool)
+    .execute(&mut *tx)
     .await?;
+    if let Some(caller) = asked_by {
+        caller
+            .audit(
+                &mut tx,
+                state,
+                "catalogue.exchange_now",
+                Some(("data_class", &e.class_code)),
+                serde_json::json!({ "unit": e.unit_name, "outcome": pulled.message() }),
+            )
+            .await?;
+    }
+    tx.commit().await?;
     let key = format!("collect.exchange:{}", e.id);
     match &pulled {
         Pulled::Failed(m) => {
@@ -298,7 +309,7 @@ async fn pull(state: &AppState, e: &Entry) -> Result<(Option<String>, Pulled), S
 }
 
 async fn fetch(state: &AppState, url: &str) -> Result<(String, Vec<u8>), String> {
-    let max = pipeline::upload_limits(state).max_bytes;
+    let max = upload_limits::configured(state).max_bytes;
     let too_large = || format!("文件超过上限 {} MB。", max / 1_048_576);
     let name_of = |s: &str| {
         s.rsplit('/')

@@ -2,38 +2,12 @@
 //! Type is decided by content, never by the file name; sizes, rows, columns and cells are bounded so
 //! that a hostile file (zip bomb, endless row, huge cell, far-apart cells) is refused with a clear
 //! message before it costs memory. Both are read a row at a time.
+use super::upload_limits::{refuse, Limits};
 use crate::error::AppError;
 use encoding_rs::{Decoder, GB18030};
 use std::fs::File;
 use std::io::{BufReader, Read, Seek};
 use std::path::Path;
-
-/// Limits on what an upload may contain.
-#[derive(Debug, Clone, Copy)]
-pub struct Limits {
-    pub max_bytes: u64,
-    pub max_columns: usize,
-    /// Characters per cell; Excel's own limit is 32 767.
-    pub max_cell_chars: usize,
-    /// Bytes an XLSX may inflate to, counted while inflating (declared sizes are not trusted).
-    pub max_xlsx_unpacked: u64,
-    pub max_rows: u64,
-    /// Text of an XLSX's shared-string table, which is held while the sheet is read.
-    pub max_shared_strings: u64,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            max_bytes: 200 * 1024 * 1024,
-            max_columns: 200,
-            max_cell_chars: 32_767,
-            max_xlsx_unpacked: 400 * 1024 * 1024,
-            max_rows: 2_000_000,
-            max_shared_strings: 100 * 1024 * 1024,
-        }
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {
@@ -54,10 +28,6 @@ impl TextEncoding {
             TextEncoding::Gb18030 => "GBK/GB18030",
         }
     }
-}
-
-pub(super) fn refuse(message: impl Into<String>) -> AppError {
-    AppError::field("file", "FILE_INVALID", message)
 }
 
 /// Decides what a file is from its first bytes. Executables and other binaries are refused whatever

@@ -4,7 +4,7 @@ use super::{batches, catalogue, intake, pipeline};
 use crate::collect::model::FormSpec;
 use crate::error::AppError;
 use crate::server::authz::Caller;
-use crate::server::{audit, settings, AppState};
+use crate::server::{settings, AppState};
 use sqlx::Row;
 
 /// The class, unit and rules the form (and the browser's pre-check of a CSV) runs with.
@@ -88,14 +88,18 @@ pub async fn submit(
         user_id: Some(caller.user.user_id),
         channel: "form",
     };
-    let (id, public_id) = intake::create(state, &sub, None).await?;
-    pipeline::check_record(state, id, record).await?;
     let mut tx = state.db.begin().await?;
-    let mut e = caller.event("collect.form_submit", "success");
-    e.object_type = Some("batch".into());
-    e.object_id = Some(public_id.clone());
-    e.detail = serde_json::json!({ "class": class });
-    audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+    let (id, public_id) = intake::insert(&mut tx, state, &sub, None).await?;
+    caller
+        .audit(
+            &mut tx,
+            state,
+            "collect.form_submit",
+            Some(("batch", &public_id)),
+            serde_json::json!({ "class": class }),
+        )
+        .await?;
     tx.commit().await?;
+    pipeline::check_record(state, id, record).await?;
     Ok(public_id)
 }

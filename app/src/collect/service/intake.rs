@@ -1,7 +1,7 @@
 //! Creating batches: a stored upload (content-addressed under the data directory), or rows sent by the
 //! API or the web form. Checking is a job, so a large file never holds a request open.
 use super::catalogue;
-use super::pipeline;
+use super::upload_limits;
 use crate::error::AppError;
 use crate::server::jobs::{self, NewJob};
 use crate::server::AppState;
@@ -27,13 +27,34 @@ pub async fn create_file_batch(
     file_name: &str,
     bytes: &[u8],
 ) -> Result<(i64, String), AppError> {
-    let (sha, path) = store_upload(state, &mut &bytes[..], bytes.len() as u64)?;
-    create(
-        state,
-        sub,
-        Some((&clean_name(file_name), &sha, bytes.len() as i64, &path)),
-    )
-    .await
+    let stored = store_file(state, file_name, bytes)?;
+    create(state, sub, Some(stored.columns())).await
+}
+
+/// An upload kept under the data directory: what its batch row records.
+pub struct StoredFile {
+    pub name: String,
+    pub sha256: String,
+    pub size: i64,
+    pub path: String,
+}
+
+impl StoredFile {
+    /// (file name, SHA-256, size, stored path), as [`create`] takes them.
+    pub fn columns(&self) -> (&str, &str, i64, &str) {
+        (&self.name, &self.sha256, self.size, &self.path)
+    }
+}
+
+/// Checks and stores an uploaded file (see `store_upload`), before its batch is created.
+pub fn store_file(state: &AppState, file_name: &str, bytes: &[u8]) -> Result<StoredFile, AppError> {
+    let (sha256, path) = store_upload(state, &mut &bytes[..], bytes.len() as u64)?;
+    Ok(StoredFile {
+        name: clean_name(file_name),
+        sha256,
+        size: bytes.len() as i64,
+        path,
+    })
 }
 
 /// The same for a file on disk (`server import`): streamed, never held in memory whole.
@@ -79,7 +100,7 @@ fn store_upload(
     input: &mut impl Read,
     len: u64,
 ) -> Result<(String, String), AppError> {
-    let limits = pipeline::upload_limits(state);
+    let limits = upload_limits::configured(state);
     if len > limits.max_bytes {
         return Err(AppError::field(
             "file",
@@ -141,6 +162,18 @@ pub async fn create(
     sub: &Submission<'_>,
     file: Option<(&str, &str, i64, &str)>,
 ) -> Result<(i64, String), AppError> {
+    let mut conn = state.db.pool.acquire().await?;
+    insert(&mut conn, state, sub, file).await
+}
+
+/// As [`create`], on the caller's connection: inside a transaction, the batch commits with the
+/// audit row of its submission.
+pub async fn insert(
+    conn: &mut sqlx::AnyConnection,
+    state: &AppState,
+    sub: &Submission<'_>,
+    file: Option<(&str, &str, i64, &str)>,
+) -> Result<(i64, String), AppError> {
     let (class_id, _) = catalogue::load(state, sub.class_code).await?;
     let now = state.clock.now_text();
     let public_id = uuid::Uuid::new_v4().simple().to_string();
@@ -159,7 +192,7 @@ pub async fn create(
     .bind(file.map(|f| f.3))
     .bind(sub.user_id)
     .bind(&now)
-    .fetch_one(&state.db.pool)
+    .fetch_one(&mut *conn)
     .await?
     .try_get("id")?;
     Ok((id, public_id))

@@ -1,5 +1,6 @@
 //! Collection services: catalogue, intake, the checking pipeline, confirmation and the registry.
 pub mod api_keys;
+pub mod batch_ctx;
 pub mod batches;
 pub mod catalogue;
 pub mod catalogue_edit;
@@ -19,4 +20,5 @@ pub mod registry;
 pub mod report;
 pub mod store;
 pub mod subjects;
+pub mod upload_limits;
 pub mod xlsx;

@@ -1,4 +1,4 @@
-//! Quality control (DOMAIN §6a): per unit and class and month, completeness of the required fields,
+//! Quality control (docs/domain.md §6a): per unit and class and month, completeness of the required fields,
 //! timeliness (published within the working-day rule), accuracy (rows passing every rule) and
 //! availability (published and not withdrawn); the league table, six-month trends and the monthly
 //! report with advice drawn from the unit's most frequent faults.

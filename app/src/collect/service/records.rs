@@ -1,16 +1,16 @@
 //! Stored records for staff: find a record in the caller's scope, see every version with its diff,
-//! and take a record off public view at once with a reason (DOMAIN §6.6: a withdrawal is a version).
+//! and take a record off public view at once with a reason (docs/domain.md §6.6: a withdrawal is a version).
 use super::confirm::{insert_version, masked_ids, Actor, Change};
-use super::{batches::actor, catalogue, pipeline, store};
+use super::{catalogue, store};
 use crate::auth::policy::{may, Action, Scope};
 use crate::collect::model::*;
 use crate::error::AppError;
+use crate::paging::Page;
 use crate::rules::catalog::ClassSpec;
-use crate::server::audit;
 use crate::server::authz::Caller;
-use crate::server::bulk_conn::BulkConn;
+use crate::server::db::sql::{like_pattern, PER_PAGE};
+use crate::server::db::BulkConn;
 use crate::server::AppState;
-use crate::ui::table::{like_pattern, Page, PER_PAGE};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -138,7 +138,7 @@ async fn shown_values(
     id: i64,
 ) -> Result<Vec<(String, String)>, AppError> {
     let mut conn = state.db.pool.acquire().await?;
-    let cmp = pipeline::stored_comparable(
+    let cmp = store::stored_comparable(
         &mut BulkConn::Borrowed(&mut *conn, state.db.backend),
         spec,
         Some(table),
@@ -280,7 +280,7 @@ pub async fn detail(
 
 /// The text as sent of the record's fields whose ID or phone numbers were masked on the public copy:
 /// (field name, text). Only for callers the policy lets read them (`RecordUnmask`, within its scope;
-/// outside it the record does not exist), and every read is audited (DOMAIN §3.3).
+/// outside it the record does not exist), and every read is audited (docs/domain.md §3.3).
 pub async fn originals(
     state: &AppState,
     caller: &Caller,
@@ -310,13 +310,17 @@ pub async fn originals(
         None => vec![],
     };
     let mut tx = state.db.begin().await?;
-    let mut event = caller.event("collect.record_unmask", "success");
-    event.object_type = Some(kind.into());
-    event.object_id = Some(public_id.into());
-    event.detail = serde_json::json!({
-        "fields": texts.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>()
-    });
-    audit::append(&mut tx, &state.secrets, &state.clock, &event).await?;
+    caller
+        .audit(
+            &mut tx,
+            state,
+            "collect.record_unmask",
+            Some((kind, public_id)),
+            serde_json::json!({
+                "fields": texts.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>()
+            }),
+        )
+        .await?;
     tx.commit().await?;
     Ok(texts
         .into_iter()
@@ -366,7 +370,7 @@ pub async fn withdraw(
             "该记录已撤下或尚未发布，请刷新后查看。".into(),
         ));
     };
-    let who: Actor = actor(caller, "collect.record_withdraw");
+    let who: Actor = caller.actor();
     let change = Change {
         field: "withdrawn".into(),
         label: "公示状态".into(),
@@ -387,11 +391,11 @@ pub async fn withdraw(
     )
     .await?;
     crate::server::cache::bump(&mut tx, "portal").await?;
-    let mut event = who.event.clone();
-    event.object_type = Some(kind.into());
-    event.object_id = Some(public_id.into());
-    event.detail = serde_json::json!({ "reason": reason, "version": version });
-    audit::append(&mut tx, &state.secrets, &state.clock, &event).await?;
+    who.event("collect.record_withdraw", "success")
+        .on(kind, public_id)
+        .with(serde_json::json!({ "reason": reason, "version": version }))
+        .record(&mut tx, state)
+        .await?;
     tx.commit().await?;
     Ok(())
 }

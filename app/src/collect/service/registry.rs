@@ -3,18 +3,21 @@
 //! legal representatives, addresses), so a renamed company keeps its old name in the history and no
 //! name-conflict task is raised for it. Valid rows are applied in one transaction; faulty rows are
 //! reported with their row and reason and change nothing.
-use super::files::{self, Limits};
+use super::files;
 use super::subjects;
+use super::upload_limits::Limits;
 use crate::collect::model::{subject_kind_label, SubjectDetail, SubjectRow, RECORD_KINDS};
 use crate::error::AppError;
+use crate::paging::Page;
 use crate::rules::catalog::registry_spec;
 use crate::rules::clean::headers;
 use crate::rules::clean::values::parse_date;
 use crate::rules::{division, normalize, uscc};
+use crate::server::audit::Actor;
 use crate::server::authz::Caller;
-use crate::server::bulk::in_list;
+use crate::server::db::in_list;
+use crate::server::db::sql::PER_PAGE;
 use crate::server::AppState;
-use crate::ui::table::{Page, PER_PAGE};
 use sqlx::Row;
 use std::collections::HashMap;
 use std::path::Path;
@@ -77,13 +80,8 @@ fn entry(values: &[String]) -> Result<Entry, String> {
     })
 }
 
-/// Imports a register file (CSV in UTF-8/GBK, or XLSX) into the registry. `source` names it in the
-/// name history (e.g. the file name).
-pub async fn import_file(
-    state: &AppState,
-    path: &Path,
-    source: &str,
-) -> Result<RegistryReport, AppError> {
+/// Reads a register file: its valid entries, and the report with its row count and faulty rows.
+fn read_entries(path: &Path) -> Result<(RegistryReport, Vec<Entry>), AppError> {
     let spec = registry_spec();
     let mut file = files::open(path, Limits::default())?;
     let map = headers::resolve(&spec, &file.headers, &HashMap::new());
@@ -109,6 +107,18 @@ pub async fn import_file(
             Err(reason) => report.faults.push((row, reason)),
         }
     }
+    Ok((report, entries))
+}
+
+/// Imports a register file (CSV in UTF-8/GBK, or XLSX) into the registry, audited as
+/// `registry.import` by `by`. `source` names it in the name history (e.g. the file name).
+pub async fn import_file(
+    state: &AppState,
+    by: &Actor,
+    path: &Path,
+    source: &str,
+) -> Result<RegistryReport, AppError> {
+    let (mut report, entries) = read_entries(path)?;
     let now = state.clock.now_text();
     let mut tx = state.db.begin().await?;
     for part in entries.chunks(PART) {
@@ -231,6 +241,17 @@ pub async fn import_file(
             }
         }
     }
+    by.audit(
+        &mut tx,
+        state,
+        "registry.import",
+        Some(("file", source)),
+        serde_json::json!({
+            "rows": report.rows, "added": report.added, "renamed": report.renamed,
+            "updated": report.updated, "faulty": report.faults.len(),
+        }),
+    )
+    .await?;
     tx.commit().await?;
     tracing::info!(
         rows = report.rows,
@@ -293,14 +314,7 @@ pub async fn search(
     let page = page.max(1);
     if !q.trim().is_empty() {
         let county = caller.subject_scope(state).await?.county_filter();
-        let found = crate::credit::service::search::search(
-            state,
-            &crate::credit::service::search::Audience::Staff { county },
-            q,
-            &Default::default(),
-            page,
-        )
-        .await?;
+        let found = crate::credit::service::staff_subject_search(state, county, q, page).await?;
         if let Some(message) = found.message {
             return Err(AppError::field("q", "QUERY_SHORT", message));
         }

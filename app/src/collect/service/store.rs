@@ -5,8 +5,9 @@ use crate::rules::catalog::{ClassSpec, FieldType, Storage, LICENCE, PENALTY};
 use crate::rules::clean::row::Checked;
 use crate::rules::clean::values;
 use crate::rules::mask;
-use crate::server::bulk::V;
+use crate::server::db::{BindValue, BulkConn};
 use crate::server::secrets::Secrets;
+use std::collections::HashMap;
 
 /// The typed table of a class, if it has one.
 pub fn typed_table(spec: &ClassSpec) -> Option<&'static str> {
@@ -91,23 +92,29 @@ pub fn payload_originals(payload: &str) -> Option<String> {
 }
 
 /// Values for [`field_column_list`].
-pub fn field_values(spec: &ClassSpec, checked: &Checked, secrets: &Secrets) -> Vec<V> {
+pub fn field_values(spec: &ClassSpec, checked: &Checked, secrets: &Secrets) -> Vec<BindValue> {
     let mut out = Vec::with_capacity(spec.fields.len() + 6);
     for (i, f) in spec.fields.iter().enumerate() {
         let v = checked.values[i].as_str();
         match (f.key.as_str(), f.field_type) {
-            (_, FieldType::IdNumber) if v.is_empty() => out.extend([V::NullS, V::NullS, V::NullS]),
-            (_, FieldType::IdNumber) => out.extend([
-                V::S(secrets.encrypt_id(v)),
-                V::S(mask::resident_id(v)),
-                V::S(secrets.id_hmac(v)),
+            (_, FieldType::IdNumber) if v.is_empty() => out.extend([
+                BindValue::NullText,
+                BindValue::NullText,
+                BindValue::NullText,
             ]),
-            ("fine" | "confiscated", _) => out.push(V::opt_i(values::parse_wan_yuan(v).ok())),
+            (_, FieldType::IdNumber) => out.extend([
+                BindValue::Text(secrets.encrypt_id(v)),
+                BindValue::Text(mask::resident_id(v)),
+                BindValue::Text(secrets.id_hmac(v)),
+            ]),
+            ("fine" | "confiscated", _) => {
+                out.push(BindValue::opt_int(values::parse_wan_yuan(v).ok()))
+            }
             ("severity", _) => {}
-            _ => out.push(V::text(v)),
+            _ => out.push(BindValue::text_or_null(v)),
         }
     }
-    out.push(V::opt(sealed_originals(spec, checked, secrets)));
+    out.push(BindValue::opt(sealed_originals(spec, checked, secrets)));
     out
 }
 
@@ -182,4 +189,61 @@ pub fn generic_payload(spec: &ClassSpec, checked: &Checked, secrets: &Secrets) -
         map.insert(ORIGINALS_KEY.into(), sealed.into());
     }
     serde_json::Value::Object(map).to_string()
+}
+
+/// A stored record's comparable values (see `comparable`), in field order.
+pub async fn stored_comparable(
+    conn: &mut BulkConn<'_>,
+    spec: &ClassSpec,
+    table: Option<&str>,
+    id: i64,
+) -> Result<Vec<String>, AppError> {
+    match table {
+        Some(t) => {
+            let cols: Vec<String> = spec
+                .fields
+                .iter()
+                .map(|f| comparable_column(&f.key, f.field_type))
+                .collect();
+            let select = cols
+                .iter()
+                .map(|c| format!("CAST({c} AS TEXT) AS {c}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let rows = conn
+                .fetch(
+                    &format!("SELECT {select} FROM {t} WHERE id = $1"),
+                    &[BindValue::Int(id)],
+                )
+                .await?;
+            let row = rows
+                .into_iter()
+                .next()
+                .ok_or_else(|| AppError::NotFound("该记录".into()))?;
+            Ok(row.iter().map(|v| v.text().unwrap_or_default()).collect())
+        }
+        None => {
+            let payload = conn
+                .fetch(
+                    "SELECT payload FROM generic_records WHERE id = $1",
+                    &[BindValue::Int(id)],
+                )
+                .await?
+                .into_iter()
+                .next()
+                .and_then(|r| r.into_iter().next())
+                .and_then(|v| v.text())
+                .ok_or_else(|| AppError::NotFound("该记录".into()))?;
+            let map: HashMap<String, String> = serde_json::from_str(&payload).unwrap_or_default();
+            Ok(spec
+                .fields
+                .iter()
+                .map(|f| {
+                    map.get(&format!("_cmp_{}", f.key))
+                        .cloned()
+                        .unwrap_or_default()
+                })
+                .collect())
+        }
+    }
 }

@@ -1,4 +1,4 @@
-//! 公示规则 (console): the display-period regime (DOMAIN §7) and what the public may see. Operators of
+//! 公示规则 (console): the display-period regime (docs/domain.md §7) and what the public may see. Operators of
 //! the credit office change them; every change is audited with what it replaced.
 use crate::auth::model::Me;
 use crate::auth::policy::{may, Action};

@@ -6,7 +6,7 @@ use crate::credit::disclosure_rules::{from_form, to_form};
 use crate::credit::model::DisclosureRules;
 use crate::error::AppError;
 use crate::server::authz::Caller;
-use crate::server::{audit, settings, AppState};
+use crate::server::{settings, AppState};
 
 pub async fn load(state: &AppState) -> Result<DisclosureRules, AppError> {
     let regime = settings::disclosure_regime(state).await?;
@@ -44,11 +44,12 @@ pub async fn save(
     settings::put(&mut tx, settings::DISCLOSURE_REGIME, &regime, &now, by).await?;
     settings::put(&mut tx, POLICY_KEY, &policy, &now, by).await?;
     let after = to_form(&regime, &policy);
-    let mut e = caller.event("disclosure.save", "success");
-    e.object_type = Some("setting".into());
-    e.object_id = Some(POLICY_KEY.into());
-    e.detail = serde_json::json!({ "before": strip(before), "after": &after });
-    audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+    caller
+        .event("disclosure.save", "success")
+        .on("setting", POLICY_KEY)
+        .with(serde_json::json!({ "before": strip(before), "after": &after }))
+        .record(&mut tx, state)
+        .await?;
     tx.commit().await?;
     // This instance sees the change at once; others when their memo ages out (seconds).
     state.caches.disclosure.clear();

@@ -19,6 +19,8 @@ use crate::server::AppState;
 /// The setting that holds the disclosure choices (`DisclosurePolicy`).
 pub const POLICY_KEY: &str = "disclosure_policy";
 
+/// The disclosure choices (cached). Also part of the credit domain's surface for other domains: the
+/// collection pipeline's ID mask and the portal's home read them here.
 pub async fn policy(state: &AppState) -> Result<DisclosurePolicy, AppError> {
     if let Some(p) = state.caches.disclosure.get() {
         return Ok(p);
@@ -27,3 +29,26 @@ pub async fn policy(state: &AppState) -> Result<DisclosurePolicy, AppError> {
     state.caches.disclosure.put(p.clone());
     Ok(p)
 }
+
+// The rest of the credit domain's surface for other domains: they call these, never the modules above.
+
+/// Subjects matching `q` as staff see them (within `county`, all counties when `None`; natural persons
+/// included, masked), ranked like the public credit search: the collection registry's (法人库) search.
+pub async fn staff_subject_search(
+    state: &AppState,
+    county: Option<String>,
+    q: &str,
+    page: i64,
+) -> Result<crate::credit::model::SearchResults, AppError> {
+    search::search(
+        state,
+        &search::Audience::Staff { county },
+        q,
+        &Default::default(),
+        page,
+    )
+    .await
+}
+
+/// The last guard of every public text, for the portal's pages (see `records::Scrub`).
+pub use records::Scrub;

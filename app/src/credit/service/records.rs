@@ -58,7 +58,7 @@ impl Kind {
 
 /// The last guard of every public text (record pages, subject page, lists, reports, verification):
 /// resident ID and mobile numbers are masked with the policy's rule, however the text was stored
-/// (older rows, rows written before a policy change). DOMAIN §3.3: no setting publishes a full number.
+/// (older rows, rows written before a policy change). docs/domain.md §3.3: no setting publishes a full number.
 #[derive(Debug, Clone, Copy)]
 pub struct Scrub {
     today: crate::rules::date::Ymd,
@@ -103,7 +103,7 @@ pub async fn fetch(
         .collect()
 }
 
-/// "长期" is stored as 2099-12-31 (DOMAIN §5.1); readers see the word.
+/// "长期" is stored as 2099-12-31 (docs/domain.md §5.1); readers see the word.
 fn long_term(day: String) -> String {
     if day == "2099-12-31" {
         "长期".into()

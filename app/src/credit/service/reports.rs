@@ -1,4 +1,4 @@
-//! Credit reports (DOMAIN §9): the public credit information report and the special report, issued
+//! Credit reports (docs/domain.md §9): the public credit information report and the special report, issued
 //! to the public (applicant and purpose) or pulled by staff for a service matter. Each has a serial
 //! number, a verification code, a QR code to `/verify/{code}` and an Ed25519 signature; every issue is
 //! kept in `credit_reports` (the request log) with the signed PDF and what it contained.
@@ -10,7 +10,7 @@ use crate::credit::report_spec::{self, EMPTY_SECTION};
 use crate::error::{AppError, FieldError};
 use crate::rules::date::{beijing_minute, Ymd};
 use crate::server::authz::Caller;
-use crate::server::{audit, AppState};
+use crate::server::AppState;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
@@ -235,13 +235,14 @@ pub async fn issue(
     .execute(&mut *tx)
     .await?;
     if let Issuer::Staff(caller) = &issuer {
-        let mut e = caller.event("credit.report.pull", "success");
-        e.object_type = Some("credit_report".into());
-        e.object_id = Some(content.serial.clone());
-        e.detail = serde_json::json!({
-            "kind": content.kind, "subject": content.basics.public_id, "matter": content.matter,
-        });
-        audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
+        caller
+            .event("credit.report.pull", "success")
+            .on("credit_report", &content.serial)
+            .with(serde_json::json!({
+                "kind": content.kind, "subject": content.basics.public_id, "matter": content.matter,
+            }))
+            .record(&mut tx, state)
+            .await?;
     }
     tx.commit().await?;
     Ok(IssuedReport {

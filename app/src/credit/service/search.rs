@@ -9,8 +9,9 @@ use crate::credit::query::{self, Terms};
 use crate::credit::visibility::{self, DisclosurePolicy};
 use crate::error::AppError;
 use crate::rules::division;
-use crate::server::bulk_conn::Val;
+use crate::server::db::sql::escape_like;
 use crate::server::db::Backend;
+use crate::server::db::ReadValue;
 use crate::server::AppState;
 use sqlx::Row;
 
@@ -150,13 +151,13 @@ struct HitRow {
     updated_at: String,
 }
 
-fn text(v: Option<Val>) -> String {
+fn text(v: Option<ReadValue>) -> String {
     v.and_then(|v| v.text()).unwrap_or_default()
 }
 
 impl HitRow {
     /// The subject's id and its columns.
-    fn read(row: Vec<Val>) -> Result<(i64, HitRow), AppError> {
+    fn read(row: Vec<ReadValue>) -> Result<(i64, HitRow), AppError> {
         let mut cols = row.into_iter();
         let id = cols
             .next()
@@ -180,10 +181,10 @@ impl HitRow {
 }
 
 /// The number a `SELECT COUNT(*)` answered.
-fn first_int(rows: Vec<Vec<Val>>) -> Result<i64, AppError> {
+fn first_int(rows: Vec<Vec<ReadValue>>) -> Result<i64, AppError> {
     rows.first()
         .and_then(|r| r.first())
-        .and_then(Val::int)
+        .and_then(ReadValue::int)
         .ok_or_else(|| AppError::internal("search", "a count without a number"))
 }
 
@@ -195,7 +196,7 @@ const HIT_COLUMNS: &str = "s.id, s.public_id, s.kind, s.name, COALESCE(s.uscc, '
 /// Appends rows of subjects not found yet, in order, up to `want`.
 fn collect(
     found: &mut Vec<Found>,
-    rows: Vec<Vec<Val>>,
+    rows: Vec<Vec<ReadValue>>,
     kind: MatchKind,
     want: i64,
 ) -> Result<(), AppError> {
@@ -419,15 +420,6 @@ impl Ctx {
         sql.text = format!("SELECT {select} FROM {from}{wheres}{order}");
         sql
     }
-}
-
-fn escape_like(text: &str) -> String {
-    text.chars()
-        .flat_map(|c| match c {
-            '%' | '_' | '\\' => vec!['\\', c],
-            c => vec![c],
-        })
-        .collect()
 }
 
 /// A hit as the audience may see it.

@@ -13,11 +13,11 @@ impl Sql {
         format!("${}", self.binds.len())
     }
 
-    /// Its rows through the fast read path (`read_conn`), each row's columns in select order.
+    /// Its rows through the fast read path (`server::db::read_pool`), each row's columns in select order.
     pub async fn rows(
         &self,
         db: &crate::server::db::Db,
-    ) -> Result<Vec<Vec<crate::server::bulk_conn::Val>>, crate::error::AppError> {
+    ) -> Result<Vec<Vec<crate::server::db::ReadValue>>, crate::error::AppError> {
         db.readers.fetch(&db.pool, &self.text, &self.binds).await
     }
 

@@ -1,4 +1,4 @@
-//! Takes penalties down when their display period ends (DOMAIN §7). Public queries compare
+//! Takes penalties down when their display period ends (docs/domain.md §7). Public queries compare
 //! `display_until` with today anyway, so a late run never shows anything too long; the job marks the
 //! take-down, so that it is recorded, counted and audited, and the portal's cached pages refresh.
 use crate::error::AppError;
@@ -20,11 +20,12 @@ pub async fn run(state: &AppState) -> Result<u64, AppError> {
     .await?
     .rows_affected();
     if done > 0 {
-        let mut e = audit::AuditEvent::new("system", "credit.takedown", "success");
-        e.object_type = Some("penalty".into());
-        e.detail = serde_json::json!({ "taken_down": done, "display_ended_before": today });
-        audit::append(&mut tx, &state.secrets, &state.clock, &e).await?;
         crate::server::cache::bump(&mut tx, "portal").await?;
+        audit::AuditEvent::new("system", "credit.takedown", "success")
+            .about("penalty")
+            .with(serde_json::json!({ "taken_down": done, "display_ended_before": today }))
+            .record(&mut tx, state)
+            .await?;
     }
     tx.commit().await?;
     Ok(done)

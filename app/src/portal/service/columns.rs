@@ -1,9 +1,10 @@
 //! The column tree: navigation and column pages.
 use crate::error::AppError;
+use crate::paging::Page;
 use crate::portal::model::{ArticleItem, ColumnInfo, ColumnPageData};
 use crate::rules::date::beijing_minute;
+use crate::server::db::sql::clamp_page;
 use crate::server::AppState;
-use crate::ui::table::{clamp_page, Page};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 

@@ -1,4 +1,4 @@
-//! The home page's data. What is public follows DOMAIN §3.3 and §7: no withdrawn or repaired penalties,
+//! The home page's data. What is public follows docs/domain.md §3.3 and §7: no withdrawn or repaired penalties,
 //! none past their display end, no penalties on natural persons (setting default off), masked persons.
 use super::columns::{self, article_item, ITEM_COLS};
 use crate::error::AppError;
@@ -83,7 +83,7 @@ pub async fn home_data(state: &AppState) -> Result<HomeData, AppError> {
         column_latest.push(ColumnLatest { column, items });
     }
     // Texts pass the same last guard as the credit pages (older rows may hold an ID number).
-    let scrub = crate::credit::service::records::Scrub::of(state).await?;
+    let scrub = crate::credit::service::Scrub::of(state).await?;
     Ok(HomeData {
         counts,
         latest_penalties: penalties
@@ -101,7 +101,7 @@ pub async fn home_data(state: &AppState) -> Result<HomeData, AppError> {
 
 fn record_brief(
     r: &sqlx::any::AnyRow,
-    scrub: &crate::credit::service::records::Scrub,
+    scrub: &crate::credit::service::Scrub,
 ) -> Result<RecordBrief, sqlx::Error> {
     let name: String = scrub.text(&r.try_get::<String, _>("subject_name")?);
     let category: String = r.try_get("subject_category")?;

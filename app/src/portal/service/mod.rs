@@ -1,7 +1,16 @@
-//! Portal queries. The portal reads only what is public: published records (DOMAIN §3.3, §7) and the
+//! Portal queries. The portal reads only what is public: published records (docs/domain.md §3.3, §7) and the
 //! published copy of articles (`article_live`), never a working draft.
 pub mod articles;
 pub mod columns;
 pub mod feeds;
 pub mod home;
 pub mod search;
+
+// The portal's surface for other domains (the CMS's editor and preview): they call these, never the
+// modules above.
+
+/// Every visible column, parents before children (the CMS's column choice).
+pub use columns::visible as visible_columns;
+
+/// A column by code, shown or not (the CMS's preview shows an article in its column).
+pub use columns::find_any as column_by_code;

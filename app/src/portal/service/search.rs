@@ -3,9 +3,10 @@
 //! that match rank first, then the newest.
 use super::columns::{article_item, ITEM_COLS};
 use crate::error::AppError;
+use crate::paging::Page;
 use crate::portal::model::{SearchHit, SearchResults};
+use crate::server::db::sql::{clamp_page, like_pattern};
 use crate::server::AppState;
-use crate::ui::table::{clamp_page, like_pattern, Page};
 use sqlx::Row;
 
 pub const PER_PAGE: i64 = 15;

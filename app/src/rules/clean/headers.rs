@@ -112,11 +112,14 @@ pub fn gather(spec: &ClassSpec, map: &HeaderMap, cells: &[String]) -> Vec<String
         if cell.is_empty() {
             continue;
         }
-        if values[*i].is_empty() {
-            values[*i] = cell.to_string();
+        let Some(value) = values.get_mut(*i) else {
+            continue;
+        };
+        if value.is_empty() {
+            *value = cell.to_string();
         } else {
-            values[*i].push(';');
-            values[*i].push_str(cell);
+            value.push(';');
+            value.push_str(cell);
         }
     }
     values
@@ -188,7 +191,7 @@ mod tests {
 
     #[test]
     fn every_v1_code_of_the_standard_is_known() {
-        // DOMAIN §5.3: a department's v1 export never stops for mapping.
+        // docs/domain.md §5.3: a department's v1 export never stops for mapping.
         let spec = penalty();
         let v1 = [
             "CF_WSH",

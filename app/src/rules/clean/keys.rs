@@ -1,4 +1,4 @@
-//! The de-duplication key of DOMAIN §6.5: decision number + subject key + issuing authority.
+//! The de-duplication key of docs/domain.md §6.5: decision number + subject key + issuing authority.
 use super::row::{normalize_name, SubjectKey};
 
 /// The subject part of a key. `hmac` turns a person's ID number into its keyed hash, so that no key

@@ -1,4 +1,4 @@
-//! The cleaning pipeline's pure part (DOMAIN §6): header matching, value parsing, row checks and the
+//! The cleaning pipeline's pure part (docs/domain.md §6): header matching, value parsing, row checks and the
 //! rule catalogue. The server adds storage, matching against stored records and the version trace.
 pub mod headers;
 pub mod keys;

@@ -76,7 +76,7 @@ impl<'a> Prechecker<'a> {
         report.missing_required = map
             .missing_required
             .iter()
-            .map(|&i| spec.fields[i].name.clone())
+            .filter_map(|&i| spec.fields.get(i).map(|f| f.name.clone()))
             .collect();
         let done = report.unreadable.is_some();
         Prechecker {

@@ -1,5 +1,5 @@
 //! Checking one row of a data class: fill from trusted sources, then field rules, then the class's logic
-//! rules (DOMAIN §6 duties 1–5). Pure: the server and the browser run exactly this.
+//! rules (docs/domain.md §6.1–6.5). Pure: the server and the browser run exactly this.
 use super::rules::{self as r, Fault, Level};
 use super::values::{self, MoneyError};
 use crate::rules::catalog::{
@@ -90,7 +90,7 @@ pub struct Context<'a> {
     pub supplied: Option<&'a [bool]>,
     /// How ID numbers found in text are masked on the public copy (the disclosure policy's rule).
     pub id_mask: MaskRule,
-    /// The department register, for filling authorities' codes (DOMAIN §6 duty 4).
+    /// The department register, for filling authorities' codes (docs/domain.md §6.4).
     pub authorities: &'a [Authority],
 }
 
@@ -104,7 +104,7 @@ impl Context<'_> {
     }
 }
 
-/// How a record's subject is identified for matching and de-duplication (DOMAIN §6.5).
+/// How a record's subject is identified for matching and de-duplication (docs/domain.md §6.5).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SubjectKey {
     Uscc(String),
@@ -131,7 +131,7 @@ impl SubjectKind {
     }
 }
 
-/// Values computed for a penalty (DOMAIN §7).
+/// Values computed for a penalty (docs/domain.md §7).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PenaltyTerms {
     pub severity: Severity,
@@ -153,7 +153,7 @@ pub struct Checked {
     pub subject: Option<SubjectKey>,
     pub penalty: Option<PenaltyTerms>,
     /// Text fields whose personal numbers were masked in `values`: (field index, the text as sent).
-    /// Stored only encrypted, for authorised staff (DOMAIN §3.3).
+    /// Stored only encrypted, for authorised staff (docs/domain.md §3.3).
     #[serde(default)]
     pub originals: Vec<(usize, String)>,
 }
@@ -494,7 +494,7 @@ fn check_field(r: &mut Row, ctx: &Context, i: usize) {
 }
 
 /// Masks personal numbers in a text field on the public copy and keeps the text as sent for sealing
-/// (DOMAIN §6 duty 2: the platform's duty, a warning to the unit). Switching the warnings off silences
+/// (docs/domain.md §6.2: the platform's duty, a warning to the unit). Switching the warnings off silences
 /// them; the masking itself cannot be switched off.
 fn desensitise(r: &mut Row, ctx: &Context, i: usize, raw: &str) -> String {
     let m = pii::mask(raw, ctx.today, ctx.id_mask);

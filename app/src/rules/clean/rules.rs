@@ -1,4 +1,4 @@
-//! The cleaning rules' stable codes and Chinese descriptions (DOMAIN §6). A fault carries one of these
+//! The cleaning rules' stable codes and Chinese descriptions (docs/domain.md §6). A fault carries one of these
 //! codes; statistics, error reports, the API and the per-class switches all use them.
 use serde::{Deserialize, Serialize};
 
@@ -26,7 +26,7 @@ impl Level {
     }
 }
 
-/// One rule of the cleaning pipeline: (code, duty of DOMAIN §6, short name, level, can be switched off).
+/// One rule of the cleaning pipeline: (code, duty of docs/domain.md §6, short name, level, can be switched off).
 pub struct Rule {
     pub code: &'static str,
     pub duty: &'static str,

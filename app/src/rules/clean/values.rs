@@ -3,7 +3,7 @@
 use crate::rules::date::Ymd;
 use crate::rules::normalize;
 
-/// "长期" validity is stored as this date (DOMAIN §5.1).
+/// "长期" validity is stored as this date (docs/domain.md §5.1).
 pub const LONG_TERM: Ymd = Ymd::new(2099, 12, 31);
 
 /// Excel's day 0 is 1899-12-30 (its 1900 leap-year bug included), so serial 45658 is 2025-01-01.
@@ -25,7 +25,10 @@ pub fn parse_date(raw: &str) -> Option<Ymd> {
         .split(['-', '/', '.', '年', '月', '日'])
         .filter(|p| !p.is_empty())
         .collect();
-    if parts.len() != 3 || parts[0].len() != 4 || parts.iter().any(|p| p.len() > 4) {
+    if parts.len() != 3
+        || parts.first().is_none_or(|y| y.len() != 4)
+        || parts.iter().any(|p| p.len() > 4)
+    {
         return None;
     }
     let mut nums = parts.iter().map(|p| p.parse::<u32>().ok());

@@ -10,7 +10,7 @@
 //! `true`/`false`, error cells empty, trailing empty cells trimmed. Columns count from A.
 mod part;
 
-use super::files::{refuse, Limits};
+use super::upload_limits::{refuse, Limits};
 use crate::error::AppError;
 use part::{attr, broken, mb, Cap, Capped, Entry, Package, Step, Xml};
 use quick_xml::events::Event;

@@ -1,7 +1,7 @@
 //! The package side of the XLSX reader: the zip directory read under a byte budget, each part inflated
 //! through a counter that stops at the limits (the sizes the archive declares are only a first filter)
 //! with its CRC checked at the end, and XML events no larger than `MAX_EVENT`.
-use crate::collect::service::files::{refuse, Limits};
+use crate::collect::service::upload_limits::{refuse, Limits};
 use crate::error::AppError;
 use quick_xml::events::{BytesStart, Event};
 use std::cell::Cell;

@@ -1,8 +1,9 @@
 //! The streaming XLSX reader: hostile workbooks are refused with their reason while this thread's heap
 //! stays small (a counting allocator measures it), and ordinary cells read as the dense reader gave them.
 use super::*;
-use crate::collect::service::files::{self, Limits};
+use crate::collect::service::files;
 use crate::collect::service::hostile_xlsx as hostile;
+use crate::collect::service::upload_limits::Limits;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::path::PathBuf;

@@ -9,8 +9,9 @@
 //! (`block_in_place`, `spawn_blocking`) cost more in thread wake-ups than the query itself. Since
 //! nothing awaits while a connection is out, at most one is in use per thread and the idle ones are
 //! reused, their statements prepared and their page caches warm.
-use super::bulk_conn::{any_rows, lite_rows, Val};
-use super::db::sqlite_file;
+use super::bulk_conn::{any_rows, lite_rows};
+use super::sqlite_file;
+use super::value::ReadValue;
 use crate::error::AppError;
 use sqlx::AnyPool;
 use std::path::PathBuf;
@@ -19,14 +20,14 @@ use std::sync::Mutex;
 /// Idle read connections kept (more may be open at once; the extra ones close after use).
 const MAX_IDLE: usize = 8;
 
-pub struct Readers {
+pub struct ReadPool {
     path: Option<PathBuf>,
     idle: Mutex<Vec<rusqlite::Connection>>,
 }
 
-impl Readers {
+impl ReadPool {
     pub fn new(url: &str) -> Self {
-        Readers {
+        ReadPool {
             path: url
                 .starts_with("sqlite:")
                 .then(|| sqlite_file(url))
@@ -41,7 +42,7 @@ impl Readers {
         pool: &AnyPool,
         sql: &str,
         binds: &[String],
-    ) -> Result<Vec<Vec<Val>>, AppError> {
+    ) -> Result<Vec<Vec<ReadValue>>, AppError> {
         let Some(path) = &self.path else {
             return fetch_pool(pool, sql, binds).await;
         };
@@ -78,7 +79,7 @@ fn run(
     conn: &rusqlite::Connection,
     sql: &str,
     binds: &[String],
-) -> rusqlite::Result<Vec<Vec<Val>>> {
+) -> rusqlite::Result<Vec<Vec<ReadValue>>> {
     let mut stmt = conn.prepare_cached(sql)?;
     for (i, b) in binds.iter().enumerate() {
         // `$N` where the statement names it (a `$2` may come before `$1`).
@@ -93,7 +94,7 @@ async fn fetch_pool(
     pool: &AnyPool,
     sql: &str,
     binds: &[String],
-) -> Result<Vec<Vec<Val>>, AppError> {
+) -> Result<Vec<Vec<ReadValue>>, AppError> {
     let mut q = sqlx::query(sql);
     for b in binds {
         q = q.bind(b.as_str());

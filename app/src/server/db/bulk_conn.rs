@@ -2,36 +2,12 @@
 //! pool. On SQLite it is a connection of its own through rusqlite on the same bundled SQLite:
 //! statements are prepared once and bound row by row, without sqlx's `Any` value encoding, which
 //! cost more than SQLite itself on a million rows. The SQL is the same for both (`$N` or `?`).
-use super::bulk::{insert_rows as any_insert_rows, V};
-use super::db::{sqlite_file, Backend, Db};
+use super::multi_row::insert_rows as any_insert_rows;
+use super::value::{BindValue, ReadValue};
+use super::{sqlite_file, Backend, Db};
 use crate::error::AppError;
 use sqlx::any::AnyArguments;
 use sqlx::{Any, AnyConnection, Arguments, Row, ValueRef};
-
-/// A value read back.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Val {
-    I(i64),
-    S(String),
-    Null,
-}
-
-impl Val {
-    pub fn int(&self) -> Option<i64> {
-        match self {
-            Val::I(i) => Some(*i),
-            Val::S(s) => s.parse().ok(),
-            Val::Null => None,
-        }
-    }
-    pub fn text(&self) -> Option<String> {
-        match self {
-            Val::I(i) => Some(i.to_string()),
-            Val::S(s) => Some(s.clone()),
-            Val::Null => None,
-        }
-    }
-}
 
 pub enum BulkConn<'c> {
     /// A transaction from the pool (PostgreSQL, or SQLite without a file).
@@ -126,7 +102,7 @@ impl<'c> BulkConn<'c> {
     }
 
     /// Runs a statement; returns the rows changed.
-    pub async fn execute(&mut self, sql: &str, binds: &[V]) -> Result<u64, AppError> {
+    pub async fn execute(&mut self, sql: &str, binds: &[BindValue]) -> Result<u64, AppError> {
         if let BulkConn::Lite(c) = self {
             return blocking(|| {
                 let mut stmt = c.prepare_cached(sql)?;
@@ -143,7 +119,11 @@ impl<'c> BulkConn<'c> {
     }
 
     /// Runs a query; each row's columns in select order.
-    pub async fn fetch(&mut self, sql: &str, binds: &[V]) -> Result<Vec<Vec<Val>>, AppError> {
+    pub async fn fetch(
+        &mut self,
+        sql: &str,
+        binds: &[BindValue],
+    ) -> Result<Vec<Vec<ReadValue>>, AppError> {
         if let BulkConn::Lite(c) = self {
             return blocking(|| {
                 let mut stmt = c.prepare_cached(sql)?;
@@ -168,7 +148,7 @@ impl<'c> BulkConn<'c> {
         &mut self,
         table: &str,
         cols: &[&str],
-        rows: &[Vec<V>],
+        rows: &[Vec<BindValue>],
     ) -> Result<(), AppError> {
         if rows.is_empty() {
             return Ok(());
@@ -201,7 +181,7 @@ impl<'c> BulkConn<'c> {
 /// A bound statement's rows, each row's columns in select order.
 pub(crate) fn lite_rows(
     stmt: &mut rusqlite::CachedStatement<'_>,
-) -> rusqlite::Result<Vec<Vec<Val>>> {
+) -> rusqlite::Result<Vec<Vec<ReadValue>>> {
     let n = stmt.column_count();
     let mut rows = stmt.raw_query();
     let mut out = vec![];
@@ -210,10 +190,10 @@ pub(crate) fn lite_rows(
         for i in 0..n {
             use rusqlite::types::ValueRef as R;
             vals.push(match row.get_ref(i)? {
-                R::Null => Val::Null,
-                R::Integer(i) => Val::I(i),
-                R::Real(f) => Val::S(f.to_string()),
-                R::Text(t) | R::Blob(t) => Val::S(String::from_utf8_lossy(t).into_owned()),
+                R::Null => ReadValue::Null,
+                R::Integer(i) => ReadValue::Int(i),
+                R::Real(f) => ReadValue::Text(f.to_string()),
+                R::Text(t) | R::Blob(t) => ReadValue::Text(String::from_utf8_lossy(t).into_owned()),
             });
         }
         out.push(vals);
@@ -222,17 +202,17 @@ pub(crate) fn lite_rows(
 }
 
 /// The same for rows read through sqlx: integers where the column holds one, else text.
-pub(crate) fn any_rows(rows: &[sqlx::any::AnyRow]) -> Result<Vec<Vec<Val>>, AppError> {
+pub(crate) fn any_rows(rows: &[sqlx::any::AnyRow]) -> Result<Vec<Vec<ReadValue>>, AppError> {
     rows.iter()
         .map(|r| {
             (0..r.len())
                 .map(|i| {
                     if r.try_get_raw(i)?.is_null() {
-                        Ok(Val::Null)
+                        Ok(ReadValue::Null)
                     } else if let Ok(v) = r.try_get::<i64, _>(i) {
-                        Ok(Val::I(v))
+                        Ok(ReadValue::Int(v))
                     } else {
-                        Ok(Val::S(r.try_get::<String, _>(i)?))
+                        Ok(ReadValue::Text(r.try_get::<String, _>(i)?))
                     }
                 })
                 .collect::<Result<Vec<_>, AppError>>()
@@ -241,7 +221,7 @@ pub(crate) fn any_rows(rows: &[sqlx::any::AnyRow]) -> Result<Vec<Vec<Val>>, AppE
 }
 
 /// Binds by `$N` name where the statement uses them (a `$2` may come before `$1`), else by position.
-fn bind_all(stmt: &mut rusqlite::CachedStatement<'_>, binds: &[V]) -> rusqlite::Result<()> {
+fn bind_all(stmt: &mut rusqlite::CachedStatement<'_>, binds: &[BindValue]) -> rusqlite::Result<()> {
     let named =
         stmt.parameter_count() > 0 && stmt.parameter_name(1).is_some_and(|n| n.starts_with('$'));
     for (i, v) in binds.iter().enumerate() {
@@ -254,22 +234,24 @@ fn bind_all(stmt: &mut rusqlite::CachedStatement<'_>, binds: &[V]) -> rusqlite::
             i + 1
         };
         match v {
-            V::I(n) => stmt.raw_bind_parameter(index, n)?,
-            V::S(s) => stmt.raw_bind_parameter(index, s.as_str())?,
-            V::NullS | V::NullI => stmt.raw_bind_parameter(index, rusqlite::types::Null)?,
+            BindValue::Int(n) => stmt.raw_bind_parameter(index, n)?,
+            BindValue::Text(s) => stmt.raw_bind_parameter(index, s.as_str())?,
+            BindValue::NullText | BindValue::NullInt => {
+                stmt.raw_bind_parameter(index, rusqlite::types::Null)?
+            }
         }
     }
     Ok(())
 }
 
-fn any_args(binds: &[V]) -> Result<AnyArguments<'static>, AppError> {
+fn any_args(binds: &[BindValue]) -> Result<AnyArguments<'static>, AppError> {
     let mut args = AnyArguments::default();
     for v in binds {
         match v {
-            V::I(i) => args.add(*i),
-            V::S(s) => args.add(s.clone()),
-            V::NullS => args.add(Option::<String>::None),
-            V::NullI => args.add(Option::<i64>::None),
+            BindValue::Int(i) => args.add(*i),
+            BindValue::Text(s) => args.add(s.clone()),
+            BindValue::NullText => args.add(Option::<String>::None),
+            BindValue::NullInt => args.add(Option::<i64>::None),
         }
         .map_err(|e| AppError::internal("bind", e))?;
     }

@@ -1,38 +1,10 @@
 //! Multi-row inserts with portable placeholders, split to stay under the backends' bind limits.
-//! Used wherever many rows go in at once: the demo seeder and the collection pipeline.
-use super::db::Backend;
+//! Used wherever many rows go in at once: the demo seeder and the collection pipeline; also `IN` lists.
+use super::value::BindValue;
+use super::Backend;
 use crate::error::AppError;
 use sqlx::any::AnyArguments;
 use sqlx::{Any, AnyConnection, Arguments};
-
-/// A value to bind.
-#[derive(Debug, Clone, PartialEq)]
-pub enum V {
-    I(i64),
-    S(String),
-    NullS,
-    NullI,
-}
-
-impl V {
-    pub fn s(s: &str) -> V {
-        V::S(s.to_string())
-    }
-    pub fn opt(s: Option<String>) -> V {
-        s.map(V::S).unwrap_or(V::NullS)
-    }
-    pub fn opt_i(i: Option<i64>) -> V {
-        i.map(V::I).unwrap_or(V::NullI)
-    }
-    /// Empty text is stored as NULL.
-    pub fn text(s: &str) -> V {
-        if s.is_empty() {
-            V::NullS
-        } else {
-            V::S(s.to_string())
-        }
-    }
-}
 
 const MAX_BINDS: usize = 16_000;
 
@@ -51,7 +23,7 @@ pub async fn insert_rows(
     backend: Backend,
     table: &str,
     cols: &[&str],
-    rows: &[Vec<V>],
+    rows: &[Vec<BindValue>],
 ) -> Result<(), AppError> {
     let per_stmt = (MAX_BINDS / cols.len().max(1)).max(1);
     for chunk in rows.chunks(per_stmt) {
@@ -70,10 +42,10 @@ pub async fn insert_rows(
                 }
                 sql.push_str(&placeholder(backend, n));
                 let bound = match v {
-                    V::I(i) => args.add(*i),
-                    V::S(s) => args.add(s.clone()),
-                    V::NullS => args.add(Option::<String>::None),
-                    V::NullI => args.add(Option::<i64>::None),
+                    BindValue::Int(i) => args.add(*i),
+                    BindValue::Text(s) => args.add(s.clone()),
+                    BindValue::NullText => args.add(Option::<String>::None),
+                    BindValue::NullInt => args.add(Option::<i64>::None),
                 };
                 bound.map_err(|e| AppError::internal("bulk bind", e))?;
             }

@@ -1,5 +1,24 @@
 //! Database access: one `AnyPool`, backend chosen at run time by `DATABASE_URL`.
 //! Portable SQL uses `$1` placeholders, TEXT timestamps and BIGINT integers on both backends.
+//!
+//! Three paths to the database, each for a reason:
+//! - the pool (`Db::pool`, `Db::begin`): every ordinary read and write;
+//! - `BulkConn` (`bulk_conn`): the collection pipeline's million-row checks, on a rusqlite connection
+//!   of its own on a SQLite file, with `multi_row` inserts elsewhere;
+//! - `ReadPool` (`read_pool`): the hot public reads (the credit search).
+//!
+//! `sql` holds the helpers that build SQL text (sorting, LIKE patterns, paging bounds).
+pub mod bulk_conn;
+pub mod multi_row;
+pub mod read_pool;
+pub mod sql;
+pub mod value;
+
+pub use bulk_conn::BulkConn;
+pub use multi_row::{in_list, insert_rows};
+pub use read_pool::ReadPool;
+pub use value::{BindValue, ReadValue};
+
 use crate::error::AppError;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Executor};
@@ -17,8 +36,8 @@ pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
     pub url: String,
-    /// The hot public reads (`read_conn`).
-    pub readers: std::sync::Arc<super::read_conn::Readers>,
+    /// The hot public reads (`read_pool`).
+    pub readers: std::sync::Arc<ReadPool>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
@@ -83,7 +102,7 @@ impl Db {
             pool,
             backend,
             url: url.to_string(),
-            readers: std::sync::Arc::new(super::read_conn::Readers::new(url)),
+            readers: std::sync::Arc::new(ReadPool::new(url)),
         })
     }
 
