@@ -109,13 +109,11 @@ pub async fn crawl(router: &Router, state: &AppState) -> Result<usize, AppError>
                         queue.push_back(path);
                     }
                 }
-                Some(Target::External(url)) => {
-                    if !found.contains_key(&url) {
-                        found.insert(url.clone(), (false, page.clone()));
-                        external.push(url);
-                    }
+                Some(Target::External(url)) if !found.contains_key(&url) => {
+                    found.insert(url.clone(), (false, page.clone()));
+                    external.push(url);
                 }
-                None => {}
+                Some(Target::External(_)) | None => {}
             }
         }
     }

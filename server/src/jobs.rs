@@ -85,8 +85,9 @@ pub fn runner(state: AppState) -> JobRunner {
             // A retried check starts from a clean slate, so a crash mid-way leaves nothing half-done.
             let payload: serde_json::Value =
                 serde_json::from_str(&ctx.payload).map_err(|e| e.to_string())?;
-            let batch_id = payload["batch_id"]
-                .as_i64()
+            let batch_id = payload
+                .get("batch_id")
+                .and_then(serde_json::Value::as_i64)
                 .ok_or("payload without batch_id")?;
             app::collect::service::pipeline::check_file(&ctx.state, batch_id)
                 .await
@@ -98,8 +99,9 @@ pub fn runner(state: AppState) -> JobRunner {
         .untrusted(app::collect::service::intake::CHECK_JOB, |ctx| async move {
             let payload: serde_json::Value =
                 serde_json::from_str(&ctx.payload).map_err(|e| e.to_string())?;
-            let batch_id = payload["batch_id"]
-                .as_i64()
+            let batch_id = payload
+                .get("batch_id")
+                .and_then(serde_json::Value::as_i64)
                 .ok_or("payload without batch_id")?;
             use app::collect::service::pipeline;
             pipeline::abandon(&ctx.state, batch_id, pipeline::CRASHED)

@@ -2,6 +2,9 @@
 //! route the router serves, called as every role (and anonymously), compared with the policy table.
 //! A new server function or route that is not in `app::auth::policy::ENDPOINTS` fails this test, and
 //! so does one without a sample request below.
+// Test code: a panic here is a failing test (clippy.toml allows these lints in #[test] functions;
+// the helpers of an integration test crate are test code as well).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod common;
 use app::auth::model::Role;
 use app::auth::policy::{may, Access, ENDPOINTS};

@@ -2,6 +2,9 @@
 //! would break the rules is refused with the field named, every change is audited; exchange entries
 //! are pulled on schedule, unchanged files make no batch, and a failing address raises an alarm that
 //! clears when it works again.
+// Test code: a panic here is a failing test (clippy.toml allows these lints in #[test] functions;
+// the helpers of an integration test crate are test code as well).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod common;
 use app::collect::service::pipeline::CheckOutcome;
 use app::collect::service::{exchange, pipeline};

@@ -1,6 +1,9 @@
 //! Collection acceptance: a unit uploads a GBK CSV with v1 headers and an XLSX with Chinese headers;
 //! planted faults come back with the right rule code and row; clean rows publish on confirm; the error
 //! report round-trips; an update becomes a new version; hostile files are refused and change nothing.
+// Test code: a panic here is a failing test (clippy.toml allows these lints in #[test] functions;
+// the helpers of an integration test crate are test code as well).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod common;
 use app::collect::service::confirm;
 use app::collect::service::intake::{self, Submission};
@@ -44,16 +47,10 @@ const XLSX_HEADERS: &[&str] = &[
     "处罚机关",
 ];
 
+/// A penalty row from its varying cells: name, code, decision number, facts, basis, categories, fine,
+/// display-until date and authority.
 fn xlsx_row(
-    name: &str,
-    uscc: &str,
-    no: &str,
-    facts: &str,
-    basis: &str,
-    cats: &str,
-    fine: &str,
-    until: &str,
-    authority: &str,
+    [name, uscc, no, facts, basis, cats, fine, until, authority]: [&str; 9],
 ) -> Vec<String> {
     s(&[
         name,
@@ -81,7 +78,7 @@ async fn planted_faults_publish_update_and_error_report_round_trip() {
     // 1. XLSX with Chinese headers.
     let book = xlsx(&[
         s(XLSX_HEADERS),
-        xlsx_row(
+        xlsx_row([
             "湘西甲商贸有限公司",
             &code(1),
             "湘西市监罚〔2026〕101号",
@@ -91,8 +88,8 @@ async fn planted_faults_publish_update_and_error_report_round_trip() {
             "0.5",
             "",
             auth,
-        ),
-        xlsx_row(
+        ]),
+        xlsx_row([
             "湘西乙商贸有限公司",
             &code(2),
             "湘西市监罚〔2026〕102号",
@@ -102,8 +99,8 @@ async fn planted_faults_publish_update_and_error_report_round_trip() {
             "0.5",
             "",
             auth,
-        ),
-        xlsx_row(
+        ]),
+        xlsx_row([
             "湘西丙商贸有限公司",
             &code(3),
             "湘西市监罚〔2026〕103号",
@@ -113,8 +110,8 @@ async fn planted_faults_publish_update_and_error_report_round_trip() {
             "1",
             "2026-01-01",
             auth,
-        ),
-        xlsx_row(
+        ]),
+        xlsx_row([
             "湘西丁商贸有限公司",
             &code(4),
             "湘西市监罚〔2026〕104号",
@@ -124,8 +121,8 @@ async fn planted_faults_publish_update_and_error_report_round_trip() {
             "",
             "",
             auth,
-        ),
-        xlsx_row(
+        ]),
+        xlsx_row([
             "湘西戊商贸有限公司",
             &code(5),
             "湘西市监罚〔2026〕105号",
@@ -135,7 +132,7 @@ async fn planted_faults_publish_update_and_error_report_round_trip() {
             "",
             "",
             auth,
-        ),
+        ]),
     ]);
     let before_subjects = scalar(&state, "SELECT COUNT(*) FROM subjects").await;
     let (xb, outcome) = upload(&state, &unit, "处罚.xlsx", &book).await;
@@ -336,7 +333,7 @@ async fn formula_cells_are_neutralised_in_the_error_report() {
     let (state, unit) = setup().await;
     let book = xlsx(&[
         s(XLSX_HEADERS),
-        xlsx_row(
+        xlsx_row([
             "湘西戊商贸有限公司",
             &code(5),
             "湘西市监罚〔2026〕105号",
@@ -346,8 +343,8 @@ async fn formula_cells_are_neutralised_in_the_error_report() {
             "",
             "",
             &unit.name,
-        ),
-        xlsx_row(
+        ]),
+        xlsx_row([
             "湘西戊商贸有限公司",
             &code(5),
             "@SUM(A1)",
@@ -357,7 +354,7 @@ async fn formula_cells_are_neutralised_in_the_error_report() {
             "",
             "",
             &unit.name,
-        ),
+        ]),
     ]);
     let (b, _) = upload(&state, &unit, "f.xlsx", &book).await;
     let rep = report::faulty_rows(&state, b).await.unwrap();
@@ -858,7 +855,7 @@ async fn a_name_code_conflict_becomes_a_task_the_operator_resolves() {
     let new_name = format!("{old_name}（更名后）");
     let book = xlsx(&[
         s(XLSX_HEADERS),
-        xlsx_row(
+        xlsx_row([
             &new_name,
             &code,
             "湘西市监罚〔2026〕301号",
@@ -868,7 +865,7 @@ async fn a_name_code_conflict_becomes_a_task_the_operator_resolves() {
             "0.5",
             "",
             &unit.name,
-        ),
+        ]),
     ]);
     let (b, _) = upload(&state, &unit, "更名.xlsx", &book).await;
     assert!(faults(&state, b)

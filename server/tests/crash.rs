@@ -1,5 +1,8 @@
 //! kill -9 of the server while it confirms a batch leaves no partial batch: the confirmation is one
 //! transaction, so the database rolls it back; after a restart the same batch confirms in full.
+// Test code: a panic here is a failing test (clippy.toml allows these lints in #[test] functions;
+// the helpers of an integration test crate are test code as well).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod common;
 use app::collect::service::{api_keys, intake, pipeline};
 use app::rules::date::Ymd;

@@ -1,6 +1,9 @@
 //! The data API under hostile input and its key scopes: a body built to be slow to take apart is
 //! refused while it is parsed, without holding up `/healthz`; a caller without a valid key (or without
 //! the class) is answered before the body is read; a key reads and confirms only batches of its classes.
+// Test code: a panic here is a failing test (clippy.toml allows these lints in #[test] functions;
+// the helpers of an integration test crate are test code as well).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod common;
 use app::collect::service::{api_keys, intake};
 use common::collect::{scalar, setup};

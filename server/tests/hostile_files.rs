@@ -2,6 +2,9 @@
 //! refuse the A1 + XFD1048576 workbook with its reason while the process lives; a check whose process
 //! died is not run again; the batch page reads the stored header row, never the file; and an ordinary
 //! workbook reads as the dense reader (calamine) read it.
+// Test code: a panic here is a failing test (clippy.toml allows these lints in #[test] functions;
+// the helpers of an integration test crate are test code as well).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod common;
 use app::collect::service::hostile_xlsx;
 use app::collect::service::intake::{self, Submission};

@@ -1,4 +1,7 @@
 //! The real router on a loopback port: pages, health, headers, CSP, caching, 404, Origin check.
+// Test code: a panic here is a failing test (clippy.toml allows these lints in #[test] functions;
+// the helpers of an integration test crate are test code as well).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod common;
 use server::seed::{seed_demo, SeedOptions};
 

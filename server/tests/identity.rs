@@ -1,6 +1,9 @@
 //! Identity over real HTTP: login, lockout, sessions (rotation, idle and absolute limits, ending),
 //! password policy, TOTP, CSRF, and the probes of the security baseline (cross-site POST, session
 //! fixation, SQL injection, brute force).
+// Test code: a panic here is a failing test (clippy.toml allows these lints in #[test] functions;
+// the helpers of an integration test crate are test code as well).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod common;
 use app::server::clock::Clock;
 use app::server::AppState;

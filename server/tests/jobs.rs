@@ -1,4 +1,7 @@
 //! The job runner: leases, exactly-once scheduled jobs across two instances, retries, alarms.
+// Test code: a panic here is a failing test (clippy.toml allows these lints in #[test] functions;
+// the helpers of an integration test crate are test code as well).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod common;
 use app::server::alarms;
 use app::server::jobs::{enqueue, list_by_kind, JobRunner, NewJob};

@@ -1,5 +1,8 @@
 //! The public portal over HTTP: columns, articles, search, feeds, files. Only the published copy of
 //! an article is ever shown; bodies are sanitised on the way to the portal.
+// Test code: a panic here is a failing test (clippy.toml allows these lints in #[test] functions;
+// the helpers of an integration test crate are test code as well).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod common;
 use app::server::AppState;
 use server::seed::{seed_demo, SeedOptions};

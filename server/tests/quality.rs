@@ -2,6 +2,9 @@
 //! batch; the scan reminds the unit once per due date and alarms the credit office when long overdue
 //! (and clears the alarm once the unit reports); the 7-working-day rule counts late publications;
 //! the quality figures, league table, monthly report and its XLSX come from real batches.
+// Test code: a panic here is a failing test (clippy.toml allows these lints in #[test] functions;
+// the helpers of an integration test crate are test code as well).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod common;
 use app::collect::service::{confirm, due};
 use app::server::AppState;

@@ -1,6 +1,9 @@
 //! 法人库: a register import adds subjects, renames known ones with their former name kept, leaves
 //! faulty rows out with their reasons, and is idempotent; staff find subjects by name or code within
 //! their scope.
+// Test code: a panic here is a failing test (clippy.toml allows these lints in #[test] functions;
+// the helpers of an integration test crate are test code as well).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod common;
 use app::collect::service::registry;
 use app::server::audit::Actor;

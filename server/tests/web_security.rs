@@ -2,6 +2,9 @@
 //! 三员分立 in password recovery, the login's `next`, the server-side login redirect of console
 //! pages, and the smaller edges: paging bounds, exchange redirects, the Origin scheme, and what a
 //! failed login writes into the audit log.
+// Test code: a panic here is a failing test (clippy.toml allows these lints in #[test] functions;
+// the helpers of an integration test crate are test code as well).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod common;
 use app::server::AppState;
 use reqwest::header::{ACCEPT, LOCATION, ORIGIN};

@@ -178,34 +178,43 @@ pub async fn get_department(id: String) -> Result<DepartmentDetail, AppError> {
     .await
 }
 
-#[server(endpoint = "admin/department_save")]
-pub async fn save_department(
-    #[server(default)] id: String,
-    code: String,
-    name: String,
-    #[server(default)] full_name: String,
-    #[server(default)] aliases: String,
-    #[server(default)] uscc: String,
-    #[server(default)] county_code: String,
-    #[server(default)] active: bool,
-) -> Result<String, AppError> {
-    authz::respond(async move {
-        // Read the context before the first await.
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::OrgManage).await?;
-        let input = service::orgs::DepartmentInput {
-            public_id: id,
-            code,
-            name,
-            full_name,
-            aliases,
-            uscc,
-            county_code,
-            active,
-        };
-        service::orgs::save_department(&state, &caller, &input).await
-    })
-    .await
+pub use save_department_fn::{save_department, SaveDepartment};
+
+/// The arguments of `save_department` are the form's fields, posted by name. The lint is allowed on a
+/// module because the server macro does not carry a function's own `#[allow]` to every copy it makes.
+#[allow(clippy::too_many_arguments)]
+mod save_department_fn {
+    use super::*;
+
+    #[server(endpoint = "admin/department_save")]
+    pub async fn save_department(
+        #[server(default)] id: String,
+        code: String,
+        name: String,
+        #[server(default)] full_name: String,
+        #[server(default)] aliases: String,
+        #[server(default)] uscc: String,
+        #[server(default)] county_code: String,
+        #[server(default)] active: bool,
+    ) -> Result<String, AppError> {
+        authz::respond(async move {
+            // Read the context before the first await.
+            let state = AppState::get()?;
+            let caller = authz::authorize(Action::OrgManage).await?;
+            let input = service::orgs::DepartmentInput {
+                public_id: id,
+                code,
+                name,
+                full_name,
+                aliases,
+                uscc,
+                county_code,
+                active,
+            };
+            service::orgs::save_department(&state, &caller, &input).await
+        })
+        .await
+    }
 }
 
 #[server(endpoint = "admin/county_save")]

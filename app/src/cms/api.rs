@@ -265,47 +265,55 @@ pub async fn get_site_admin() -> Result<SiteAdmin, AppError> {
     .await
 }
 
-/// Adds a column (`original` empty) or changes the column `original`.
+pub use save_column_fn::{save_column, SaveColumn};
+
+/// The arguments of `save_column` are the form's fields, posted by name. The lint is allowed on a
+/// module because the server macro does not carry a function's own `#[allow]` to every copy it makes.
 #[allow(clippy::too_many_arguments)]
-#[server(endpoint = "cms/column_save")]
-pub async fn save_column(
-    #[server(default)] original: String,
-    #[server(default)] code: String,
-    name: String,
-    #[server(default)] parent_code: String,
-    #[server(default)] sort_order: String,
-    kind: String,
-    #[server(default)] update_days: String,
-    #[server(default)] description: String,
-    #[server(default)] visible: String,
-    #[server(default)] link_path: String,
-) -> Result<(), AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::CmsManage).await?;
-        let number = |field: &str, v: &str| -> Result<Option<i64>, AppError> {
-            let v = v.trim();
-            if v.is_empty() {
-                return Ok(None);
-            }
-            v.parse::<i64>()
-                .map(Some)
-                .map_err(|_| AppError::field(field, "NUMBER", "请填写整数。"))
-        };
-        let edit = ColumnEdit {
-            code,
-            name,
-            parent_code,
-            sort_order: number("sort_order", &sort_order)?.unwrap_or(0),
-            kind,
-            update_days: number("update_days", &update_days)?,
-            description,
-            visible: visible == "true" || visible == "on",
-            link_path,
-        };
-        super::service::site_admin::save_column(&state, &caller, &original, edit).await
-    })
-    .await
+mod save_column_fn {
+    use super::*;
+
+    /// Adds a column (`original` empty) or changes the column `original`.
+    #[server(endpoint = "cms/column_save")]
+    pub async fn save_column(
+        #[server(default)] original: String,
+        #[server(default)] code: String,
+        name: String,
+        #[server(default)] parent_code: String,
+        #[server(default)] sort_order: String,
+        kind: String,
+        #[server(default)] update_days: String,
+        #[server(default)] description: String,
+        #[server(default)] visible: String,
+        #[server(default)] link_path: String,
+    ) -> Result<(), AppError> {
+        authz::respond(async move {
+            let state = AppState::get()?;
+            let caller = authz::authorize(Action::CmsManage).await?;
+            let number = |field: &str, v: &str| -> Result<Option<i64>, AppError> {
+                let v = v.trim();
+                if v.is_empty() {
+                    return Ok(None);
+                }
+                v.parse::<i64>()
+                    .map(Some)
+                    .map_err(|_| AppError::field(field, "NUMBER", "请填写整数。"))
+            };
+            let edit = ColumnEdit {
+                code,
+                name,
+                parent_code,
+                sort_order: number("sort_order", &sort_order)?.unwrap_or(0),
+                kind,
+                update_days: number("update_days", &update_days)?,
+                description,
+                visible: visible == "true" || visible == "on",
+                link_path,
+            };
+            crate::cms::service::site_admin::save_column(&state, &caller, &original, edit).await
+        })
+        .await
+    }
 }
 
 #[server(endpoint = "cms/column_delete")]

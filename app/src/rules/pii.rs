@@ -137,10 +137,8 @@ fn groups(text: &str) -> (Vec<Group>, Vec<bool>) {
 }
 
 fn is_mobile(n: &str) -> bool {
-    let b = n.as_bytes();
-    b.len() == 11
-        && b[0] == b'1'
-        && (b'3'..=b'9').contains(&b[1])
+    n.len() == 11
+        && matches!(n.as_bytes(), [b'1', b'3'..=b'9', ..])
         && n.bytes().all(|c| c.is_ascii_digit())
 }
 
@@ -170,33 +168,35 @@ pub fn find(text: &str, today: Ymd) -> Vec<Hit> {
     let (groups, joined) = groups(text);
     let mut hits = vec![];
     let mut i = 0;
-    while i < groups.len() {
-        let mut best: Option<(usize, String, Pii)> = None;
+    while let Some(first) = groups.get(i) {
+        // (index of the last group, end of the number, the number, its kind)
+        let mut best: Option<(usize, usize, String, Pii)> = None;
         let mut number = String::new();
-        for j in i..groups.len() {
-            if j > i && !joined[j] {
+        // `joined` has one entry per group.
+        for (j, (g, &join)) in groups.iter().zip(&joined).enumerate().skip(i) {
+            if j > i && !join {
                 break;
             }
             // A check X may only end an 18-character number.
             if number.ends_with('X') {
                 break;
             }
-            number.push_str(&groups[j].chars);
+            number.push_str(&g.chars);
             if number.len() > 18 {
                 break;
             }
             match classify(&number, today) {
-                Some(Pii::Phone) if groups[i].after_letter => {}
-                Some(kind) => best = Some((j, number.clone(), kind)),
+                Some(Pii::Phone) if first.after_letter => {}
+                Some(kind) => best = Some((j, g.end, number.clone(), kind)),
                 None => {}
             }
         }
         match best {
-            Some((j, number, kind)) => {
+            Some((j, end, number, kind)) => {
                 hits.push(Hit {
                     kind,
-                    start: groups[i].start,
-                    end: groups[j].end,
+                    start: first.start,
+                    end,
                     number,
                 });
                 i = j + 1;
@@ -228,7 +228,8 @@ pub fn mask(text: &str, today: Ymd, id_mask: MaskRule) -> Masked {
     let mut out = String::with_capacity(text.len());
     let (mut ids, mut phones, mut last) = (0, 0, 0);
     for h in &hits {
-        out.push_str(&text[last..h.start]);
+        // Hits are in order and on character boundaries (found by `char_indices`).
+        out.push_str(text.get(last..h.start).unwrap_or_default());
         match h.kind {
             Pii::ResidentId => {
                 ids += 1;
@@ -241,7 +242,7 @@ pub fn mask(text: &str, today: Ymd, id_mask: MaskRule) -> Masked {
         }
         last = h.end;
     }
-    out.push_str(&text[last..]);
+    out.push_str(text.get(last..).unwrap_or_default());
     Masked {
         text: out,
         ids,

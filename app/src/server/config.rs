@@ -175,6 +175,23 @@ impl Config {
     }
 }
 
+/// The site's address for absolute links (feeds, the QR code of reports): the configured public
+/// origin, else the request's host.
+pub fn site_origin(config: &Config, headers: Option<&http::HeaderMap>) -> String {
+    if let Some(o) = &config.public_origin {
+        return o.trim_end_matches('/').to_string();
+    }
+    let host = headers
+        .and_then(|h| h.get(http::header::HOST))
+        .and_then(|v| v.to_str().ok())
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        })
+        .unwrap_or("localhost");
+    format!("http://{host}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,21 +233,4 @@ mod tests {
         assert_eq!(m["DATABASE_URL"], "postgres://x");
         assert_eq!(m["APP_ENV"], "production");
     }
-}
-
-/// The site's address for absolute links (feeds, the QR code of reports): the configured public
-/// origin, else the request's host.
-pub fn site_origin(config: &Config, headers: Option<&http::HeaderMap>) -> String {
-    if let Some(o) = &config.public_origin {
-        return o.trim_end_matches('/').to_string();
-    }
-    let host = headers
-        .and_then(|h| h.get(http::header::HOST))
-        .and_then(|v| v.to_str().ok())
-        .filter(|h| {
-            h.chars()
-                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
-        })
-        .unwrap_or("localhost");
-    format!("http://{host}")
 }

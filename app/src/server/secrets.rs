@@ -91,12 +91,14 @@ impl Secrets {
     pub fn decrypt_id(&self, sealed: &str) -> Result<String, AppError> {
         let bad = || AppError::internal("decrypt id", "ciphertext does not open with this secret");
         let raw = B64.decode(sealed).map_err(|_| bad())?;
-        if raw.len() < 13 {
-            return Err(bad());
-        }
+        // A 12-byte nonce, then at least one byte of ciphertext.
+        let (nonce, ciphertext) = match raw.split_at_checked(12) {
+            Some((nonce, ciphertext)) if !ciphertext.is_empty() => (nonce, ciphertext),
+            _ => return Err(bad()),
+        };
         let plain = self
             .id_encryption
-            .decrypt(Nonce::from_slice(&raw[..12]), &raw[12..])
+            .decrypt(Nonce::from_slice(nonce), ciphertext)
             .map_err(|_| bad())?;
         String::from_utf8(plain).map_err(|_| bad())
     }

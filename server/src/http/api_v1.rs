@@ -411,21 +411,19 @@ async fn batch_response(
             .await
             .and_then(|r| r.try_get("n"))
             .map_err(|e| from_app_error(e.into()))?;
-    let get = |k: &str| {
-        row.try_get::<i64, _>(k)
-            .map_err(|e| from_app_error(e.into()))
-    };
+    let get = |k: &str| row.try_get::<i64, _>(k);
+    let db = |e: sqlx::Error| from_app_error(e.into());
     Ok(BatchResponse {
         batch_id: public_id.into(),
         status: row
             .try_get("status")
             .map_err(|e| from_app_error(e.into()))?,
         class,
-        rows_total: get("rows_total")?,
-        rows_new: get("rows_new")?,
-        rows_update: get("rows_update")?,
-        rows_duplicate: get("rows_duplicate")?,
-        rows_faulty: get("rows_faulty")?,
+        rows_total: get("rows_total").map_err(db)?,
+        rows_new: get("rows_new").map_err(db)?,
+        rows_update: get("rows_update").map_err(db)?,
+        rows_duplicate: get("rows_duplicate").map_err(db)?,
+        rows_faulty: get("rows_faulty").map_err(db)?,
         faults_total,
         faults,
     })

@@ -42,7 +42,13 @@ pub async fn run(state: &AppState, records: u64, runs: usize) -> Result<Timing, 
             .len();
     }
     times.sort_by(|a, b| a.total_cmp(b));
-    let at = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize];
+    // No runs, no time.
+    let at = |q: f64| {
+        times
+            .get(((times.len() as f64 - 1.0) * q).round() as usize)
+            .copied()
+            .unwrap_or(0.0)
+    };
     Ok(Timing {
         records,
         runs,

@@ -194,6 +194,12 @@ pub const DEPARTMENTS: &[Dept] = &[
     },
 ];
 
+/// The first department: the default where a code is unknown. An empty table fails the build here.
+pub const FIRST_DEPARTMENT: &Dept = match DEPARTMENTS {
+    [first, ..] => first,
+    [] => panic!("the seed catalogue has no departments"),
+};
+
 /// Place words by county code, used at the start of organisation names.
 pub const PLACES: &[(&str, &str)] = &[
     ("433101", "吉首"),

@@ -32,6 +32,9 @@ pub struct Generator {
 const SERIAL_MULTIPLIER: u64 = 2_654_435_761;
 const SERIAL_SPACE: u64 = 852_891_037_441; // 31^8
 
+// In bounds: `gen_range` panics on an empty range before the index is used, and the tables are
+// non-empty constants. `choose` would draw differently and change every seeded data set.
+#[allow(clippy::indexing_slicing)]
 fn pick<'a, T>(rng: &mut ChaCha8Rng, items: &'a [T]) -> &'a T {
     &items[rng.gen_range(0..items.len())]
 }
@@ -65,9 +68,10 @@ impl Generator {
     }
 
     pub fn departments(&mut self) -> Vec<Vec<BindValue>> {
-        (0..catalog::DEPARTMENTS.len())
-            .map(|i| {
-                let d = &catalog::DEPARTMENTS[i];
+        catalog::DEPARTMENTS
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
                 vec![
                     BindValue::Int(i as i64 + 1),
                     BindValue::Text(self.public_id()),
@@ -263,11 +267,11 @@ impl Generator {
     }
 
     fn dept(&mut self, code: &str) -> (i64, &'static Dept) {
-        let i = catalog::DEPARTMENTS
+        catalog::DEPARTMENTS
             .iter()
-            .position(|d| d.code == code)
-            .unwrap_or(0);
-        (i as i64 + 1, &catalog::DEPARTMENTS[i])
+            .zip(1i64..)
+            .find(|(d, _)| d.code == code)
+            .map_or((1, catalog::FIRST_DEPARTMENT), |(d, id)| (id, d))
     }
 
     fn decision_date(&mut self, established: Ymd) -> Ymd {
@@ -368,7 +372,7 @@ impl Generator {
         let decided = self.decision_date(ctx.established);
         let total: u32 = catalog::CATEGORY_SETS.iter().map(|(_, w)| w).sum();
         let mut roll = self.rng.gen_range(0..total);
-        let mut cats: &[&str] = catalog::CATEGORY_SETS[0].0;
+        let mut cats: &[&str] = catalog::CATEGORY_SETS.first().map_or(&[], |(set, _)| *set);
         for (set, w) in catalog::CATEGORY_SETS {
             if roll < *w {
                 cats = *set;

@@ -110,8 +110,10 @@ pub async fn seed_demo(
     );
     insert::departments(state, &generator.departments()).await?;
     insert::class_sources(state).await?;
-    let mut report = SeedReport::default();
-    report.articles = insert::articles(state, &generator.articles()).await?;
+    let mut report = SeedReport {
+        articles: insert::articles(state, &generator.articles()).await?,
+        ..SeedReport::default()
+    };
     let mut done = 0;
     while done < opts.subjects {
         let n = CHUNK.min(opts.subjects - done);

@@ -130,15 +130,15 @@ pub async fn import(
             continue;
         }
         let cols: Vec<&str> = line.split([',', '，', '\t']).collect();
-        if cols.len() < 3 {
+        let [day, kind, name, ..] = cols.as_slice() else {
             problems.push(FieldError {
                 field: "csv".into(),
                 code: "HOLIDAY_COLUMNS".into(),
                 message: format!("第 {} 行应有 3 列：日期,类型,名称。", i + 1),
             });
             continue;
-        }
-        match parse_day(cols[0], cols[1], cols[2]) {
+        };
+        match parse_day(day, kind, name) {
             Ok(d) => days.push(d),
             Err(m) => problems.push(FieldError {
                 field: "csv".into(),

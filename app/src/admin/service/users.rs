@@ -198,13 +198,13 @@ pub async fn detail(state: &AppState, public_id: &str) -> Result<UserDetail, App
 /// A random one-time password that meets both policy profiles (14 characters, four classes).
 pub fn temporary_password() -> String {
     use rand::seq::SliceRandom;
-    use rand::Rng;
     const LOWER: &[u8] = b"abcdefghijkmnpqrstuvwxyz";
     const UPPER: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ";
     const DIGIT: &[u8] = b"23456789";
     const OTHER: &[u8] = b"#%+=@";
     let mut rng = rand::rngs::OsRng;
-    let mut pick = |set: &[u8]| set[rng.gen_range(0..set.len())] as char;
+    // The sets are constant and not empty: the fallback is never taken.
+    let mut pick = |set: &[u8]| set.choose(&mut rng).map_or('x', |&b| b as char);
     let mut chars: Vec<char> = vec![pick(LOWER), pick(UPPER), pick(DIGIT), pick(OTHER)];
     let all = [LOWER, UPPER, DIGIT].concat();
     while chars.len() < 14 {

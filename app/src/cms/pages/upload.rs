@@ -41,8 +41,12 @@ pub async fn upload(file: web_sys::File, csrf: String) -> Result<Attachment, Str
         serde_json::from_str(&text).map_err(|_| "上传失败：服务器的回答无法读取。".to_string())
     } else {
         let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-        let field = v["error"]["fields"][0]["message"].as_str();
-        let message = v["error"]["message"].as_str();
+        let field = v
+            .pointer("/error/fields/0/message")
+            .and_then(serde_json::Value::as_str);
+        let message = v
+            .pointer("/error/message")
+            .and_then(serde_json::Value::as_str);
         Err(field
             .or(message)
             .unwrap_or("上传失败，请重试。")

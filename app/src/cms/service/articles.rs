@@ -183,17 +183,31 @@ async fn current(conn: &mut AnyConnection, public_id: &str) -> Result<Current, A
     })
 }
 
-async fn add_event(
-    conn: &mut AnyConnection,
-    state: &AppState,
+/// One step in an article's history (`article_events`).
+struct Event<'a> {
     article_id: i64,
-    action: &str,
+    action: &'a str,
     from: Option<Status>,
     to: Status,
     version: i64,
     actor: i64,
-    comment: &str,
+    comment: &'a str,
+}
+
+async fn add_event(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    event: Event<'_>,
 ) -> Result<(), AppError> {
+    let Event {
+        article_id,
+        action,
+        from,
+        to,
+        version,
+        actor,
+        comment,
+    } = event;
     sqlx::query(
         "INSERT INTO article_events (article_id, action, from_status, to_status, version, actor_id, comment, at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -271,7 +285,11 @@ pub async fn save(
 ) -> Result<(String, i64), AppError> {
     let content = clean_content(s.content)?;
     check_references(state, &content).await?;
-    let home = content.columns[0].clone();
+    // `clean_content` already refuses an article without a column.
+    let home =
+        content.columns.first().cloned().ok_or_else(|| {
+            AppError::Validation(vec![invalid("columns", "请至少选择一个栏目。")])
+        })?;
     check_columns(state, caller, &content.columns).await?;
     let now = state.clock.now_text();
     let user = caller.user.user_id;
@@ -358,13 +376,15 @@ pub async fn save(
             add_event(
                 &mut tx,
                 state,
-                id,
-                "create",
-                None,
-                Status::Draft,
-                version,
-                user,
-                "",
+                Event {
+                    article_id: id,
+                    action: "create",
+                    from: None,
+                    to: Status::Draft,
+                    version,
+                    actor: user,
+                    comment: "",
+                },
             )
             .await?
         }
@@ -373,13 +393,15 @@ pub async fn save(
             add_event(
                 &mut tx,
                 state,
-                id,
-                "edit",
-                Some(was),
-                to,
-                version,
-                user,
-                note,
+                Event {
+                    article_id: id,
+                    action: "edit",
+                    from: Some(was),
+                    to,
+                    version,
+                    actor: user,
+                    comment: note,
+                },
             )
             .await?
         }
@@ -555,13 +577,15 @@ pub async fn transition_in(
     add_event(
         tx,
         state,
-        cur.id,
-        t.code(),
-        Some(cur.status),
-        to,
-        cur.version,
-        caller.user.user_id,
-        &note,
+        Event {
+            article_id: cur.id,
+            action: t.code(),
+            from: Some(cur.status),
+            to,
+            version: cur.version,
+            actor: caller.user.user_id,
+            comment: &note,
+        },
     )
     .await?;
     audit_article(
@@ -886,13 +910,15 @@ pub async fn set_expiry(
     add_event(
         &mut tx,
         state,
-        cur.id,
-        "expiry",
-        Some(cur.status),
-        cur.status,
-        cur.version,
-        caller.user.user_id,
-        &note,
+        Event {
+            article_id: cur.id,
+            action: "expiry",
+            from: Some(cur.status),
+            to: cur.status,
+            version: cur.version,
+            actor: caller.user.user_id,
+            comment: &note,
+        },
     )
     .await?;
     audit_article(

@@ -156,17 +156,6 @@ pub fn beijing_local_to_utc(local: &str) -> Option<String> {
     ))
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn beijing_time_becomes_utc() {
-        assert!(super::beijing_local_to_utc("2026-12-01T09:00")
-            .unwrap()
-            .starts_with("2026-12-01T01:00:00"));
-        assert!(super::beijing_local_to_utc("明天").is_none());
-    }
-}
-
 /// Publishes an article on the scheduler's behalf, inside the caller's transaction (the caller has
 /// claimed it): the portal copy, a history event `action` from `from`, and an audit event.
 pub(super) async fn system_publish(
@@ -207,4 +196,15 @@ pub(super) async fn system_publish(
         .record(tx, state)
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn beijing_time_becomes_utc() {
+        assert!(super::beijing_local_to_utc("2026-12-01T09:00")
+            .unwrap()
+            .starts_with("2026-12-01T01:00:00"));
+        assert!(super::beijing_local_to_utc("明天").is_none());
+    }
 }

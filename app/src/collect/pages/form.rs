@@ -102,11 +102,9 @@ fn RecordForm(spec: FormSpec) -> impl IntoView {
         let initial = check_values(&spec, vec![String::new(); n]);
         (0..n)
             .map(|i| {
-                initial
-                    .filled
-                    .iter()
-                    .any(|(f, _)| *f == i)
-                    .then(|| initial.values[i].clone())
+                let filled = initial.filled.iter().any(|(f, _)| *f == i);
+                // `check_values` returns one value per field.
+                filled.then(|| initial.values.get(i).cloned().unwrap_or_default())
             })
             .collect()
     };
@@ -169,11 +167,11 @@ fn RecordForm(spec: FormSpec) -> impl IntoView {
                 <CsrfField />
                 <input type="hidden" name="class" value=class_code />
                 <input type="hidden" name="department" value=department />
-                {fields.into_iter().enumerate().map(|(i, f)| {
-                    let input = match auto[i].clone() {
+                {fields.into_iter().zip(auto).zip(values.iter().copied().zip(touched.iter().copied())).map(|((f, auto), (value, touched))| {
+                    let input = match auto {
                         Some(v) => view! { <AutoField f v /> }.into_any(),
                         None => view! {
-                            <InputField f value=values[i] touched=touched[i] tried checked />
+                            <InputField f value touched tried checked />
                         }.into_any(),
                     };
                     input

@@ -14,7 +14,7 @@ use sqlx::Row;
 
 /// Lists typed as the console shows them: separated by ；;，,、 or new lines.
 fn list(text: &str) -> Vec<String> {
-    text.split(|c| matches!(c, ';' | '；' | ',' | '，' | '、' | '\n' | '\r'))
+    text.split([';', '；', ',', '，', '、', '\n', '\r'])
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(String::from)

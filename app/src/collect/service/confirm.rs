@@ -122,22 +122,22 @@ async fn apply_update(
     let changes: Vec<Change> = spec
         .fields
         .iter()
-        .enumerate()
-        .filter(|(i, _)| before[*i] != after[*i])
-        .map(|(i, f)| Change {
+        .zip(before.iter().zip(&after).zip(&checked.values))
+        .filter(|(_, ((b, a), _))| b != a)
+        .map(|(f, ((b, a), value))| Change {
             field: f.key.clone(),
             label: f.name.clone(),
             from: store::display_value(
                 &f.key,
                 f.field_type,
-                &before[i],
+                b,
                 masked_before.get(&f.key).map(String::as_str),
             ),
             to: store::display_value(
                 &f.key,
                 f.field_type,
-                &after[i],
-                Some(&crate::rules::mask::resident_id(&checked.values[i])),
+                a,
+                Some(&crate::rules::mask::resident_id(value)),
             ),
         })
         .collect();

@@ -68,7 +68,8 @@ pub fn detect_encoding(sample: &[u8]) -> Result<TextEncoding, AppError> {
     }
     // Trim a possibly cut multi-byte character at the end before judging GB18030.
     let cut = sample.len().saturating_sub(3);
-    let (_, _, had_errors) = GB18030.decode(&sample[..cut.max(sample.len().min(1))]);
+    let head = sample.get(..cut.max(sample.len().min(1))).unwrap_or(sample);
+    let (_, _, had_errors) = GB18030.decode(head);
     let (_, _, errors_full) = GB18030.decode(sample);
     if !had_errors || !errors_full {
         return Ok(TextEncoding::Gb18030);
@@ -99,9 +100,10 @@ impl<R: Read> Read for Gb18030Reader<R> {
             let last = n == 0;
             self.output.clear();
             self.output.resize(n * 2 + 16, 0);
+            // `read` returns at most the buffer's length.
+            let read = self.input.get(..n).unwrap_or_default();
             let (result, _, written, had_errors) =
-                self.decoder
-                    .decode_to_utf8(&self.input[..n], &mut self.output, last);
+                self.decoder.decode_to_utf8(read, &mut self.output, last);
             debug_assert_eq!(result, encoding_rs::CoderResult::InputEmpty);
             self.malformed |= had_errors;
             if self.malformed {
@@ -114,8 +116,11 @@ impl<R: Read> Read for Gb18030Reader<R> {
             self.out_pos = 0;
             self.done = last;
         }
-        let n = buf.len().min(self.output.len() - self.out_pos);
-        buf[..n].copy_from_slice(&self.output[self.out_pos..self.out_pos + n]);
+        let pending = self.output.get(self.out_pos..).unwrap_or_default();
+        let n = buf.len().min(pending.len());
+        if let (Some(to), Some(from)) = (buf.get_mut(..n), pending.get(..n)) {
+            to.copy_from_slice(from);
+        }
         self.out_pos += n;
         Ok(n)
     }
@@ -168,8 +173,8 @@ pub fn open(path: &Path, limits: Limits) -> Result<Opened, AppError> {
 
 fn read_up_to(file: &mut File, buf: &mut [u8]) -> Result<usize, AppError> {
     let mut filled = 0;
-    while filled < buf.len() {
-        match file.read(&mut buf[filled..]) {
+    while let Some(rest) = buf.get_mut(filled..).filter(|r| !r.is_empty()) {
+        match file.read(rest) {
             Ok(0) => break,
             Ok(n) => filled += n,
             Err(e) => return Err(AppError::internal("read upload", e)),

@@ -56,24 +56,26 @@ pub async fn submit(
     let (_, spec) = catalogue::load(state, class).await?;
     let mut record = vec![String::new(); spec.fields.len()];
     for (key, value) in values {
-        let i = spec.index_of(key).ok_or_else(|| {
+        let unknown = || {
             AppError::field(
                 "record",
                 "FIELD_UNKNOWN",
                 format!("数据类别中没有字段 {key}：请刷新页面，按最新目录填写。"),
             )
-        })?;
+        };
+        // `record` has one slot per field.
+        let i = spec.index_of(key).ok_or_else(unknown)?;
+        let (Some(field), Some(slot)) = (spec.fields.get(i), record.get_mut(i)) else {
+            return Err(unknown());
+        };
         if value.chars().count() > MAX_VALUE_CHARS {
             return Err(AppError::field(
                 key,
                 "VALUE_TOO_LONG",
-                format!(
-                    "“{}”超过 {MAX_VALUE_CHARS} 个字，请精简。",
-                    spec.fields[i].name
-                ),
+                format!("“{}”超过 {MAX_VALUE_CHARS} 个字，请精简。", field.name),
             ));
         }
-        record[i] = value.clone();
+        *slot = value.clone();
     }
     if record.iter().all(|v| v.trim().is_empty()) {
         return Err(AppError::field(

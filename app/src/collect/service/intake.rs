@@ -123,16 +123,18 @@ fn store_upload(
         let mut first = true;
         loop {
             let n = input.read(&mut buf).map_err(io)?;
-            if n == 0 {
-                break;
-            }
+            // `read` returns at most the buffer's length.
+            let chunk = match buf.get(..n) {
+                Some(c) if !c.is_empty() => c,
+                _ => break,
+            };
             if first {
                 // Type by content, before anything is kept.
-                super::files::sniff(&buf[..n])?;
+                super::files::sniff(chunk)?;
                 first = false;
             }
-            hasher.update(&buf[..n]);
-            out.write_all(&buf[..n]).map_err(io)?;
+            hasher.update(chunk);
+            out.write_all(chunk).map_err(io)?;
         }
         if first {
             super::files::sniff(&[])?;

@@ -139,7 +139,7 @@ async fn shown_values(
 ) -> Result<Vec<(String, String)>, AppError> {
     let mut conn = state.db.pool.acquire().await?;
     let cmp = store::stored_comparable(
-        &mut BulkConn::Borrowed(&mut *conn, state.db.backend),
+        &mut BulkConn::Borrowed(&mut conn, state.db.backend),
         spec,
         Some(table),
         id,

@@ -53,13 +53,18 @@ fn opt(v: &str) -> Option<String> {
 
 /// Reads and checks one row; Err is the reason it is left out.
 fn entry(values: &[String]) -> Result<Entry, String> {
-    let code = normalize::identifier(&values[0]);
+    // `headers::gather` gives one value per field of `registry_spec`, in its order.
+    let [code, name, legal_rep, reg_no, org_code, area, address, established_on, ..] = values
+    else {
+        return Err("登记信息的列不完整".into());
+    };
+    let code = normalize::identifier(code);
     uscc::validate(&code).map_err(|e| format!("统一社会信用代码 {code}：{}", e.message()))?;
-    let name = values[1].trim();
+    let name = name.trim();
     if name.is_empty() {
         return Err("名称为空".into());
     }
-    let established_on = match opt(&values[7]) {
+    let established_on = match opt(established_on) {
         Some(d) => Some(
             parse_date(&d)
                 .ok_or_else(|| format!("成立日期“{d}”无法识别，请写作 2020-05-01"))?
@@ -67,15 +72,16 @@ fn entry(values: &[String]) -> Result<Entry, String> {
         ),
         None => None,
     };
-    let area = opt(&values[5]).unwrap_or_else(|| code[2..8].to_string());
+    // A valid code is 18 ASCII characters; its 3rd to 8th are the registering area.
+    let area = opt(area).unwrap_or_else(|| code.get(2..8).unwrap_or_default().to_string());
     Ok(Entry {
         uscc: code,
         name: name.chars().take(200).collect(),
-        legal_rep: opt(&values[2]),
-        reg_no: opt(&values[3]),
-        org_code: opt(&values[4]),
+        legal_rep: opt(legal_rep),
+        reg_no: opt(reg_no),
+        org_code: opt(org_code),
         county: division::xiangxi_name(&area).map(|_| area),
-        address: opt(&values[6]),
+        address: opt(address),
         established_on,
     })
 }
@@ -150,7 +156,7 @@ pub async fn import_file(
             );
         }
         for e in part {
-            let new_fields = vec![
+            let new_fields = [
                 e.legal_rep.clone(),
                 e.reg_no.clone(),
                 e.org_code.clone(),
@@ -222,21 +228,17 @@ pub async fn import_file(
                     } else {
                         report.updated += 1;
                     }
-                    sqlx::query(
+                    // $3 to $8: the six merged fields, in the order of `new_fields`.
+                    let mut update = sqlx::query(
                         "UPDATE subjects SET name = $2, legal_rep = $3, reg_no = $4, org_code = $5, county_code = $6, \
                          address = $7, established_on = $8, updated_at = $9 WHERE id = $1",
                     )
                     .bind(id)
-                    .bind(&e.name)
-                    .bind(&merged[0])
-                    .bind(&merged[1])
-                    .bind(&merged[2])
-                    .bind(&merged[3])
-                    .bind(&merged[4])
-                    .bind(&merged[5])
-                    .bind(&now)
-                    .execute(&mut *tx)
-                    .await?;
+                    .bind(&e.name);
+                    for value in &merged {
+                        update = update.bind(value);
+                    }
+                    update.bind(&now).execute(&mut *tx).await?;
                 }
             }
         }

@@ -95,7 +95,7 @@ pub fn payload_originals(payload: &str) -> Option<String> {
 pub fn field_values(spec: &ClassSpec, checked: &Checked, secrets: &Secrets) -> Vec<BindValue> {
     let mut out = Vec::with_capacity(spec.fields.len() + 6);
     for (i, f) in spec.fields.iter().enumerate() {
-        let v = checked.values[i].as_str();
+        let v = checked.value(i);
         match (f.key.as_str(), f.field_type) {
             (_, FieldType::IdNumber) if v.is_empty() => out.extend([
                 BindValue::NullText,
@@ -125,7 +125,7 @@ pub fn comparable(spec: &ClassSpec, checked: &Checked, secrets: &Secrets) -> Vec
         .iter()
         .enumerate()
         .map(|(i, f)| {
-            let v = checked.values[i].as_str();
+            let v = checked.value(i);
             match (f.key.as_str(), f.field_type) {
                 (_, FieldType::IdNumber) if !v.is_empty() => secrets.id_hmac(v),
                 ("fine" | "confiscated", _) => values::parse_wan_yuan(v)
@@ -175,15 +175,16 @@ pub fn display_value(key: &str, ty: FieldType, comparable: &str, masked: Option<
 pub fn generic_payload(spec: &ClassSpec, checked: &Checked, secrets: &Secrets) -> String {
     let cmp = comparable(spec, checked, secrets);
     let mut map = serde_json::Map::new();
-    for (i, f) in spec.fields.iter().enumerate() {
-        let v = checked.values[i].as_str();
+    // `comparable` gives one value per field.
+    for ((i, f), cmp) in spec.fields.iter().enumerate().zip(cmp) {
+        let v = checked.value(i);
         if f.field_type == FieldType::IdNumber && !v.is_empty() {
             map.insert(f.key.clone(), mask::resident_id(v).into());
             map.insert(format!("{}_enc", f.key), secrets.encrypt_id(v).into());
         } else {
             map.insert(f.key.clone(), v.into());
         }
-        map.insert(format!("_cmp_{}", f.key), cmp[i].clone().into());
+        map.insert(format!("_cmp_{}", f.key), cmp.into());
     }
     if let Some(sealed) = sealed_originals(spec, checked, secrets) {
         map.insert(ORIGINALS_KEY.into(), sealed.into());

@@ -289,14 +289,18 @@ fn record_values(
     let secrets = &staging.state.secrets;
     let county = local_county(c.get(spec, "area_code"))
         .or_else(|| match &c.subject {
-            Some(SubjectKey::Uscc(code)) => local_county(&code[2..8]),
+            // A subject's code is a valid 18-character USCC: its 3rd to 8th are the area.
+            Some(SubjectKey::Uscc(code)) => local_county(code.get(2..8).unwrap_or_default()),
             _ => None,
         })
         .or_else(|| b.unit.county_code.clone());
     let filled = c
         .filled
         .iter()
-        .map(|(i, src)| format!("{}:{src}", spec.fields[*i].key))
+        .map(|(i, src)| {
+            let key = spec.fields.get(*i).map_or("", |f| f.key.as_str());
+            format!("{key}:{src}")
+        })
         .collect::<Vec<_>>()
         .join(";");
     let mut row = vec![

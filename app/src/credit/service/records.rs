@@ -5,6 +5,7 @@ use crate::error::AppError;
 use crate::server::AppState;
 use sqlx::any::AnyRow;
 use sqlx::Row;
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 const PENALTY_COLUMNS: &str = "r.public_id, s.public_id AS subject_public_id, r.subject_name, r.subject_category, \
@@ -178,8 +179,10 @@ pub async fn fetch_generic(
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
         let class_id: i64 = r.try_get("class_id")?;
-        if !fields.contains_key(&class_id) {
-            let f = sqlx::query(
+        let labels = match fields.entry(class_id) {
+            Entry::Occupied(known) => known.into_mut(),
+            Entry::Vacant(slot) => {
+                let f = sqlx::query(
                 "SELECT field_key, name FROM class_fields WHERE class_id = $1 \
                  AND field_type NOT IN ('id_number') AND field_key NOT IN ('subject_name', 'subject_uscc') \
                  ORDER BY sort_order, id",
@@ -190,8 +193,9 @@ pub async fn fetch_generic(
             .iter()
             .map(|f| Ok((f.try_get("field_key")?, f.try_get("name")?)))
             .collect::<Result<Vec<(String, String)>, sqlx::Error>>()?;
-            fields.insert(class_id, f);
-        }
+                slot.insert(f)
+            }
+        };
         let payload: serde_json::Value =
             serde_json::from_str(&r.try_get::<String, _>("payload")?).unwrap_or_default();
         let text = |k: &str| match payload.get(k) {
@@ -212,7 +216,7 @@ pub async fn fetch_generic(
             subject_public_id: r.try_get("subject_public_id")?,
             subject_name: scrub.text(&r.try_get::<String, _>("subject_name")?),
             subject_uscc: r.try_get("subject_uscc")?,
-            fields: fields[&class_id]
+            fields: labels
                 .iter()
                 .map(|(k, label)| (label.clone(), scrub.text(&text(k))))
                 .filter(|(_, v)| !v.is_empty())

@@ -11,7 +11,7 @@ use crate::error::{AppError, FieldError};
 use crate::rules::date::{beijing_minute, Ymd};
 use crate::server::authz::Caller;
 use crate::server::AppState;
-use rand::Rng;
+use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
@@ -128,7 +128,8 @@ fn random_code(len: usize) -> String {
     const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
     let mut rng = rand::thread_rng();
     (0..len)
-        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        // The alphabet is constant and not empty: the fallback is never taken.
+        .map(|_| ALPHABET.choose(&mut rng).map_or('2', |&b| b as char))
         .collect()
 }
 

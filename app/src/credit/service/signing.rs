@@ -67,7 +67,8 @@ pub fn check(key: &VerifyingKey, file: &[u8]) -> Check {
         return Check::Unsigned;
     };
     let (content, line) = file.split_at(at);
-    let line = String::from_utf8_lossy(&line[MARK.len()..]);
+    // `line` starts with the mark just found.
+    let line = String::from_utf8_lossy(line.get(MARK.len()..).unwrap_or_default());
     let mut sha = None;
     let mut sig = None;
     for part in line.split_whitespace() {

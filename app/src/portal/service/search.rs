@@ -38,7 +38,8 @@ pub fn excerpt(text: &str, terms: &[String]) -> String {
         .unwrap_or(0);
     let start = at.saturating_sub(EXCERPT_CHARS / 3);
     let end = (start + EXCERPT_CHARS).min(chars.len());
-    let mut out: String = chars[start..end].iter().collect();
+    // start <= at <= chars.len(), so start..end is in bounds.
+    let mut out: String = chars.get(start..end).unwrap_or_default().iter().collect();
     if start > 0 {
         out.insert(0, '…');
     }

@@ -163,6 +163,11 @@ impl Checked {
         self.faults.iter().any(Fault::is_error)
     }
 
+    /// The value of field `i`; empty past the end (`values` has one entry per field).
+    pub fn value(&self, i: usize) -> &str {
+        self.values.get(i).map_or("", String::as_str)
+    }
+
     pub fn get<'a>(&'a self, spec: &ClassSpec, key: &str) -> &'a str {
         spec.index_of(key)
             .and_then(|i| self.values.get(i))
@@ -184,11 +189,24 @@ impl Row<'_> {
     }
 
     fn val(&self, key: &str) -> &str {
-        self.idx(key).map_or("", |i| self.values[i].as_str())
+        self.idx(key).map_or("", |i| self.value(i))
+    }
+
+    /// The value of field `i` (`values` has one entry per field).
+    fn value(&self, i: usize) -> &str {
+        self.values.get(i).map_or("", String::as_str)
+    }
+
+    fn set_value(&mut self, i: usize, value: String) {
+        if let Some(slot) = self.values.get_mut(i) {
+            *slot = value;
+        }
     }
 
     fn label(&self, i: usize) -> String {
-        let f = &self.spec.fields[i];
+        let Some(f) = self.spec.fields.get(i) else {
+            return String::new();
+        };
         match &f.code_v2 {
             Some(code) => format!("“{}”（{}）", f.name, code),
             None => format!("“{}”", f.name),
@@ -203,7 +221,8 @@ impl Row<'_> {
         self.faults.push(Fault {
             row: self.row,
             field: field
-                .map(|i| self.spec.fields[i].key.clone())
+                .and_then(|i| self.spec.fields.get(i))
+                .map(|f| f.key.clone())
                 .unwrap_or_default(),
             code: code.to_string(),
             level,
@@ -289,8 +308,8 @@ fn fill(
 ) {
     let mut set = |r: &mut Row, key: &str, value: Option<String>, source: &str| {
         if let (Some(i), Some(v)) = (r.idx(key), value) {
-            if r.values[i].trim().is_empty() && !v.is_empty() {
-                r.values[i] = v;
+            if r.value(i).trim().is_empty() && !v.is_empty() {
+                r.set_value(i, v);
                 filled.push((i, source.to_string()));
             }
         }
@@ -349,13 +368,16 @@ fn named_by(code_key: &str) -> Option<&'static str> {
 }
 
 fn check_field(r: &mut Row, ctx: &Context, i: usize) {
-    let field = &r.spec.fields[i];
+    let spec = r.spec;
+    let Some(field) = spec.fields.get(i) else {
+        return;
+    };
     let (ty, requirement, max_len) = (field.field_type, field.requirement, field.max_len);
-    let raw = r.values[i].trim().to_string();
+    let raw = r.value(i).trim().to_string();
     if raw.is_empty() {
         let named = named_by(&field.key)
             .and_then(|k| r.idx(k))
-            .map(|n| (n, r.values[n].trim().to_string()))
+            .map(|n| (n, r.value(n).trim().to_string()))
             .filter(|(_, name)| !name.is_empty());
         if let (Some((n, name)), Requirement::Required) = (named, requirement) {
             let msg = format!(
@@ -368,7 +390,7 @@ fn check_field(r: &mut Row, ctx: &Context, i: usize) {
             let msg = format!("{}为空：此项必填，请补充后重新上传。", r.label(i));
             r.fault(Some(i), r::REQUIRED, msg);
         }
-        r.values[i] = String::new();
+        r.set_value(i, String::new());
         return;
     }
     if raw.chars().count() > max_len {
@@ -418,23 +440,19 @@ fn check_field(r: &mut Row, ctx: &Context, i: usize) {
                 None
             }
         },
-        FieldType::Enum => {
-            let field = &r.spec.fields[i];
-            match field.option_for(&raw) {
-                Some(v) => Some(v.to_string()),
-                None => {
-                    let msg = format!(
-                        "{}“{raw}”不在取值范围内，应为：{}。",
-                        r.label(i),
-                        field.canonical_options().join(" / ")
-                    );
-                    r.fault(Some(i), r::ENUM, msg);
-                    None
-                }
+        FieldType::Enum => match field.option_for(&raw) {
+            Some(v) => Some(v.to_string()),
+            None => {
+                let msg = format!(
+                    "{}“{raw}”不在取值范围内，应为：{}。",
+                    r.label(i),
+                    field.canonical_options().join(" / ")
+                );
+                r.fault(Some(i), r::ENUM, msg);
+                None
             }
-        }
+        },
         FieldType::MultiEnum => {
-            let field = &r.spec.fields[i];
             let mut out: Vec<&str> = Vec::new();
             let mut bad: Vec<String> = Vec::new();
             for part in values::split_multi(&raw) {
@@ -490,7 +508,7 @@ fn check_field(r: &mut Row, ctx: &Context, i: usize) {
             }
         }
     };
-    r.values[i] = canonical.unwrap_or(raw);
+    r.set_value(i, canonical.unwrap_or(raw));
 }
 
 /// Masks personal numbers in a text field on the public copy and keeps the text as sent for sealing
@@ -524,7 +542,10 @@ fn desensitise(r: &mut Row, ctx: &Context, i: usize, raw: &str) -> String {
 
 /// The sibling type field of an ID number field: person_id ← person_id_type, legal_rep_id ← legal_rep_id_type.
 fn check_id_number(r: &mut Row, ctx: &Context, i: usize, raw: &str) -> Option<String> {
-    let type_key = format!("{}_type", r.spec.fields[i].key);
+    let type_key = format!(
+        "{}_type",
+        r.spec.fields.get(i).map_or("", |f| f.key.as_str())
+    );
     let id_type = r.val(&type_key).trim().to_string();
     let resident = id_type.is_empty() || id_type == "身份证" || id_type == "居民身份证";
     if !resident {

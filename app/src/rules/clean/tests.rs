@@ -458,7 +458,7 @@ fn an_unknown_authority_is_the_only_fault_and_names_the_fix() {
     );
     // Two departments claiming one name fill nothing rather than guess.
     let mut clash = register();
-    clash.push(Authority::new(&valid_uscc(), ["州市场监管局"]));
+    clash.push(Authority::new(valid_uscc(), ["州市场监管局"]));
     assert_eq!(
         crate::rules::clean::row::authority_code(&clash, "州市场监管局"),
         None

@@ -179,8 +179,9 @@ mod tests {
                 current = None;
             } else if let (Some(t), Some(col)) = (&current, line.split_whitespace().next()) {
                 if !col.starts_with("--") && col != "PRIMARY" && col != "UNIQUE" {
-                    out.get_mut(t)
-                        .map(|cols: &mut Vec<String>| cols.push(col.to_string()));
+                    if let Some(cols) = out.get_mut(t) {
+                        cols.push(col.to_string());
+                    }
                 }
             }
         }

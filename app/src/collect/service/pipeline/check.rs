@@ -154,7 +154,7 @@ impl<'a> Checker<'a> {
                 .iter()
                 .enumerate()
                 .filter(|(_, f)| matches!(f.field_type, FieldType::Date | FieldType::Enum))
-                .map(|(i, _)| c.values[i].as_str())
+                .map(|(i, _)| c.value(i))
                 .collect::<Vec<_>>()
                 .join("/")
         };
@@ -186,7 +186,8 @@ impl<'a> Checker<'a> {
         let ctx = &ctx;
         let one = move |g: GatheredRow| -> RuledRow {
             let code = uscc_idx
-                .map(|i| normalize::identifier(&g.values[i]))
+                .and_then(|i| g.values.get(i))
+                .map(|v| normalize::identifier(v))
                 .unwrap_or_default();
             let reg = registry.get(&code);
             let c = checker::check(spec, ctx, g.values, g.row, reg);
@@ -260,7 +261,8 @@ impl<'a> Checker<'a> {
         let codes: Vec<String> = match self.uscc_idx {
             Some(i) => gathered
                 .iter()
-                .map(|g| normalize::identifier(&g.values[i]))
+                .filter_map(|g| g.values.get(i))
+                .map(|v| normalize::identifier(v))
                 .filter(|c| c.len() == 18)
                 .collect(),
             None => vec![],
