@@ -125,6 +125,58 @@ impl From<sqlx::migrate::MigrateError> for AppError {
 
 pub type AppResult<T> = Result<T, AppError>;
 
+/// The default HTTP answer of an error: the structured JSON error of the data API,
+/// `{"error": {"code", "message", "fields"}}`, with the error's status (an internal failure's message
+/// carries its request id). Handlers that answer a browser with an HTML page map errors themselves.
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        let fields = match &self {
+            AppError::Validation(list) => list.clone(),
+            _ => vec![],
+        };
+        json_error(self.status(), self.code(), self.to_string(), fields)
+    }
+}
+
+/// The structured JSON error with any status and code (the data API also answers codes of its own,
+/// such as `BAD_JSON`). A 401 names the Bearer scheme, as HTTP asks.
+#[cfg(feature = "ssr")]
+pub fn json_error(
+    status: u16,
+    code: &str,
+    message: String,
+    fields: Vec<FieldError>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    use http::{header, HeaderValue, StatusCode};
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    // Field order as the data API documents it (`ApiError` in its OpenAPI document).
+    #[derive(Serialize)]
+    struct Body<'a> {
+        error: Inner<'a>,
+    }
+    #[derive(Serialize)]
+    struct Inner<'a> {
+        code: &'a str,
+        message: String,
+        fields: Vec<FieldError>,
+    }
+    let body = Body {
+        error: Inner {
+            code,
+            message,
+            fields,
+        },
+    };
+    let mut res = (status, axum::Json(body)).into_response();
+    if status == StatusCode::UNAUTHORIZED {
+        res.headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    }
+    res
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

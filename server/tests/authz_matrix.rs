@@ -5,6 +5,8 @@
 // Test code: a panic here is a failing test (clippy.toml allows these lints in #[test] functions;
 // the helpers of an integration test crate are test code as well).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+// Long scenario tests read top to bottom, one step after the other.
+#![allow(clippy::too_many_lines)]
 mod common;
 use app::auth::model::Role;
 use app::auth::policy::{may, Access, ENDPOINTS};

@@ -1,6 +1,6 @@
 //! Identity over real HTTP: login, lockout, sessions (rotation, idle and absolute limits, ending),
 //! password policy, TOTP, CSRF, and the probes of the security baseline (cross-site POST, session
-//! fixation, SQL injection, brute force).
+//! fixation, SQL injection, brute force); the console lists the admins see and their XLSX exports.
 // Test code: a panic here is a failing test (clippy.toml allows these lints in #[test] functions;
 // the helpers of an integration test crate are test code as well).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
@@ -718,6 +718,279 @@ async fn console_lists_sort_and_page() {
     )
     .await;
     assert_eq!(s, 200);
+}
+
+/// The sheet name and header row of each console export, copied from the exports as they were before
+/// they shared one writer (commit cf8db37): what people download and import elsewhere must not move.
+const EXPORT_SHEETS: &[(&str, &str, &[&str])] = &[
+    (
+        "users.xlsx",
+        "用户",
+        &[
+            "用户名",
+            "姓名",
+            "所属单位",
+            "角色",
+            "状态",
+            "最近登录",
+            "创建时间",
+        ],
+    ),
+    (
+        "orgs.xlsx",
+        "信源单位",
+        &[
+            "编码",
+            "名称",
+            "所在区县",
+            "统一社会信用代码",
+            "账户数",
+            "状态",
+        ],
+    ),
+    ("holidays.xlsx", "节假日", &["日期", "类型", "名称", "来源"]),
+    (
+        "audit.xlsx",
+        "审计日志",
+        &[
+            "序号",
+            "时间(UTC)",
+            "操作人",
+            "角色",
+            "操作代码",
+            "操作",
+            "对象",
+            "结果",
+            "IP",
+        ],
+    ),
+    (
+        "alarms.xlsx",
+        "告警",
+        &[
+            "编号",
+            "级别",
+            "标题",
+            "详情",
+            "状态",
+            "次数",
+            "首次",
+            "最近",
+            "处理人",
+            "处理说明",
+        ],
+    ),
+    (
+        "reports.xlsx",
+        "信用报告出具记录",
+        &[
+            "报告编号",
+            "类型",
+            "渠道",
+            "主体",
+            "申请人",
+            "用途",
+            "办理事项",
+            "出具时间",
+            "验证码",
+        ],
+    ),
+];
+
+/// The CSRF token of the caller's cookie, as the login page renders it into its form.
+async fn csrf_token(c: &reqwest::Client, base: &str) -> String {
+    let html = c
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    html.split("name=\"csrf_token\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("the login page carries a CSRF token")
+        .to_string()
+}
+
+/// Posts an export form as a browser without JavaScript does, opens the file, checks that it has the
+/// one sheet with the name and header row of `EXPORT_SHEETS`, and returns its data rows as text.
+async fn export_rows(
+    c: &reqwest::Client,
+    base: &str,
+    file: &str,
+    fields: &[(&str, &str)],
+) -> Vec<Vec<String>> {
+    use calamine::Reader;
+    let (_, sheet, headers) = EXPORT_SHEETS.iter().find(|(f, _, _)| *f == file).unwrap();
+    let token = csrf_token(c, base).await;
+    let mut pairs = vec![("csrf_token", token.as_str())];
+    pairs.extend_from_slice(fields);
+    let r = c
+        .post(format!("{base}/console/export/{file}"))
+        .header(ACCEPT, "text/html")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form(&pairs))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{file}");
+    assert_eq!(
+        r.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let bytes = r.bytes().await.unwrap();
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    assert_eq!(book.sheet_names(), vec![sheet.to_string()], "{file}");
+    let range = book.worksheet_range(sheet).unwrap();
+    let mut rows = range
+        .rows()
+        .map(|r| r.iter().map(ToString::to_string).collect::<Vec<String>>());
+    assert_eq!(rows.next().unwrap(), *headers, "{file}: header row");
+    rows.collect()
+}
+
+/// The one row whose cell `col` is `value`.
+fn row_where<'a>(rows: &'a [Vec<String>], col: usize, value: &str) -> &'a [String] {
+    let found: Vec<_> = rows.iter().filter(|r| r[col] == value).collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "one row with {value:?} in column {col}: {rows:?}"
+    );
+    found[0]
+}
+
+/// The operator pulls a public report on a seeded subject for a service matter; returns its serial and
+/// the subject's name.
+async fn pull_report(state: &AppState, op: &reqwest::Client, base: &str) -> (String, String) {
+    use sqlx::Row;
+    let subject = sqlx::query("SELECT public_id, name FROM subjects ORDER BY id LIMIT 1")
+        .fetch_one(&state.db.pool)
+        .await
+        .unwrap();
+    let (public_id, name): (String, String) =
+        (subject.try_get(0).unwrap(), subject.try_get(1).unwrap());
+    let (s, body) = call(
+        op,
+        base,
+        "credit/staff_report",
+        &form(&[
+            ("request[kind]", "public"),
+            ("request[subject]", &public_id),
+            ("request[applicant]", "导出核对申请人"),
+            ("request[purpose]", "招投标"),
+            ("request[matter]", "政府采购供应商资格审查"),
+        ]),
+    )
+    .await;
+    assert_eq!(s, 200, "{body}");
+    let issued: serde_json::Value = serde_json::from_str(&body).unwrap();
+    (issued["serial"].as_str().unwrap().to_string(), name)
+}
+
+/// Each of the six console exports, downloaded by a role allowed to, keeps its sheet name and header
+/// row and carries the rows of what the test created (or the seed guarantees) in the right columns.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_console_export_keeps_its_sheet_headers_and_rows() {
+    let (state, base) = start().await;
+    let signed_in = |user: &'static str| {
+        let base = base.clone();
+        async move {
+            let c = common::client();
+            assert_eq!(login(&c, &base, user, DEMO_PASSWORD).await.0, 200);
+            c
+        }
+    };
+    let (sys, op, auditor) = (
+        signed_in("sysadmin").await,
+        signed_in("operator").await,
+        signed_in("auditor").await,
+    );
+    // What the lists will show: an account, a holiday, an alarm and a pulled report.
+    let account = "username=exportcheck&display_name=导出核对员&unit_kind=office";
+    let (s, body) = call(&sys, &base, "admin/user_create", account).await;
+    assert_eq!(s, 200, "{body}");
+    let holiday = [
+        ("day", "2026-10-16"),
+        ("kind", "holiday"),
+        ("name", "导出核对假日"),
+    ];
+    let (s, body) = call(&op, &base, "admin/holiday_save", &form(&holiday)).await;
+    assert_eq!(s, 200, "{body}");
+    let warning = app::server::alarms::Severity::Warning;
+    app::server::alarms::raise(
+        &state.db,
+        &state.clock,
+        "export-check",
+        warning,
+        "导出核对告警",
+        "核对导出",
+    )
+    .await
+    .unwrap();
+    let (serial, subject) = pull_report(&state, &op, &base).await;
+
+    let users = export_rows(&sys, &base, "users.xlsx", &[("q", "exportcheck")]).await;
+    let user = row_where(&users, 0, "exportcheck");
+    assert_eq!(
+        user[..5],
+        ["exportcheck", "导出核对员", "州信用办", "", "正常"]
+    );
+    assert!(!user[6].is_empty(), "created at: {user:?}");
+
+    let orgs = export_rows(&op, &base, "orgs.xlsx", &[]).await;
+    let uscc = app::rules::uscc::compose('1', '1', "433100", 10_000);
+    let org = row_where(&orgs, 0, "scjg");
+    assert_eq!(
+        [&org[1], &org[3], &org[5]],
+        ["湘西州市场监督管理局", uscc.as_str(), "启用"]
+    );
+
+    let days = export_rows(&op, &base, "holidays.xlsx", &[("year", "2026")]).await;
+    let day = row_where(&days, 0, "2026-10-16");
+    assert_eq!(day, ["2026-10-16", "放假", "导出核对假日", "manual"]);
+
+    let alarms = export_rows(&op, &base, "alarms.xlsx", &[]).await;
+    let alarm = row_where(&alarms, 2, "导出核对告警");
+    assert_eq!(
+        alarm[1..6],
+        ["警告", "导出核对告警", "核对导出", "未处理", "1"]
+    );
+
+    let reports = export_rows(&op, &base, "reports.xlsx", &[]).await;
+    let report = row_where(&reports, 0, &serial);
+    assert_eq!(
+        report[1..7],
+        [
+            "公共信用信息报告",
+            "部门经办",
+            subject.as_str(),
+            "导出核对申请人",
+            "招投标",
+            "政府采购供应商资格审查"
+        ]
+    );
+    assert!(!report[8].is_empty(), "verify code: {report:?}");
+
+    // The audit log lists the holiday the operator saved and the export the system admin made.
+    let audit = export_rows(&auditor, &base, "audit.xlsx", &[]).await;
+    let saved = row_where(&audit, 6, "holiday:2026-10-16");
+    assert_eq!(
+        saved[4..8],
+        ["holiday.save", "保存节假日", "holiday:2026-10-16", "成功"]
+    );
+    let exported = row_where(&audit, 6, "export:/console/export/users.xlsx");
+    assert_eq!(
+        exported[4..8],
+        [
+            "export",
+            "导出",
+            "export:/console/export/users.xlsx",
+            "成功"
+        ]
+    );
 }
 
 /// Guessing the current password on the password change counts like guessing it at the login: five

@@ -10,7 +10,7 @@ use super::service;
 #[cfg(feature = "ssr")]
 use crate::auth::policy::Action;
 #[cfg(feature = "ssr")]
-use crate::server::{authz, AppState};
+use crate::server::authz;
 
 #[server(endpoint = "admin/users")]
 pub async fn list_users(
@@ -20,10 +20,7 @@ pub async fn list_users(
     #[server(default)] sort: String,
     #[server(default)] page: i64,
 ) -> Result<Page<UserRow>, AppError> {
-    authz::respond(async move {
-        // Read the context before the first await.
-        let state = AppState::get()?;
-        authz::authorize(Action::UserView).await?;
+    authz::serve(Action::UserView, move |state, _| async move {
         let f = service::users::UserFilter {
             q,
             role,
@@ -38,10 +35,7 @@ pub async fn list_users(
 
 #[server(endpoint = "admin/user")]
 pub async fn get_user(id: String) -> Result<UserDetail, AppError> {
-    authz::respond(async move {
-        // Read the context before the first await.
-        let state = AppState::get()?;
-        authz::authorize(Action::UserView).await?;
+    authz::serve(Action::UserView, move |state, _| async move {
         service::users::detail(&state, &id).await
     })
     .await
@@ -55,10 +49,7 @@ pub async fn create_user(
     #[server(default)] department: String,
     #[server(default)] county: String,
 ) -> Result<TemporaryPassword, AppError> {
-    authz::respond(async move {
-        // Read the context before the first await.
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::UserCreate).await?;
+    authz::serve(Action::UserCreate, move |state, caller| async move {
         let unit = service::users::Unit {
             kind: unit_kind,
             department,
@@ -77,10 +68,7 @@ pub async fn update_user(
     #[server(default)] department: String,
     #[server(default)] county: String,
 ) -> Result<(), AppError> {
-    authz::respond(async move {
-        // Read the context before the first await.
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::UserUpdate).await?;
+    authz::serve(Action::UserUpdate, move |state, caller| async move {
         let unit = service::users::Unit {
             kind: unit_kind,
             department,
@@ -93,10 +81,7 @@ pub async fn update_user(
 
 #[server(endpoint = "admin/user_status")]
 pub async fn set_user_status(id: String, active: bool) -> Result<(), AppError> {
-    authz::respond(async move {
-        // Read the context before the first await.
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::UserUpdate).await?;
+    authz::serve(Action::UserUpdate, move |state, caller| async move {
         service::users::set_status(&state, &caller, &id, active).await
     })
     .await
@@ -104,10 +89,7 @@ pub async fn set_user_status(id: String, active: bool) -> Result<(), AppError> {
 
 #[server(endpoint = "admin/user_unlock")]
 pub async fn unlock_user(id: String) -> Result<(), AppError> {
-    authz::respond(async move {
-        // Read the context before the first await.
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::UserUnlock).await?;
+    authz::serve(Action::UserUnlock, move |state, caller| async move {
         service::users::unlock(&state, &caller, &id).await
     })
     .await
@@ -115,10 +97,7 @@ pub async fn unlock_user(id: String) -> Result<(), AppError> {
 
 #[server(endpoint = "admin/user_reset_password")]
 pub async fn reset_user_password(id: String) -> Result<TemporaryPassword, AppError> {
-    authz::respond(async move {
-        // Read the context before the first await.
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::UserResetPassword).await?;
+    authz::serve(Action::UserResetPassword, move |state, caller| async move {
         service::users::reset_password(&state, &caller, &id).await
     })
     .await
@@ -126,10 +105,7 @@ pub async fn reset_user_password(id: String) -> Result<TemporaryPassword, AppErr
 
 #[server(endpoint = "admin/user_end_sessions")]
 pub async fn end_user_sessions(id: String) -> Result<u64, AppError> {
-    authz::respond(async move {
-        // Read the context before the first await.
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::UserEndSessions).await?;
+    authz::serve(Action::UserEndSessions, move |state, caller| async move {
         service::users::end_sessions(&state, &caller, &id).await
     })
     .await
@@ -140,10 +116,7 @@ pub async fn set_user_roles(
     id: String,
     #[server(default)] roles: Vec<String>,
 ) -> Result<(), AppError> {
-    authz::respond(async move {
-        // Read the context before the first await.
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::RoleGrant).await?;
+    authz::serve(Action::RoleGrant, move |state, caller| async move {
         service::users::set_roles(&state, &caller, &id, &roles).await
     })
     .await
@@ -157,10 +130,7 @@ pub async fn list_orgs(
     #[server(default)] page: i64,
     #[server(default)] all: bool,
 ) -> Result<Orgs, AppError> {
-    authz::respond(async move {
-        // Read the context before the first await.
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::OrgView).await?;
+    authz::serve(Action::OrgView, move |state, caller| async move {
         let page = (!all).then_some(page);
         service::orgs::list(&state, &caller, &q, &sort, page).await
     })
@@ -169,10 +139,7 @@ pub async fn list_orgs(
 
 #[server(endpoint = "admin/department")]
 pub async fn get_department(id: String) -> Result<DepartmentDetail, AppError> {
-    authz::respond(async move {
-        // Read the context before the first await.
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::OrgView).await?;
+    authz::serve(Action::OrgView, move |state, caller| async move {
         service::orgs::department(&state, &caller, &id).await
     })
     .await
@@ -197,10 +164,7 @@ mod save_department_fn {
         #[server(default)] county_code: String,
         #[server(default)] active: bool,
     ) -> Result<String, AppError> {
-        authz::respond(async move {
-            // Read the context before the first await.
-            let state = AppState::get()?;
-            let caller = authz::authorize(Action::OrgManage).await?;
+        authz::serve(Action::OrgManage, move |state, caller| async move {
             let input = service::orgs::DepartmentInput {
                 public_id: id,
                 code,
@@ -223,10 +187,7 @@ pub async fn save_county(
     name: String,
     #[server(default)] sort_order: i64,
 ) -> Result<(), AppError> {
-    authz::respond(async move {
-        // Read the context before the first await.
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::OrgManage).await?;
+    authz::serve(Action::OrgManage, move |state, caller| async move {
         service::orgs::save_county(&state, &caller, &code, &name, sort_order).await
     })
     .await
@@ -234,10 +195,7 @@ pub async fn save_county(
 
 #[server(endpoint = "admin/policy")]
 pub async fn get_policy() -> Result<SecurityPolicy, AppError> {
-    authz::respond(async move {
-        // Read the context before the first await.
-        let state = AppState::get()?;
-        authz::authorize(Action::PolicyView).await?;
+    authz::serve(Action::PolicyView, move |state, _| async move {
         crate::server::settings::security_policy(&state).await
     })
     .await
@@ -245,32 +203,25 @@ pub async fn get_policy() -> Result<SecurityPolicy, AppError> {
 
 #[server(endpoint = "admin/policy_save")]
 pub async fn save_policy(policy: SecurityPolicy) -> Result<(), AppError> {
-    authz::respond(async move {
-        // Read the context before the first await.
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::PolicyEdit).await?;
+    authz::serve(Action::PolicyEdit, move |state, caller| async move {
         service::policy::save(&state, &caller, &policy).await
     })
     .await
 }
 
 #[server(endpoint = "admin/holidays")]
-pub async fn list_holidays(year: i32) -> Result<Vec<HolidayRow>, AppError> {
-    authz::respond(async move {
-        // Read the context before the first await.
-        let state = AppState::get()?;
-        authz::authorize(Action::HolidayView).await?;
-        service::holidays::list(&state, year).await
+pub async fn list_holidays(year: String) -> Result<HolidayYear, AppError> {
+    authz::serve(Action::HolidayView, move |state, _| async move {
+        let year = service::holidays::year_or_current(&state, &year);
+        let rows = service::holidays::list(&state, year).await?;
+        Ok(HolidayYear { year, rows })
     })
     .await
 }
 
 #[server(endpoint = "admin/holiday_save")]
 pub async fn save_holiday(day: String, kind: String, name: String) -> Result<(), AppError> {
-    authz::respond(async move {
-        // Read the context before the first await.
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::HolidayEdit).await?;
+    authz::serve(Action::HolidayEdit, move |state, caller| async move {
         service::holidays::save(&state, &caller, &day, &kind, &name).await
     })
     .await
@@ -278,10 +229,7 @@ pub async fn save_holiday(day: String, kind: String, name: String) -> Result<(),
 
 #[server(endpoint = "admin/holiday_delete")]
 pub async fn delete_holiday(day: String) -> Result<(), AppError> {
-    authz::respond(async move {
-        // Read the context before the first await.
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::HolidayEdit).await?;
+    authz::serve(Action::HolidayEdit, move |state, caller| async move {
         service::holidays::delete(&state, &caller, &day).await
     })
     .await
@@ -289,10 +237,7 @@ pub async fn delete_holiday(day: String) -> Result<(), AppError> {
 
 #[server(endpoint = "admin/holiday_import")]
 pub async fn import_holidays(csv: String) -> Result<ImportSummary, AppError> {
-    authz::respond(async move {
-        // Read the context before the first await.
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::HolidayEdit).await?;
+    authz::serve(Action::HolidayEdit, move |state, caller| async move {
         service::holidays::import(&state, &caller, &csv).await
     })
     .await
@@ -308,10 +253,7 @@ pub async fn list_audit(
     #[server(default)] sort: String,
     #[server(default)] page: i64,
 ) -> Result<Page<AuditRow>, AppError> {
-    authz::respond(async move {
-        // Read the context before the first await.
-        let state = AppState::get()?;
-        authz::authorize(Action::AuditView).await?;
+    authz::serve(Action::AuditView, move |state, _| async move {
         let f = service::audit_log::AuditFilter {
             actor,
             action,
@@ -328,10 +270,7 @@ pub async fn list_audit(
 
 #[server(endpoint = "admin/audit_event")]
 pub async fn get_audit_event(id: i64) -> Result<AuditDetail, AppError> {
-    authz::respond(async move {
-        // Read the context before the first await.
-        let state = AppState::get()?;
-        authz::authorize(Action::AuditView).await?;
+    authz::serve(Action::AuditView, move |state, _| async move {
         service::audit_log::event(&state, id).await
     })
     .await
@@ -339,10 +278,7 @@ pub async fn get_audit_event(id: i64) -> Result<AuditDetail, AppError> {
 
 #[server(endpoint = "admin/audit_verify")]
 pub async fn verify_audit_chain() -> Result<ChainStatus, AppError> {
-    authz::respond(async move {
-        // Read the context before the first await.
-        let state = AppState::get()?;
-        authz::authorize(Action::AuditView).await?;
+    authz::serve(Action::AuditView, move |state, _| async move {
         service::audit_log::chain_status(&state).await
     })
     .await
@@ -353,10 +289,7 @@ pub async fn list_alarms(
     #[server(default)] status: String,
     #[server(default)] page: i64,
 ) -> Result<Page<AlarmRow>, AppError> {
-    authz::respond(async move {
-        // Read the context before the first await.
-        let state = AppState::get()?;
-        authz::authorize(Action::AlarmView).await?;
+    authz::serve(Action::AlarmView, move |state, _| async move {
         service::alarms::list(&state, &status, page, None).await
     })
     .await
@@ -368,10 +301,7 @@ pub async fn handle_alarm(
     resolve: bool,
     #[server(default)] note: String,
 ) -> Result<(), AppError> {
-    authz::respond(async move {
-        // Read the context before the first await.
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::AlarmHandle).await?;
+    authz::serve(Action::AlarmHandle, move |state, caller| async move {
         service::alarms::handle(&state, &caller, id, resolve, &note).await
     })
     .await

@@ -85,12 +85,20 @@ pub struct DepartmentDetail {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct HolidayRow {
     pub day: String,
     /// `holiday` or `workday` (调休 working weekend).
     pub kind: String,
     pub name: String,
     pub source: String,
+}
+
+/// One year of the holiday calendar; `year` is the one asked for, or this year by the clock.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HolidayYear {
+    pub year: i32,
+    pub rows: Vec<HolidayRow>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

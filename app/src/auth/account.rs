@@ -63,27 +63,15 @@ pub async fn overview(
         }
         _ => None,
     };
-    let rows = sqlx::query(
-        "SELECT id, created_at, last_seen_at, ip, user_agent, ended_at, end_reason FROM user_sessions \
+    let logins: Vec<LoginRecord> = sqlx::query_as(
+        "SELECT created_at, last_seen_at, COALESCE(ip, '') AS ip, COALESCE(user_agent, '') AS user_agent, \
+         ended_at, end_reason, CASE WHEN id = $2 THEN 1 ELSE 0 END AS current FROM user_sessions \
          WHERE user_id = $1 ORDER BY id DESC LIMIT 20",
     )
     .bind(caller.user.user_id)
+    .bind(caller.user.login_id)
     .fetch_all(&state.db.pool)
     .await?;
-    let mut logins = vec![];
-    for r in rows {
-        logins.push(LoginRecord {
-            current: r.try_get::<i64, _>("id")? == caller.user.login_id,
-            started_at: r.try_get("created_at")?,
-            last_seen_at: r.try_get("last_seen_at")?,
-            ip: r.try_get::<Option<String>, _>("ip")?.unwrap_or_default(),
-            user_agent: r
-                .try_get::<Option<String>, _>("user_agent")?
-                .unwrap_or_default(),
-            ended_at: r.try_get("ended_at")?,
-            end_reason: r.try_get("end_reason")?,
-        });
-    }
     let p = policy.password_policy();
     Ok(AccountOverview {
         me,

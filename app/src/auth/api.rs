@@ -5,7 +5,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use crate::server::{authz, AppState};
+use crate::server::authz;
 
 #[server(endpoint = "auth/login")]
 pub async fn login(
@@ -13,8 +13,7 @@ pub async fn login(
     password: String,
     #[server(default)] next: String,
 ) -> Result<LoginNext, AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
+    authz::serve_public(move |state| async move {
         let (session, meta) = authz::request_context().await?;
         let outcome =
             super::login::login(&state, &session, &meta, &username, &password, &next).await?;
@@ -35,8 +34,7 @@ pub async fn login_totp(
     code: String,
     #[server(default)] next: String,
 ) -> Result<LoginNext, AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
+    authz::serve_public(move |state| async move {
         let (session, meta) = authz::request_context().await?;
         let outcome = super::login::totp_step(&state, &session, &meta, &code, &next).await?;
         if let LoginNext::Go(to) = &outcome {
@@ -49,8 +47,7 @@ pub async fn login_totp(
 
 #[server(endpoint = "auth/logout")]
 pub async fn logout() -> Result<(), AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
+    authz::serve_public(move |state| async move {
         let (session, meta) = authz::request_context().await?;
         super::login::logout(&state, &session, &meta).await?;
         leptos_axum::redirect("/login");
@@ -62,8 +59,7 @@ pub async fn logout() -> Result<(), AppError> {
 /// The signed-in user, or `None`. Never an error for anonymous callers.
 #[server(endpoint = "auth/me")]
 pub async fn current_user() -> Result<Option<Me>, AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
+    authz::serve_public(move |state| async move {
         match authz::signed_in().await {
             Ok((caller, _)) => Ok(Some(super::account::me_of(&state, &caller.user).await?)),
             Err(AppError::Unauthorized) => Ok(None),
@@ -75,9 +71,7 @@ pub async fn current_user() -> Result<Option<Me>, AppError> {
 
 #[server(endpoint = "account/overview")]
 pub async fn get_account_overview() -> Result<AccountOverview, AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let (caller, policy) = authz::signed_in().await?;
+    authz::serve_signed_in(move |state, caller, policy| async move {
         super::account::overview(&state, &caller, &policy).await
     })
     .await
@@ -89,9 +83,7 @@ pub async fn change_password(
     new_password: String,
     confirm_password: String,
 ) -> Result<(), AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let (caller, policy) = authz::signed_in().await?;
+    authz::serve_signed_in(move |state, caller, policy| async move {
         super::account::change_password(
             &state,
             &caller,
@@ -109,9 +101,7 @@ pub async fn change_password(
 
 #[server(endpoint = "account/totp_begin")]
 pub async fn totp_begin() -> Result<TotpEnrolment, AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let (caller, _) = authz::signed_in().await?;
+    authz::serve_signed_in(move |state, caller, _| async move {
         let (session, _) = authz::request_context().await?;
         super::account::totp_begin(&state, &caller, &session).await
     })
@@ -120,9 +110,7 @@ pub async fn totp_begin() -> Result<TotpEnrolment, AppError> {
 
 #[server(endpoint = "account/totp_confirm")]
 pub async fn totp_confirm(code: String) -> Result<(), AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let (caller, _) = authz::signed_in().await?;
+    authz::serve_signed_in(move |state, caller, _| async move {
         let (session, _) = authz::request_context().await?;
         super::account::totp_confirm(&state, &caller, &session, &code).await
     })
@@ -131,9 +119,7 @@ pub async fn totp_confirm(code: String) -> Result<(), AppError> {
 
 #[server(endpoint = "account/end_other_sessions")]
 pub async fn end_other_sessions() -> Result<u64, AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let (caller, _) = authz::signed_in().await?;
+    authz::serve_signed_in(move |state, caller, _| async move {
         super::account::end_other_sessions(&state, &caller).await
     })
     .await

@@ -230,7 +230,9 @@ impl SecurityPolicy {
 
 /// One login of the user, for "recent logins" and "my sessions".
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct LoginRecord {
+    #[cfg_attr(feature = "ssr", sqlx(rename = "created_at"))]
     pub started_at: String,
     pub last_seen_at: String,
     pub ip: String,
@@ -238,6 +240,8 @@ pub struct LoginRecord {
     /// `None` while live.
     pub ended_at: Option<String>,
     pub end_reason: Option<String>,
+    /// The caller's own session (`0 AS current` where there is no caller).
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "crate::server::db::flag::Flag"))]
     pub current: bool,
 }
 

@@ -14,7 +14,7 @@ use super::workflow::Transition;
 #[cfg(feature = "ssr")]
 use crate::auth::policy::Action;
 #[cfg(feature = "ssr")]
-use crate::server::{authz, AppState};
+use crate::server::authz;
 
 /// An optional Beijing time as a `datetime-local` field sends it (2026-12-01T09:00), as RFC 3339 UTC;
 /// `what` names the time in the message (发布时间, 撤下时间).
@@ -40,9 +40,7 @@ pub async fn list_articles(
     #[server(default)] q: String,
     #[server(default)] page: i64,
 ) -> Result<Page<ArticleRow>, AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::CmsView).await?;
+    authz::serve(Action::CmsView, move |state, caller| async move {
         articles::list(&state, &caller, &status, &q, page).await
     })
     .await
@@ -50,9 +48,7 @@ pub async fn list_articles(
 
 #[server(endpoint = "cms/article")]
 pub async fn get_cms_article(id: String) -> Result<ArticleDetail, AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::CmsView).await?;
+    authz::serve(Action::CmsView, move |state, caller| async move {
         articles::detail(&state, &caller, &id).await
     })
     .await
@@ -61,9 +57,7 @@ pub async fn get_cms_article(id: String) -> Result<ArticleDetail, AppError> {
 /// Saves the editor's text (JSON: the editor needs JavaScript). Returns the article id and new version.
 #[server(endpoint = "cms/article_save", input = Json)]
 pub async fn save_article(save: ArticleSave) -> Result<(String, i64), AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::ArticleEdit).await?;
+    authz::serve(Action::ArticleEdit, move |state, caller| async move {
         articles::save(&state, &caller, save).await
     })
     .await
@@ -77,9 +71,7 @@ pub async fn move_article(
     #[server(default)] comment: String,
     #[server(default)] publish_at: String,
 ) -> Result<Status, AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::CmsView).await?;
+    authz::serve(Action::CmsView, move |state, caller| async move {
         let t = Transition::parse(&transition)
             .ok_or_else(|| AppError::field("transition", "UNKNOWN", "未知的操作。"))?;
         let at = beijing_field(&publish_at, "publish_at", "发布时间")?;
@@ -94,9 +86,7 @@ pub async fn set_article_expiry(
     id: String,
     #[server(default)] unpublish_at: String,
 ) -> Result<(), AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::ArticleUnpublish).await?;
+    authz::serve(Action::ArticleUnpublish, move |state, caller| async move {
         let at = beijing_field(&unpublish_at, "unpublish_at", "撤下时间")?;
         articles::set_expiry(&state, &caller, &id, at.as_deref()).await
     })
@@ -106,9 +96,7 @@ pub async fn set_article_expiry(
 /// The fields that differ between two versions.
 #[server(endpoint = "cms/article_diff")]
 pub async fn diff_revisions(id: String, from: i64, to: i64) -> Result<Vec<FieldDiff>, AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::CmsView).await?;
+    authz::serve(Action::CmsView, move |state, caller| async move {
         // The detail call checks the caller's column.
         articles::detail(&state, &caller, &id).await?;
         let a = articles::revision(&state, &id, from).await?;
@@ -124,9 +112,7 @@ pub async fn preview_revision(
     id: String,
     version: i64,
 ) -> Result<crate::portal::model::ArticleView, AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::CmsView).await?;
+    authz::serve(Action::CmsView, move |state, caller| async move {
         articles::detail(&state, &caller, &id).await?;
         super::service::preview::preview(&state, &id, version).await
     })
@@ -136,9 +122,7 @@ pub async fn preview_revision(
 /// Makes an earlier version the working text again (a new draft version).
 #[server(endpoint = "cms/article_restore")]
 pub async fn restore_revision(id: String, version: i64) -> Result<(String, i64), AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::ArticleEdit).await?;
+    authz::serve(Action::ArticleEdit, move |state, caller| async move {
         articles::restore(&state, &caller, &id, version).await
     })
     .await
@@ -147,9 +131,7 @@ pub async fn restore_revision(id: String, version: i64) -> Result<(String, i64),
 /// The pre-publication check of the stored text.
 #[server(endpoint = "cms/article_checks")]
 pub async fn article_checks(id: String) -> Result<Vec<Finding>, AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::CmsView).await?;
+    authz::serve(Action::CmsView, move |state, caller| async move {
         articles::detail(&state, &caller, &id).await?;
         let article_id: i64 = sqlx::Row::try_get(
             &sqlx::query("SELECT id FROM articles WHERE public_id = $1")
@@ -167,9 +149,7 @@ pub async fn article_checks(id: String) -> Result<Vec<Finding>, AppError> {
 /// Every release (发布包), newest first.
 #[server(endpoint = "cms/releases")]
 pub async fn list_releases() -> Result<Vec<ReleaseRow>, AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        authz::authorize(Action::CmsView).await?;
+    authz::serve(Action::CmsView, move |state, _| async move {
         super::service::releases::list(&state).await
     })
     .await
@@ -177,9 +157,7 @@ pub async fn list_releases() -> Result<Vec<ReleaseRow>, AppError> {
 
 #[server(endpoint = "cms/release")]
 pub async fn get_release(id: String) -> Result<ReleaseDetail, AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        authz::authorize(Action::CmsView).await?;
+    authz::serve(Action::CmsView, move |state, _| async move {
         super::service::releases::detail(&state, &id).await
     })
     .await
@@ -188,9 +166,7 @@ pub async fn get_release(id: String) -> Result<ReleaseDetail, AppError> {
 /// A new, empty release; returns its id.
 #[server(endpoint = "cms/release_create")]
 pub async fn create_release(name: String) -> Result<String, AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::ArticlePublish).await?;
+    authz::serve(Action::ArticlePublish, move |state, caller| async move {
         super::service::releases::create(&state, &caller, &name).await
     })
     .await
@@ -204,9 +180,7 @@ pub async fn change_release(
     #[server(default)] article: String,
     #[server(default)] publish_at: String,
 ) -> Result<(), AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::ArticlePublish).await?;
+    authz::serve(Action::ArticlePublish, move |state, caller| async move {
         let change = ReleaseChange::parse(&change)
             .ok_or_else(|| AppError::field("change", "UNKNOWN", "未知的操作。"))?;
         let at = beijing_field(&publish_at, "publish_at", "发布时间")?;
@@ -219,9 +193,7 @@ pub async fn change_release(
 /// The site health board.
 #[server(endpoint = "cms/health")]
 pub async fn get_health() -> Result<HealthBoard, AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        authz::authorize(Action::CmsView).await?;
+    authz::serve(Action::CmsView, move |state, _| async move {
         super::service::health::board(&state).await
     })
     .await
@@ -230,9 +202,7 @@ pub async fn get_health() -> Result<HealthBoard, AppError> {
 /// Asks for a link check now (the crawler runs as a job, within a minute or two).
 #[server(endpoint = "cms/health_check")]
 pub async fn check_links() -> Result<(), AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::CmsView).await?;
+    authz::serve(Action::CmsView, move |state, caller| async move {
         let mut job = crate::server::jobs::NewJob::new(super::service::health::CRAWL_JOB);
         // One request per minute is enough; a finished job's key stays in the table.
         let minute = state.clock.now_text().chars().take(16).collect::<String>();
@@ -257,9 +227,7 @@ pub async fn check_links() -> Result<(), AppError> {
 /// The column tree with grants, and the sensitive-word list.
 #[server(endpoint = "cms/site")]
 pub async fn get_site_admin() -> Result<SiteAdmin, AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        authz::authorize(Action::CmsManage).await?;
+    authz::serve(Action::CmsManage, move |state, _| async move {
         super::service::site_admin::load(&state).await
     })
     .await
@@ -287,9 +255,7 @@ mod save_column_fn {
         #[server(default)] visible: String,
         #[server(default)] link_path: String,
     ) -> Result<(), AppError> {
-        authz::respond(async move {
-            let state = AppState::get()?;
-            let caller = authz::authorize(Action::CmsManage).await?;
+        authz::serve(Action::CmsManage, move |state, caller| async move {
             let number = |field: &str, v: &str| -> Result<Option<i64>, AppError> {
                 let v = v.trim();
                 if v.is_empty() {
@@ -318,9 +284,7 @@ mod save_column_fn {
 
 #[server(endpoint = "cms/column_delete")]
 pub async fn delete_column(code: String) -> Result<(), AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::CmsManage).await?;
+    authz::serve(Action::CmsManage, move |state, caller| async move {
         super::service::site_admin::delete_column(&state, &caller, &code).await
     })
     .await
@@ -329,9 +293,7 @@ pub async fn delete_column(code: String) -> Result<(), AppError> {
 /// Lets a user work in a column (`grant` = "true") or stops it.
 #[server(endpoint = "cms/column_grant")]
 pub async fn grant_column(code: String, username: String, grant: String) -> Result<(), AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::CmsManage).await?;
+    authz::serve(Action::CmsManage, move |state, caller| async move {
         super::service::site_admin::set_grant(&state, &caller, &code, &username, grant == "true")
             .await
     })
@@ -341,9 +303,7 @@ pub async fn grant_column(code: String, username: String, grant: String) -> Resu
 /// Adds a sensitive word (`level` block or warn) or removes it (`level` empty).
 #[server(endpoint = "cms/word_set")]
 pub async fn set_word(word: String, #[server(default)] level: String) -> Result<(), AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::CmsManage).await?;
+    authz::serve(Action::CmsManage, move |state, caller| async move {
         super::service::site_admin::set_word(&state, &caller, &word, &level).await
     })
     .await

@@ -9,13 +9,11 @@ use super::service::batches;
 #[cfg(feature = "ssr")]
 use crate::auth::policy::Action;
 #[cfg(feature = "ssr")]
-use crate::server::{authz, AppState};
+use crate::server::authz;
 
 #[server(endpoint = "collect/options")]
 pub async fn get_submit_options() -> Result<SubmitOptions, AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::DataSubmit).await?;
+    authz::serve(Action::DataSubmit, move |state, caller| async move {
         batches::submit_options(&state, &caller).await
     })
     .await
@@ -26,9 +24,7 @@ pub async fn list_batches(
     #[server(default)] status: String,
     #[server(default)] page: i64,
 ) -> Result<Page<BatchRow>, AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::BatchView).await?;
+    authz::serve(Action::BatchView, move |state, caller| async move {
         batches::list(&state, &caller, &status, page).await
     })
     .await
@@ -40,9 +36,7 @@ pub async fn get_batch(
     #[server(default)] level: String,
     #[server(default)] page: i64,
 ) -> Result<BatchDetail, AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::BatchView).await?;
+    authz::serve(Action::BatchView, move |state, caller| async move {
         batches::detail(&state, &caller, &id, &level, page).await
     })
     .await
@@ -50,9 +44,7 @@ pub async fn get_batch(
 
 #[server(endpoint = "collect/batch_confirm")]
 pub async fn confirm_batch(id: String) -> Result<String, AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::BatchConfirm).await?;
+    authz::serve(Action::BatchConfirm, move |state, caller| async move {
         batches::confirm(&state, &caller, &id).await
     })
     .await
@@ -60,9 +52,7 @@ pub async fn confirm_batch(id: String) -> Result<String, AppError> {
 
 #[server(endpoint = "collect/batch_discard")]
 pub async fn discard_batch(id: String) -> Result<(), AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::BatchConfirm).await?;
+    authz::serve(Action::BatchConfirm, move |state, caller| async move {
         batches::discard(&state, &caller, &id).await
     })
     .await
@@ -74,9 +64,7 @@ pub async fn get_form_spec(
     class: String,
     #[server(default)] department: String,
 ) -> Result<FormSpec, AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::DataSubmit).await?;
+    authz::serve(Action::DataSubmit, move |state, caller| async move {
         super::service::form::spec(&state, &caller, &class, department.parse().ok()).await
     })
     .await
@@ -90,9 +78,7 @@ pub async fn submit_record(
     #[server(default)] department: String,
     #[server(default)] record: std::collections::HashMap<String, String>,
 ) -> Result<String, AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::DataSubmit).await?;
+    authz::serve(Action::DataSubmit, move |state, caller| async move {
         let id =
             super::service::form::submit(&state, &caller, &class, department.parse().ok(), &record)
                 .await?;
@@ -109,9 +95,7 @@ pub async fn save_mapping(
     #[server(default)] header: Vec<String>,
     #[server(default)] field: Vec<String>,
 ) -> Result<(), AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::DataSubmit).await?;
+    authz::serve(Action::DataSubmit, move |state, caller| async move {
         batches::save_mapping(&state, &caller, &id, &header, &field).await
     })
     .await
@@ -119,9 +103,7 @@ pub async fn save_mapping(
 
 #[server(endpoint = "catalogue/classes")]
 pub async fn list_classes() -> Result<Vec<ClassSummary>, AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        authz::authorize(Action::CatalogueView).await?;
+    authz::serve(Action::CatalogueView, move |state, _| async move {
         super::service::catalogue::summaries(&state).await
     })
     .await
@@ -129,9 +111,7 @@ pub async fn list_classes() -> Result<Vec<ClassSummary>, AppError> {
 
 #[server(endpoint = "catalogue/class")]
 pub async fn get_class(code: String) -> Result<ClassDetail, AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::CatalogueView).await?;
+    authz::serve(Action::CatalogueView, move |state, caller| async move {
         let may_manage = crate::auth::policy::may(&caller.user.roles, Action::CatalogueManage);
         super::service::catalogue::detail(&state, &code, may_manage).await
     })
@@ -145,9 +125,7 @@ pub async fn save_class_field(
     field: FieldForm,
     #[server(default)] is_new: bool,
 ) -> Result<(), AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::CatalogueManage).await?;
+    authz::serve(Action::CatalogueManage, move |state, caller| async move {
         super::service::catalogue_edit::save_field(&state, &caller, &class, &field, is_new).await?;
         leptos_axum::redirect(&format!("/console/catalogue/{class}?saved=1"));
         Ok(())
@@ -157,9 +135,7 @@ pub async fn save_class_field(
 
 #[server(endpoint = "catalogue/field_remove")]
 pub async fn remove_class_field(class: String, key: String) -> Result<(), AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::CatalogueManage).await?;
+    authz::serve(Action::CatalogueManage, move |state, caller| async move {
         super::service::catalogue_edit::remove_field(&state, &caller, &class, &key).await
     })
     .await
@@ -167,9 +143,7 @@ pub async fn remove_class_field(class: String, key: String) -> Result<(), AppErr
 
 #[server(endpoint = "catalogue/rule_switch")]
 pub async fn switch_class_rule(class: String, code: String, enabled: bool) -> Result<(), AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::CatalogueManage).await?;
+    authz::serve(Action::CatalogueManage, move |state, caller| async move {
         super::service::catalogue_edit::set_rule(&state, &caller, &class, &code, enabled).await
     })
     .await
@@ -182,9 +156,7 @@ pub async fn save_class_source(
     frequency: String,
     #[server(default)] exchange_url: String,
 ) -> Result<(), AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::CatalogueManage).await?;
+    authz::serve(Action::CatalogueManage, move |state, caller| async move {
         super::service::catalogue_edit::save_source(
             &state,
             &caller,
@@ -201,9 +173,7 @@ pub async fn save_class_source(
 /// Pulls a unit's exchange address now (立即交换); answers what came of it.
 #[server(endpoint = "catalogue/source_exchange_now")]
 pub async fn exchange_now(class: String, department: i64) -> Result<String, AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::CatalogueManage).await?;
+    authz::serve(Action::CatalogueManage, move |state, caller| async move {
         super::service::exchange::pull_now(&state, &caller, &class, department).await
     })
     .await
@@ -211,9 +181,7 @@ pub async fn exchange_now(class: String, department: i64) -> Result<String, AppE
 
 #[server(endpoint = "catalogue/source_remove")]
 pub async fn remove_class_source(class: String, department: i64) -> Result<(), AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::CatalogueManage).await?;
+    authz::serve(Action::CatalogueManage, move |state, caller| async move {
         super::service::catalogue_edit::remove_source(&state, &caller, &class, department).await
     })
     .await
@@ -221,9 +189,7 @@ pub async fn remove_class_source(class: String, department: i64) -> Result<(), A
 
 #[server(endpoint = "catalogue/class_create")]
 pub async fn create_class(code: String, name: String) -> Result<(), AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::CatalogueManage).await?;
+    authz::serve(Action::CatalogueManage, move |state, caller| async move {
         super::service::catalogue_edit::create_class(&state, &caller, &code, &name).await?;
         leptos_axum::redirect(&format!("/console/catalogue/{}", code.trim()));
         Ok(())
@@ -237,9 +203,7 @@ pub async fn search_subjects(
     #[server(default)] q: String,
     #[server(default)] page: i64,
 ) -> Result<Page<SubjectRow>, AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::SubjectView).await?;
+    authz::serve(Action::SubjectView, move |state, caller| async move {
         super::service::registry::search(&state, &caller, &q, page).await
     })
     .await
@@ -247,9 +211,7 @@ pub async fn search_subjects(
 
 #[server(endpoint = "subjects/subject")]
 pub async fn get_subject(id: String) -> Result<SubjectDetail, AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::SubjectView).await?;
+    authz::serve(Action::SubjectView, move |state, caller| async move {
         super::service::registry::detail(&state, &caller, &id).await
     })
     .await
@@ -261,9 +223,7 @@ pub async fn search_records(
     #[server(default)] q: String,
     #[server(default)] page: i64,
 ) -> Result<Page<RecordRow>, AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::RecordView).await?;
+    authz::serve(Action::RecordView, move |state, caller| async move {
         super::service::records::search(&state, &caller, &kind, &q, page).await
     })
     .await
@@ -271,9 +231,7 @@ pub async fn search_records(
 
 #[server(endpoint = "records/record")]
 pub async fn get_record(kind: String, id: String) -> Result<RecordDetail, AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::RecordView).await?;
+    authz::serve(Action::RecordView, move |state, caller| async move {
         super::service::records::detail(&state, &caller, &kind, &id).await
     })
     .await
@@ -285,9 +243,7 @@ pub async fn get_record_originals(
     kind: String,
     id: String,
 ) -> Result<Vec<(String, String)>, AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::RecordUnmask).await?;
+    authz::serve(Action::RecordUnmask, move |state, caller| async move {
         super::service::records::originals(&state, &caller, &kind, &id).await
     })
     .await
@@ -296,9 +252,7 @@ pub async fn get_record_originals(
 /// Takes a record off public view at once (revoked or changed decisions), with a reason.
 #[server(endpoint = "records/withdraw")]
 pub async fn withdraw_record(kind: String, id: String, reason: String) -> Result<(), AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::RecordWithdraw).await?;
+    authz::serve(Action::RecordWithdraw, move |state, caller| async move {
         super::service::records::withdraw(&state, &caller, &kind, &id, &reason).await
     })
     .await
@@ -306,9 +260,7 @@ pub async fn withdraw_record(kind: String, id: String, reason: String) -> Result
 
 #[server(endpoint = "apikeys/list")]
 pub async fn list_api_keys() -> Result<ApiKeyPage, AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        authz::authorize(Action::ApiKeyManage).await?;
+    authz::serve(Action::ApiKeyManage, move |state, _| async move {
         let keys = super::service::api_keys::list(&state).await?;
         let units = crate::admin::service::unit_options(&state).await?;
         let classes = batches::class_options(&state).await?;
@@ -327,9 +279,7 @@ pub async fn create_api_key(
     department: i64,
     #[server(default)] scopes: Vec<String>,
 ) -> Result<NewApiKey, AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::ApiKeyManage).await?;
+    authz::serve(Action::ApiKeyManage, move |state, caller| async move {
         let (_, key) =
             super::service::api_keys::create(&state, &caller.actor(), department, &name, &scopes)
                 .await?;
@@ -340,9 +290,7 @@ pub async fn create_api_key(
 
 #[server(endpoint = "apikeys/revoke")]
 pub async fn revoke_api_key(id: String) -> Result<(), AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::ApiKeyManage).await?;
+    authz::serve(Action::ApiKeyManage, move |state, caller| async move {
         super::service::api_keys::revoke(&state, &caller.actor(), &id).await
     })
     .await
@@ -353,9 +301,7 @@ pub async fn list_conflicts(
     #[server(default)] status: String,
     #[server(default)] page: i64,
 ) -> Result<Page<ConflictRow>, AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        authz::authorize(Action::ConflictResolve).await?;
+    authz::serve(Action::ConflictResolve, move |state, _| async move {
         super::service::conflicts::list(&state, &status, page).await
     })
     .await
@@ -364,9 +310,7 @@ pub async fn list_conflicts(
 /// `decision`: `keep` the registry name or `rename` to the incoming one.
 #[server(endpoint = "collect/conflict_resolve")]
 pub async fn resolve_conflict(id: String, decision: String) -> Result<(), AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::ConflictResolve).await?;
+    authz::serve(Action::ConflictResolve, move |state, caller| async move {
         super::service::conflicts::resolve(&state, &caller, &id, &decision).await
     })
     .await
@@ -374,9 +318,7 @@ pub async fn resolve_conflict(id: String, decision: String) -> Result<(), AppErr
 
 #[server(endpoint = "collect/due")]
 pub async fn get_due_board() -> Result<DueBoard, AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::DueView).await?;
+    authz::serve(Action::DueView, move |state, caller| async move {
         super::service::due::board(&state, &caller).await
     })
     .await
@@ -384,9 +326,7 @@ pub async fn get_due_board() -> Result<DueBoard, AppError> {
 
 #[server(endpoint = "collect/reminder_read")]
 pub async fn read_reminder(id: i64) -> Result<(), AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::DueView).await?;
+    authz::serve(Action::DueView, move |state, caller| async move {
         super::service::due::mark_read(&state, &caller, id).await
     })
     .await
@@ -394,9 +334,7 @@ pub async fn read_reminder(id: i64) -> Result<(), AppError> {
 
 #[server(endpoint = "collect/quality")]
 pub async fn get_quality_board(#[server(default)] month: String) -> Result<QualityBoard, AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::QualityView).await?;
+    authz::serve(Action::QualityView, move |state, caller| async move {
         super::service::quality::board(&state, &caller, &month).await
     })
     .await
@@ -407,9 +345,7 @@ pub async fn get_quality_report(
     unit: i64,
     #[server(default)] month: String,
 ) -> Result<QualityReport, AppError> {
-    authz::respond(async move {
-        let state = AppState::get()?;
-        let caller = authz::authorize(Action::QualityView).await?;
+    authz::serve(Action::QualityView, move |state, caller| async move {
         super::service::quality::report(&state, &caller, unit, &month).await
     })
     .await

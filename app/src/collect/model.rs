@@ -29,6 +29,7 @@ pub fn channel_label(code: &str) -> &'static str {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct ClassOption {
     pub code: String,
     pub name: String,
@@ -67,6 +68,7 @@ pub struct FormSpec {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct BatchRow {
     pub public_id: String,
     pub class_name: String,
@@ -127,10 +129,12 @@ pub struct BatchDetail {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct ClassSummary {
     pub code: String,
     pub name: String,
     pub storage: String,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "crate::server::db::flag::Flag"))]
     pub builtin: bool,
     pub fields: i64,
     pub units: i64,
@@ -248,6 +252,7 @@ pub fn version_action_label(action: &str) -> &'static str {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct ApiKeyRow {
     pub public_id: String,
     pub name: String,
@@ -275,6 +280,7 @@ pub struct NewApiKey {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct ConflictRow {
     pub public_id: String,
     pub uscc: String,

@@ -8,11 +8,16 @@ use super::model::{
 use crate::error::AppError;
 use leptos::prelude::*;
 
+#[cfg(feature = "ssr")]
+use crate::auth::policy::Action;
+#[cfg(feature = "ssr")]
+use crate::server::authz;
+
 /// The state, once the caller's IP is within the public search limit (`APP_SEARCH_RATE_PER_MIN`).
 #[cfg(feature = "ssr")]
 async fn public_searcher() -> Result<crate::server::AppState, AppError> {
     let state = crate::server::AppState::get()?;
-    let (_, meta) = crate::server::authz::request_context().await?;
+    let (_, meta) = authz::request_context().await?;
     if !state.limits.allow_search(meta.ip.as_deref()) {
         return Err(AppError::RateLimited);
     }
@@ -26,7 +31,7 @@ pub async fn credit_search(
     filters: SearchFilters,
     page: i64,
 ) -> Result<SearchResults, AppError> {
-    crate::server::authz::respond(async move {
+    authz::respond(async move {
         let state = public_searcher().await?;
         super::service::search::search(
             &state,
@@ -42,7 +47,7 @@ pub async fn credit_search(
 
 #[server(endpoint = "credit/subject")]
 pub async fn credit_subject(id: String) -> Result<SubjectPage, AppError> {
-    crate::server::authz::respond(async move {
+    authz::respond(async move {
         let state = public_searcher().await?;
         super::service::subject::page(&state, &id).await
     })
@@ -52,8 +57,7 @@ pub async fn credit_subject(id: String) -> Result<SubjectPage, AppError> {
 /// The subject a report request names (404 for one the public may not see).
 #[server(endpoint = "credit/request_form")]
 pub async fn report_request_form(id: String) -> Result<SubjectBasics, AppError> {
-    crate::server::authz::respond(async move {
-        let state = crate::server::AppState::get()?;
+    authz::serve_public(move |state| async move {
         let policy = super::service::policy(&state).await?;
         Ok(super::service::subject::load(&state, &policy, &id)
             .await?
@@ -68,8 +72,7 @@ pub async fn credit_list(
     filters: ListFilters,
     page: i64,
 ) -> Result<ListPage, AppError> {
-    crate::server::authz::respond(async move {
-        let state = crate::server::AppState::get()?;
+    authz::serve_public(move |state| async move {
         super::service::lists::list_page(&state, &list, &filters, page).await
     })
     .await
@@ -77,8 +80,7 @@ pub async fn credit_list(
 
 #[server(endpoint = "credit/record")]
 pub async fn credit_record(kind: String, id: String) -> Result<PublicRecord, AppError> {
-    crate::server::authz::respond(async move {
-        let state = crate::server::AppState::get()?;
+    authz::serve_public(move |state| async move {
         super::service::lists::record(&state, &kind, &id).await
     })
     .await
@@ -86,8 +88,7 @@ pub async fn credit_record(kind: String, id: String) -> Result<PublicRecord, App
 
 #[server(endpoint = "credit/verify")]
 pub async fn verify_report(code: String) -> Result<ReportCheck, AppError> {
-    crate::server::authz::respond(async move {
-        let state = crate::server::AppState::get()?;
+    authz::serve_public(move |state| async move {
         super::service::reports::check_code(&state, &code).await
     })
     .await
@@ -101,10 +102,7 @@ pub async fn staff_search(
     filters: SearchFilters,
     page: i64,
 ) -> Result<SearchResults, AppError> {
-    crate::server::authz::respond(async move {
-        let state = crate::server::AppState::get()?;
-        let caller =
-            crate::server::authz::authorize(crate::auth::policy::Action::CreditSearch).await?;
+    authz::serve(Action::CreditSearch, move |state, caller| async move {
         let county = caller.subject_scope(&state).await?.county_filter();
         super::service::search::search(
             &state,
@@ -123,10 +121,7 @@ pub async fn staff_search(
 pub async fn staff_report(
     request: super::model::ReportRequest,
 ) -> Result<super::model::IssuedReport, AppError> {
-    crate::server::authz::respond(async move {
-        let state = crate::server::AppState::get()?;
-        let caller =
-            crate::server::authz::authorize(crate::auth::policy::Action::CreditReportPull).await?;
+    authz::serve(Action::CreditReportPull, move |state, caller| async move {
         let parts = leptos::prelude::use_context::<http::request::Parts>();
         let origin =
             crate::server::config::site_origin(&state.config, parts.as_ref().map(|p| &p.headers));
@@ -143,10 +138,7 @@ pub async fn staff_report(
 
 #[server(endpoint = "credit/report_stats")]
 pub async fn get_report_stats() -> Result<ReportStats, AppError> {
-    crate::server::authz::respond(async move {
-        let state = crate::server::AppState::get()?;
-        let caller =
-            crate::server::authz::authorize(crate::auth::policy::Action::CreditReportStats).await?;
+    authz::serve(Action::CreditReportStats, move |state, caller| async move {
         super::service::stats::stats(&state, &caller).await
     })
     .await
@@ -154,9 +146,7 @@ pub async fn get_report_stats() -> Result<ReportStats, AppError> {
 
 #[server(endpoint = "credit/disclosure")]
 pub async fn get_disclosure_rules() -> Result<DisclosureRules, AppError> {
-    crate::server::authz::respond(async move {
-        let state = crate::server::AppState::get()?;
-        crate::server::authz::authorize(crate::auth::policy::Action::DisclosureView).await?;
+    authz::serve(Action::DisclosureView, move |state, _| async move {
         super::service::disclosure::load(&state).await
     })
     .await
@@ -165,10 +155,7 @@ pub async fn get_disclosure_rules() -> Result<DisclosureRules, AppError> {
 /// Saves the 公示规则 (audited); answers them as now in force.
 #[server(endpoint = "credit/disclosure_save")]
 pub async fn save_disclosure_rules(rules: DisclosureRules) -> Result<DisclosureRules, AppError> {
-    crate::server::authz::respond(async move {
-        let state = crate::server::AppState::get()?;
-        let caller =
-            crate::server::authz::authorize(crate::auth::policy::Action::DisclosureEdit).await?;
+    authz::serve(Action::DisclosureEdit, move |state, caller| async move {
         super::service::disclosure::save(&state, &caller, &rules).await
     })
     .await

@@ -1,5 +1,6 @@
 //! Server functions of the portal. Public and read-only: everything they return is already public.
-//! Those that can miss go through `respond`, so a missing column or article answers 404.
+//! Those that can miss go through `authz::serve_public` (and so `respond`): a missing column or article
+//! answers 404.
 use super::model::{ArticleView, ColumnInfo, ColumnPageData, HomeData, SearchResults};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -19,8 +20,7 @@ pub async fn portal_nav() -> Result<Vec<ColumnInfo>, AppError> {
 
 #[server(endpoint = "portal/column")]
 pub async fn get_column_page(code: String, page: i64) -> Result<ColumnPageData, AppError> {
-    crate::server::authz::respond(async move {
-        let state = crate::server::AppState::get()?;
+    crate::server::authz::serve_public(move |state| async move {
         super::service::columns::column_page(&state, &code, page).await
     })
     .await
@@ -28,8 +28,7 @@ pub async fn get_column_page(code: String, page: i64) -> Result<ColumnPageData, 
 
 #[server(endpoint = "portal/article")]
 pub async fn get_article(id: String) -> Result<ArticleView, AppError> {
-    crate::server::authz::respond(async move {
-        let state = crate::server::AppState::get()?;
+    crate::server::authz::serve_public(move |state| async move {
         // A page request for /article/… is counted by the server's page cache (it may never get here);
         // a call from the browser after an in-app navigation is counted here.
         let page_request = leptos::prelude::use_context::<http::request::Parts>()

@@ -48,6 +48,7 @@ pub struct HomeData {
 
 /// A portal column as the navigation and column pages show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct ColumnInfo {
     pub code: String,
     pub name: String,

@@ -22,9 +22,10 @@ impl Severity {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
 pub struct Alarm {
     pub id: i64,
+    #[sqlx(rename = "alarm_key")]
     pub key: String,
     pub severity: String,
     pub title: String,
@@ -109,11 +110,12 @@ pub async fn transition_in(
         .execute(&mut *conn)
         .await?;
     if done.rows_affected() == 0 {
-        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM alarms WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?;
-        return Err(match row.as_ref().map(from_row).transpose()? {
+        let row: Option<Alarm> =
+            sqlx::query_as(&format!("SELECT {COLUMNS} FROM alarms WHERE id = $1"))
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?;
+        return Err(match row {
             None => AppError::NotFound("告警".into()),
             Some(a) => AppError::Conflict(format!(
                 "告警当前状态为“{}”，不能执行此操作。",
@@ -152,25 +154,6 @@ const COLUMNS: &str =
     "id, alarm_key, severity, title, detail, status, occurrences, raised_at, last_seen_at, \
     acknowledged_by, acknowledged_at, resolved_by, resolved_at, note";
 
-fn from_row(r: &sqlx::any::AnyRow) -> Result<Alarm, sqlx::Error> {
-    Ok(Alarm {
-        id: r.try_get("id")?,
-        key: r.try_get("alarm_key")?,
-        severity: r.try_get("severity")?,
-        title: r.try_get("title")?,
-        detail: r.try_get("detail")?,
-        status: r.try_get("status")?,
-        occurrences: r.try_get("occurrences")?,
-        raised_at: r.try_get("raised_at")?,
-        last_seen_at: r.try_get("last_seen_at")?,
-        acknowledged_by: r.try_get("acknowledged_by")?,
-        acknowledged_at: r.try_get("acknowledged_at")?,
-        resolved_by: r.try_get("resolved_by")?,
-        resolved_at: r.try_get("resolved_at")?,
-        note: r.try_get("note")?,
-    })
-}
-
 /// Resolves the open alarm with this key, if any (the condition that raised it has cleared).
 pub async fn resolve_key(db: &Db, clock: &Clock, key: &str, note: &str) -> Result<(), AppError> {
     let open = sqlx::query("SELECT id FROM alarms WHERE alarm_key = $1 AND status <> 'resolved'")
@@ -184,22 +167,22 @@ pub async fn resolve_key(db: &Db, clock: &Clock, key: &str, note: &str) -> Resul
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Option<Alarm>, AppError> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM alarms WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await?;
-    Ok(row.as_ref().map(from_row).transpose()?)
+    Ok(
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM alarms WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&db.pool)
+            .await?,
+    )
 }
 
 /// Open and acknowledged alarms, newest first.
 pub async fn list_active(db: &Db, limit: i64) -> Result<Vec<Alarm>, AppError> {
-    let rows = sqlx::query(&format!(
+    Ok(sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM alarms WHERE status <> 'resolved' ORDER BY last_seen_at DESC LIMIT $1"
     ))
     .bind(limit)
     .fetch_all(&db.pool)
-    .await?;
-    Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
+    .await?)
 }
 
 /// Alarms for the console: `status` = open / acknowledged / resolved / "" (all but resolved).
@@ -219,11 +202,11 @@ pub async fn list(
         .fetch_one(&db.pool)
         .await?
         .try_get("n")?;
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM alarms WHERE {cond} ORDER BY last_seen_at DESC, id DESC LIMIT {limit} OFFSET {offset}"
     ))
     .bind(bind)
     .fetch_all(&db.pool)
     .await?;
-    Ok((rows.iter().map(from_row).collect::<Result<_, _>>()?, total))
+    Ok((rows, total))
 }

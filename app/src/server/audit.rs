@@ -5,12 +5,12 @@ use super::{clock::Clock, secrets::hmac_sha256, secrets::Secrets, AppState};
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use sqlx::{AnyConnection, Row};
+use sqlx::{AnyConnection, FromRow, Row};
 
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// What happened: who, what, to which object, with what outcome, from where.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
 pub struct AuditEvent {
     pub actor_id: Option<i64>,
     pub actor_name: String,
@@ -22,7 +22,8 @@ pub struct AuditEvent {
     pub outcome: String,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
-    /// Structured detail (JSON object).
+    /// Structured detail (JSON object). Stored as text, read as `Stored::detail_text`.
+    #[sqlx(skip)]
     pub detail: serde_json::Value,
 }
 
@@ -113,40 +114,20 @@ impl Actor {
     }
 }
 
-/// The stored fields that the chain covers, in a fixed order.
+/// The stored fields that the chain covers, in a fixed order: a full `audit_events` row.
+#[derive(sqlx::FromRow)]
 struct Stored {
     id: i64,
     at: String,
+    #[sqlx(flatten)]
     event: AuditEvent,
+    #[sqlx(rename = "detail")]
     detail_text: String,
     prev_hash: String,
     hmac: String,
 }
 
 impl Stored {
-    /// Reads a full `audit_events` row.
-    fn from_row(r: &sqlx::any::AnyRow) -> Result<Self, sqlx::Error> {
-        Ok(Stored {
-            id: r.try_get("id")?,
-            at: r.try_get("at")?,
-            detail_text: r.try_get("detail")?,
-            prev_hash: r.try_get("prev_hash")?,
-            hmac: r.try_get("hmac")?,
-            event: AuditEvent {
-                actor_id: r.try_get("actor_id")?,
-                actor_name: r.try_get("actor_name")?,
-                role: r.try_get("role")?,
-                action: r.try_get("action")?,
-                object_type: r.try_get("object_type")?,
-                object_id: r.try_get("object_id")?,
-                outcome: r.try_get("outcome")?,
-                ip: r.try_get("ip")?,
-                user_agent: r.try_get("user_agent")?,
-                detail: serde_json::Value::Null,
-            },
-        })
-    }
-
     fn hash(&self) -> String {
         row_hash(&self.prev_hash, &self.at, &self.event, &self.detail_text)
     }

@@ -185,17 +185,29 @@ pub async fn check(
     let user = current_user(state, session, &policy, false)
         .await?
         .ok_or(AppError::Unauthorized)?;
-    let scope = match action {
-        None => Scope::All,
-        Some(action) => {
-            let scope = scope_for(&user.roles, action).ok_or(AppError::Forbidden)?;
-            if user.must_change_password || user.must_enrol_totp {
-                return Err(AppError::Forbidden);
-            }
-            scope
-        }
+    let caller = Caller {
+        user,
+        meta,
+        scope: Scope::All,
     };
-    Ok((Caller { user, meta, scope }, policy))
+    let caller = match action {
+        None => caller,
+        Some(action) => caller.require(action)?,
+    };
+    Ok((caller, policy))
+}
+
+impl Caller {
+    /// A signed-in caller (as [`check`] with no action gives) authorised for `action`, with the scope
+    /// the policy grants: 403 without a role for it, or while a password change or TOTP enrolment is
+    /// pending.
+    pub fn require(self, action: Action) -> Result<Caller, AppError> {
+        let scope = scope_for(&self.user.roles, action).ok_or(AppError::Forbidden)?;
+        if self.user.must_change_password || self.user.must_enrol_totp {
+            return Err(AppError::Forbidden);
+        }
+        Ok(Caller { scope, ..self })
+    }
 }
 
 /// The session and request metadata of the current server function call.
@@ -251,6 +263,49 @@ pub async fn respond<T>(body: impl Future<Output = Result<T, AppError>>) -> Resu
         }
     }
     result
+}
+
+/// A server function's preamble, folded: reads the state (before the first await, while the request
+/// context is at hand), authorises `action`, runs `body` with both, and answers through [`respond`].
+/// [`serve_signed_in`] asks only for a signed-in caller, [`serve_public`] for no one.
+pub async fn serve<T, F, Fut>(action: Action, body: F) -> Result<T, AppError>
+where
+    F: FnOnce(AppState, Caller) -> Fut,
+    Fut: Future<Output = Result<T, AppError>>,
+{
+    respond(async move {
+        let state = AppState::get()?;
+        let caller = authorize(action).await?;
+        body(state, caller).await
+    })
+    .await
+}
+
+/// [`serve`] for the caller's own account: any signed-in caller, with the security policy.
+pub async fn serve_signed_in<T, F, Fut>(body: F) -> Result<T, AppError>
+where
+    F: FnOnce(AppState, Caller, SecurityPolicy) -> Fut,
+    Fut: Future<Output = Result<T, AppError>>,
+{
+    respond(async move {
+        let state = AppState::get()?;
+        let (caller, policy) = signed_in().await?;
+        body(state, caller, policy).await
+    })
+    .await
+}
+
+/// [`serve`] without a caller: public server functions (and sign-in itself) need only the state.
+pub async fn serve_public<T, F, Fut>(body: F) -> Result<T, AppError>
+where
+    F: FnOnce(AppState) -> Fut,
+    Fut: Future<Output = Result<T, AppError>>,
+{
+    respond(async move {
+        let state = AppState::get()?;
+        body(state).await
+    })
+    .await
 }
 
 #[cfg(test)]

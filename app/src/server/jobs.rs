@@ -82,7 +82,7 @@ pub async fn enqueue_in(
     Ok(row.map(|r| r.try_get("id")).transpose()?)
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct JobRow {
     pub id: i64,
     pub kind: String,
@@ -93,24 +93,12 @@ pub struct JobRow {
 
 /// Jobs of a kind, oldest first (for consoles and tests).
 pub async fn list_by_kind(state: &AppState, kind: &str) -> Result<Vec<JobRow>, AppError> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT id, kind, status, attempts, last_error FROM jobs WHERE kind = $1 ORDER BY id",
     )
     .bind(kind)
     .fetch_all(&state.db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(JobRow {
-                id: r.try_get("id")?,
-                kind: r.try_get("kind")?,
-                status: r.try_get("status")?,
-                attempts: r.try_get("attempts")?,
-                last_error: r.try_get("last_error")?,
-            })
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(Into::into)
+    .await?)
 }
 
 struct Schedule {

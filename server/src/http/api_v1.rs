@@ -1,16 +1,19 @@
 //! The data API for units' own systems (`/api/v1`): JSON batches through the same pipeline as uploads,
 //! authenticated by an API key per unit (scoped to data classes), with structured errors whose codes
 //! are stable. The OpenAPI document is generated from these handlers.
+use super::extract::ApiKey;
+use super::Routes;
 use app::collect::service::confirm;
 use app::collect::service::{api_keys, intake, pipeline};
 use app::error::AppError;
 use app::server::audit::AuditEvent;
 use app::server::AppState;
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
 use axum::Json;
-use http::{header, HeaderMap, HeaderValue, StatusCode};
+use http::{header, HeaderMap, StatusCode};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use utoipa::{OpenApi, ToSchema};
@@ -115,62 +118,70 @@ pub struct ApiError {
     pub error: ErrorBody,
 }
 
-fn error_response(
-    status: StatusCode,
-    code: &str,
-    message: String,
-    fields: Vec<FieldItem>,
-) -> Response {
-    let mut res = (
-        status,
-        Json(ApiError {
-            error: ErrorBody {
-                code: code.into(),
+/// A refusal of the data API: an `AppError`, or one of the API's own codes (`BAD_JSON`,
+/// `BODY_TOO_LARGE` …) with its status. Both answer the structured error `ApiError` documents.
+#[derive(Debug)]
+pub enum ApiFailure {
+    App(AppError),
+    Own {
+        status: StatusCode,
+        code: &'static str,
+        message: String,
+    },
+}
+
+impl ApiFailure {
+    pub fn own(status: StatusCode, code: &'static str, message: String) -> Self {
+        ApiFailure::Own {
+            status,
+            code,
+            message,
+        }
+    }
+}
+
+impl From<AppError> for ApiFailure {
+    fn from(e: AppError) -> Self {
+        ApiFailure::App(e)
+    }
+}
+
+impl From<sqlx::Error> for ApiFailure {
+    fn from(e: sqlx::Error) -> Self {
+        ApiFailure::App(e.into())
+    }
+}
+
+impl IntoResponse for ApiFailure {
+    fn into_response(self) -> Response {
+        match self {
+            ApiFailure::App(e) => e.into_response(),
+            ApiFailure::Own {
+                status,
+                code,
                 message,
-                fields,
-            },
-        }),
-    )
-        .into_response();
-    if status == StatusCode::UNAUTHORIZED {
-        res.headers_mut()
-            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            } => app::error::json_error(status.as_u16(), code, message, vec![]),
+        }
     }
-    res
 }
 
-pub(crate) fn from_app_error(e: AppError) -> Response {
-    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let fields = match &e {
-        AppError::Validation(list) => list
-            .iter()
-            .map(|f| FieldItem {
-                field: f.field.clone(),
-                code: f.code.clone(),
-                message: f.message.clone(),
-            })
-            .collect(),
-        _ => vec![],
-    };
-    error_response(status, e.code(), e.to_string(), fields)
-}
-
-async fn holder(state: &AppState, headers: &HeaderMap) -> Result<api_keys::KeyHolder, Response> {
-    let presented = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or("");
-    match api_keys::verify(state, presented).await {
-        Ok(Some(h)) => Ok(h),
-        Ok(None) => Err(error_response(
-            StatusCode::UNAUTHORIZED,
-            "UNAUTHORIZED",
-            "缺少或无效的接口密钥：请在请求头中提供 Authorization: Bearer <密钥>。".into(),
-            vec![],
-        )),
-        Err(e) => Err(from_app_error(e)),
-    }
+/// The data API's routes. A parameter is named per method on the one path shape: POST takes a class
+/// code, GET a batch id (the policy's endpoint table names them so).
+pub fn router() -> Routes {
+    let batches = "/api/v1/batches/{key}";
+    Routes::default()
+        .route(&["GET"], "/api/v1/openapi.json", get(openapi_json))
+        .route_as(
+            "POST /api/v1/batches/{class}",
+            batches,
+            post(submit).layer(DefaultBodyLimit::max(MAX_BODY_BYTES)),
+        )
+        .route_as("GET /api/v1/batches/{id}", batches, get(get_batch))
+        .route_as(
+            "POST /api/v1/batches/{id}/confirm",
+            "/api/v1/batches/{key}/confirm",
+            post(confirm_batch),
+        )
 }
 
 fn event(h: &api_keys::KeyHolder, action: &str, batch: &str) -> AuditEvent {
@@ -197,14 +208,13 @@ fn event(h: &api_keys::KeyHolder, action: &str, batch: &str) -> AuditEvent {
 )]
 pub async fn submit(
     State(state): State<AppState>,
+    ApiKey(h): ApiKey,
     Path(class): Path<String>,
     headers: HeaderMap,
     raw: Body,
-) -> Response {
-    match submit_inner(&state, &class, &headers, raw).await {
-        Ok(r) => (StatusCode::CREATED, Json(r)).into_response(),
-        Err(r) => r,
-    }
+) -> Result<(StatusCode, Json<BatchResponse>), ApiFailure> {
+    let created = submit_inner(&state, &h, &class, &headers, raw).await?;
+    Ok((StatusCode::CREATED, Json(created)))
 }
 
 /// 404 for a class that does not exist, 403 for one the key does not cover.
@@ -212,23 +222,19 @@ async fn check_class(
     state: &AppState,
     h: &api_keys::KeyHolder,
     class: &str,
-) -> Result<(), Response> {
+) -> Result<(), ApiFailure> {
     let exists = sqlx::query("SELECT id FROM data_classes WHERE code = $1 AND active = 1")
         .bind(class)
         .fetch_optional(&state.db.pool)
-        .await
-        .map_err(|e| from_app_error(e.into()))?;
+        .await?;
     if exists.is_none() {
-        return Err(from_app_error(AppError::NotFound(format!(
-            "数据类别 {class}"
-        ))));
+        return Err(AppError::NotFound(format!("数据类别 {class}")).into());
     }
     if !h.covers(class) {
-        return Err(error_response(
+        return Err(ApiFailure::own(
             StatusCode::FORBIDDEN,
             "FORBIDDEN",
             format!("该密钥无权报送数据类别 {class}。"),
-            vec![],
         ));
     }
     Ok(())
@@ -236,16 +242,15 @@ async fn check_class(
 
 /// Reads the body (at most `MAX_BODY_BYTES`) and parses it on a blocking thread: a large body would
 /// otherwise hold an async worker, and with it `/healthz` and every request queued on that worker.
-async fn read_table(headers: &HeaderMap, raw: Body) -> Result<body::Parsed, Response> {
+async fn read_table(headers: &HeaderMap, raw: Body) -> Result<body::Parsed, ApiFailure> {
     let too_large = || {
-        error_response(
+        ApiFailure::own(
             StatusCode::PAYLOAD_TOO_LARGE,
             "BODY_TOO_LARGE",
             format!(
                 "请求体超过上限 {} MB：请分批报送，或在控制台上传文件。",
                 MAX_BODY_BYTES / (1024 * 1024)
             ),
-            vec![],
         )
     };
     let declared = headers
@@ -260,46 +265,42 @@ async fn read_table(headers: &HeaderMap, raw: Body) -> Result<body::Parsed, Resp
         .map_err(|_| too_large())?;
     let parsed = tokio::task::spawn_blocking(move || body::parse(&bytes))
         .await
-        .map_err(|e| from_app_error(AppError::internal("api body", e)))?;
+        .map_err(|e| AppError::internal("api body", e))?;
     parsed.map_err(|e| match e {
-        body::BodyError::BadJson(detail) => error_response(
+        body::BodyError::BadJson(detail) => ApiFailure::own(
             StatusCode::BAD_REQUEST,
             "BAD_JSON",
             format!("请求体不是合法的 JSON 批次（{detail}）：应为 {{\"records\": [{{字段代码: 值, …}}, …]}}。"),
-            vec![],
         ),
-        body::BodyError::TooManyRecords => error_response(
+        body::BodyError::TooManyRecords => ApiFailure::own(
             StatusCode::PAYLOAD_TOO_LARGE,
             "TOO_MANY_RECORDS",
             format!("一个批次最多 {MAX_RECORDS} 条记录：请分批报送。"),
-            vec![],
         ),
-        body::BodyError::TooManyFields => error_response(
+        body::BodyError::TooManyFields => ApiFailure::own(
             StatusCode::UNPROCESSABLE_ENTITY,
             "TOO_MANY_FIELDS",
             format!("记录中的字段超过 {MAX_FIELDS} 个：请只报送目录中的字段。"),
-            vec![],
         ),
     })
 }
 
 async fn submit_inner(
     state: &AppState,
+    h: &api_keys::KeyHolder,
     class: &str,
     headers: &HeaderMap,
     raw: Body,
-) -> Result<BatchResponse, Response> {
+) -> Result<BatchResponse, ApiFailure> {
     // The key and its class come from the headers and the path: a caller who may not send this batch
     // is answered before a byte of the body is read.
-    let h = holder(state, headers).await?;
-    check_class(state, &h, class).await?;
+    check_class(state, h, class).await?;
     let table = read_table(headers, raw).await?;
     if table.rows.is_empty() {
-        return Err(error_response(
+        return Err(ApiFailure::own(
             StatusCode::UNPROCESSABLE_ENTITY,
             "EMPTY_BATCH",
             "批次中没有记录：records 至少包含一条记录。".into(),
-            vec![],
         ));
     }
     let sub = intake::Submission {
@@ -312,30 +313,27 @@ async fn submit_inner(
     let created = async {
         let mut tx = state.db.begin().await?;
         let (id, public_id) = intake::insert(&mut tx, state, &sub, None).await?;
-        event(&h, "api.batch_submit", &public_id)
+        event(h, "api.batch_submit", &public_id)
             .record(&mut tx, state)
             .await?;
         tx.commit().await?;
         Ok::<_, AppError>((id, public_id))
     };
-    let (id, public_id) = created.await.map_err(from_app_error)?;
-    let outcome = pipeline::check_rows(state, id, table.columns, table.rows)
-        .await
-        .map_err(from_app_error)?;
+    let (id, public_id) = created.await?;
+    let outcome = pipeline::check_rows(state, id, table.columns, table.rows).await?;
     if let pipeline::CheckOutcome::Failed(message) = outcome {
-        return Err(error_response(
+        return Err(ApiFailure::own(
             StatusCode::UNPROCESSABLE_ENTITY,
             "HDR_UNKNOWN",
             message,
-            vec![],
         ));
     }
-    batch_response(state, &h, &public_id).await
+    batch_response(state, h, &public_id).await
 }
 
 /// A batch outside the key's unit or classes: answered as if it did not exist.
-fn not_found() -> Response {
-    from_app_error(AppError::NotFound("该批次".into()))
+fn not_found() -> ApiFailure {
+    AppError::NotFound("该批次".into()).into()
 }
 
 /// The internal id of a batch the key may see: its unit's, of a class the key covers.
@@ -343,7 +341,7 @@ async fn find_batch(
     state: &AppState,
     h: &api_keys::KeyHolder,
     public_id: &str,
-) -> Result<i64, Response> {
+) -> Result<i64, ApiFailure> {
     let row = sqlx::query(
         "SELECT b.id, c.code AS class FROM batches b JOIN data_classes c ON c.id = b.class_id \
          WHERE b.public_id = $1 AND b.department_id = $2",
@@ -351,21 +349,20 @@ async fn find_batch(
     .bind(public_id)
     .bind(h.department_id)
     .fetch_optional(&state.db.pool)
-    .await
-    .map_err(|e| from_app_error(e.into()))?
+    .await?
     .ok_or_else(not_found)?;
-    let class: String = row.try_get("class").map_err(|e| from_app_error(e.into()))?;
+    let class: String = row.try_get("class")?;
     if !h.covers(&class) {
         return Err(not_found());
     }
-    row.try_get("id").map_err(|e| from_app_error(e.into()))
+    Ok(row.try_get("id")?)
 }
 
 async fn batch_response(
     state: &AppState,
     h: &api_keys::KeyHolder,
     public_id: &str,
-) -> Result<BatchResponse, Response> {
+) -> Result<BatchResponse, ApiFailure> {
     let pool = &state.db.pool;
     let row = sqlx::query(
         "SELECT b.id, b.status, c.code AS class, b.rows_total, b.rows_new, b.rows_update, b.rows_duplicate, \
@@ -375,14 +372,13 @@ async fn batch_response(
     .bind(public_id)
     .bind(h.department_id)
     .fetch_optional(pool)
-    .await
-    .map_err(|e| from_app_error(e.into()))?
+    .await?
     .ok_or_else(not_found)?;
-    let class: String = row.try_get("class").map_err(|e| from_app_error(e.into()))?;
+    let class: String = row.try_get("class")?;
     if !h.covers(&class) {
         return Err(not_found());
     }
-    let id: i64 = row.try_get("id").map_err(|e| from_app_error(e.into()))?;
+    let id: i64 = row.try_get("id")?;
     let read = |r: &sqlx::any::AnyRow| -> Result<FaultItem, sqlx::Error> {
         Ok(FaultItem {
             row: r.try_get("row_no")?,
@@ -398,32 +394,26 @@ async fn batch_response(
     ))
     .bind(id)
     .fetch_all(pool)
-    .await
-    .map_err(|e| from_app_error(e.into()))?
+    .await?
     .iter()
     .map(read)
-    .collect::<Result<Vec<_>, _>>()
-    .map_err(|e| from_app_error(e.into()))?;
+    .collect::<Result<Vec<_>, _>>()?;
     let faults_total: i64 =
         sqlx::query("SELECT COUNT(*) AS n FROM batch_faults WHERE batch_id = $1")
             .bind(id)
             .fetch_one(pool)
             .await
-            .and_then(|r| r.try_get("n"))
-            .map_err(|e| from_app_error(e.into()))?;
+            .and_then(|r| r.try_get("n"))?;
     let get = |k: &str| row.try_get::<i64, _>(k);
-    let db = |e: sqlx::Error| from_app_error(e.into());
     Ok(BatchResponse {
         batch_id: public_id.into(),
-        status: row
-            .try_get("status")
-            .map_err(|e| from_app_error(e.into()))?,
+        status: row.try_get("status")?,
         class,
-        rows_total: get("rows_total").map_err(db)?,
-        rows_new: get("rows_new").map_err(db)?,
-        rows_update: get("rows_update").map_err(db)?,
-        rows_duplicate: get("rows_duplicate").map_err(db)?,
-        rows_faulty: get("rows_faulty").map_err(db)?,
+        rows_total: get("rows_total")?,
+        rows_new: get("rows_new")?,
+        rows_update: get("rows_update")?,
+        rows_duplicate: get("rows_duplicate")?,
+        rows_faulty: get("rows_faulty")?,
         faults_total,
         faults,
     })
@@ -444,17 +434,10 @@ async fn batch_response(
 )]
 pub async fn get_batch(
     State(state): State<AppState>,
+    ApiKey(h): ApiKey,
     Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    let h = match holder(&state, &headers).await {
-        Ok(h) => h,
-        Err(r) => return r,
-    };
-    match batch_response(&state, &h, &id).await {
-        Ok(r) => Json(r).into_response(),
-        Err(r) => r,
-    }
+) -> Result<Json<BatchResponse>, ApiFailure> {
+    Ok(Json(batch_response(&state, &h, &id).await?))
 }
 
 /// Publish a checked batch: all its clean records at once, or none.
@@ -473,31 +456,45 @@ pub async fn get_batch(
 )]
 pub async fn confirm_batch(
     State(state): State<AppState>,
+    ApiKey(h): ApiKey,
     Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    let h = match holder(&state, &headers).await {
-        Ok(h) => h,
-        Err(r) => return r,
-    };
-    let batch_id = match find_batch(&state, &h, &id).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let actor = h.actor();
-    match confirm::confirm(&state, batch_id, &actor).await {
-        Ok(r) => Json(ConfirmResponse {
-            batch_id: id,
-            published: r.published,
-            updated: r.updated,
-        })
-        .into_response(),
-        Err(e) => from_app_error(e),
-    }
+) -> Result<Json<ConfirmResponse>, ApiFailure> {
+    let batch_id = find_batch(&state, &h, &id).await?;
+    let r = confirm::confirm(&state, batch_id, &h.actor()).await?;
+    Ok(Json(ConfirmResponse {
+        batch_id: id,
+        published: r.published,
+        updated: r.updated,
+    }))
 }
 
 /// This document.
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "batches", responses((status = 200, description = "OpenAPI 3.1 文档")))]
 pub async fn openapi_json() -> Response {
     Json(ApiDoc::openapi()).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The error body every handler answers is the one the OpenAPI document describes as `ApiError`.
+    #[tokio::test]
+    async fn errors_answer_the_documented_shape() {
+        let cases = [
+            AppError::field("file", "FILE_EMPTY", "请选择文件").into_response(),
+            ApiFailure::own(StatusCode::UNAUTHORIZED, "UNAUTHORIZED", "无密钥".into())
+                .into_response(),
+        ];
+        for res in cases {
+            let status = res.status();
+            let bearer = res.headers().get(header::WWW_AUTHENTICATE).cloned();
+            let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            let parsed: ApiError = serde_json::from_slice(&bytes).unwrap();
+            assert_eq!(serde_json::to_vec(&parsed).unwrap(), bytes.to_vec());
+            assert_eq!(bearer.is_some(), status == StatusCode::UNAUTHORIZED);
+        }
+    }
 }

@@ -1,44 +1,47 @@
 //! The collection routes that are not server functions: the file upload (a multipart form that works
 //! without JavaScript) and the error report download (XLSX). Both check the caller like every endpoint.
 use super::export::{error_page, error_response, xlsx, xlsx_download};
+use super::extract::{read_form, read_posted, Posted, SignedIn};
+use super::Routes;
 use app::auth::policy::Action;
 use app::collect::service::{batches, intake, report};
 use app::error::AppError;
-use app::server::authz::{check, Caller};
-use app::server::session::RequestMeta;
 use app::server::AppState;
-use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, Query, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use http::StatusCode;
+use axum::routing::{get, post};
 use sqlx::Row;
 use std::collections::HashMap;
-use tower_sessions::Session;
 
 pub const UPLOAD_PATH: &str = "/console/collect/upload";
 pub const ERRORS_PATH: &str = "/console/collect/errors.xlsx";
+pub const QUALITY_REPORT_PATH: &str = "/console/quality/report.xlsx";
 
-async fn caller(
-    state: &AppState,
-    parts: &http::request::Parts,
-    action: Action,
-) -> Result<Caller, AppError> {
-    let session = parts
-        .extensions
-        .get::<Session>()
-        .cloned()
-        .ok_or_else(|| AppError::internal("session", "session layer missing"))?;
-    let meta = RequestMeta::from_parts(parts, state.config.trust_proxy);
-    Ok(check(state, &session, meta, Some(action)).await?.0)
+/// The collection routes. Uploads may be larger than the default body limit; the intake checks the
+/// configured maximum (`upload_max_mb`).
+pub fn router(upload_max_mb: u64) -> Routes {
+    let upload_limit = usize::try_from(upload_max_mb)
+        .unwrap_or(usize::MAX)
+        .saturating_mul(1024 * 1024)
+        .saturating_add(64 * 1024);
+    Routes::default()
+        .route(
+            &["POST"],
+            UPLOAD_PATH,
+            post(upload).layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route(&["POST"], ERRORS_PATH, post(errors))
+        .route(&["GET"], QUALITY_REPORT_PATH, get(quality_report))
 }
 
-fn bad_form(message: &str) -> AppError {
-    AppError::field("file", "BAD_FORM", message)
-}
-
-/// POST multipart: `csrf_token`, `class`, `department` (credit office only), `file`. The CSRF token is
-/// checked here because the general check reads only url-encoded forms.
-pub async fn upload(State(state): State<AppState>, req: Request) -> Response {
-    match upload_inner(&state, req).await {
+/// POST multipart: `csrf_token`, `class`, `department` (credit office only), `file`.
+pub async fn upload(
+    State(state): State<AppState>,
+    signed_in: Result<SignedIn, AppError>,
+    req: Request,
+) -> Response {
+    match upload_inner(&state, signed_in, req).await {
         Ok(public_id) => {
             Redirect::to(&format!("/console/collect/batch/{public_id}")).into_response()
         }
@@ -46,76 +49,17 @@ pub async fn upload(State(state): State<AppState>, req: Request) -> Response {
     }
 }
 
-/// A signed-in caller's multipart form: its text fields and its one `file` (name, bytes), with the CSRF
-/// token checked (the general check reads only url-encoded forms). `too_large` is the message for a file
-/// over the route's body limit.
-pub(crate) struct Posted {
-    pub caller: Caller,
-    pub fields: HashMap<String, String>,
-    pub file: Option<(String, Vec<u8>)>,
-}
-
-pub(crate) async fn read_posted(
+async fn upload_inner(
     state: &AppState,
+    signed_in: Result<SignedIn, AppError>,
     req: Request,
-    action: Action,
-    too_large: String,
-) -> Result<Posted, AppError> {
-    let (parts, body) = req.into_parts();
-    let caller = caller(state, &parts, action).await?;
-    let cookie = app::server::csrf::cookie_value(&parts.headers, app::server::csrf::COOKIE)
-        .map(str::to_owned);
-    let mut multipart = Multipart::from_request(Request::from_parts(parts, body), state)
-        .await
-        .map_err(|_| bad_form("请通过上传页面选择文件后提交。"))?;
-    let mut fields: HashMap<String, String> = HashMap::new();
-    let mut file: Option<(String, Vec<u8>)> = None;
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return Err(AppError::field("file", "FILE_TOO_LARGE", too_large))
-            }
-            Err(_) => return Err(bad_form("上传中断或表单不完整，请重新选择文件上传。")),
-        };
-        let name = field.name().unwrap_or_default().to_string();
-        if name == "file" {
-            let file_name = field.file_name().unwrap_or("upload").to_string();
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|_| bad_form("上传中断，请重新上传。"))?;
-            file = Some((file_name, bytes.to_vec()));
-        } else {
-            let text = field
-                .text()
-                .await
-                .map_err(|_| bad_form("表单内容无法读取。"))?;
-            fields.insert(name, text);
-        }
-    }
-    let token = fields.get(app::server::csrf::FIELD).map(String::as_str);
-    if !app::server::csrf::valid(&state.secrets, cookie.as_deref(), token) {
-        return Err(AppError::Forbidden);
-    }
-    Ok(Posted {
-        caller,
-        fields,
-        file,
-    })
-}
-
-async fn upload_inner(state: &AppState, req: Request) -> Result<String, AppError> {
+) -> Result<String, AppError> {
+    let caller = signed_in?.require(Action::DataSubmit)?;
     let too_large = format!(
         "文件超过上限 {} MB：请拆分成多个文件分别上传。",
         state.config.upload_max_mb
     );
-    let Posted {
-        caller,
-        fields,
-        file,
-    } = read_posted(state, req, Action::DataSubmit, too_large).await?;
+    let Posted { fields, file } = read_posted(state, req, too_large).await?;
     let class = fields.get("class").cloned().unwrap_or_default();
     let requested = fields.get("department").and_then(|d| d.parse::<i64>().ok());
     let department_id = batches::submitting_unit(state, &caller, requested).await?;
@@ -150,20 +94,24 @@ async fn upload_inner(state: &AppState, req: Request) -> Result<String, AppError
 }
 
 /// POST form `batch` (public id): the batch's faulty rows as XLSX, audited.
-pub async fn errors(State(state): State<AppState>, req: Request) -> Response {
-    match errors_inner(&state, req).await {
+pub async fn errors(
+    State(state): State<AppState>,
+    signed_in: Result<SignedIn, AppError>,
+    body: Body,
+) -> Response {
+    match errors_inner(&state, signed_in, body).await {
         Ok(r) => r,
         Err(e) => error_response(&e),
     }
 }
 
-async fn errors_inner(state: &AppState, req: Request) -> Result<Response, AppError> {
-    let (parts, body) = req.into_parts();
-    let caller = caller(state, &parts, Action::BatchView).await?;
-    let bytes = axum::body::to_bytes(body, 64 * 1024)
-        .await
-        .map_err(|_| bad_form("请求内容过大。"))?;
-    let form: HashMap<String, String> = form_urlencoded::parse(&bytes).into_owned().collect();
+async fn errors_inner(
+    state: &AppState,
+    signed_in: Result<SignedIn, AppError>,
+    body: Body,
+) -> Result<Response, AppError> {
+    let caller = signed_in?.require(Action::BatchView)?;
+    let form = read_form(body).await?;
     let public_id = form.get("batch").cloned().unwrap_or_default();
     let row = sqlx::query(
         "SELECT b.id, b.department_id, d.county_code, COALESCE(b.file_name, '') AS file_name FROM batches b \
@@ -202,24 +150,25 @@ async fn errors_inner(state: &AppState, req: Request) -> Result<Response, AppErr
     Ok(xlsx_download(file, &filename))
 }
 
-pub const QUALITY_REPORT_PATH: &str = "/console/quality/report.xlsx";
-
 /// GET `?unit=&month=`: a unit's monthly quality report as XLSX (one sheet per part of the page).
-pub async fn quality_report(State(state): State<AppState>, req: Request) -> Response {
-    match quality_report_inner(&state, req).await {
+pub async fn quality_report(
+    State(state): State<AppState>,
+    signed_in: Result<SignedIn, AppError>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    match quality_report_inner(&state, signed_in, &query).await {
         Ok(r) => r,
         Err(e) => error_response(&e),
     }
 }
 
-async fn quality_report_inner(state: &AppState, req: Request) -> Result<Response, AppError> {
+async fn quality_report_inner(
+    state: &AppState,
+    signed_in: Result<SignedIn, AppError>,
+    query: &HashMap<String, String>,
+) -> Result<Response, AppError> {
     use app::collect::pages::quality::pct;
-    let (parts, _) = req.into_parts();
-    let caller = caller(state, &parts, Action::QualityView).await?;
-    let query: HashMap<String, String> =
-        form_urlencoded::parse(parts.uri.query().unwrap_or_default().as_bytes())
-            .into_owned()
-            .collect();
+    let caller = signed_in?.require(Action::QualityView)?;
     let unit: i64 = query
         .get("unit")
         .and_then(|u| u.parse().ok())

@@ -1,14 +1,15 @@
 //! Credit routes that are not pages: the public report request (a plain form, answered with a
 //! redirect, so it works with or without JavaScript), the signed PDF, checking an uploaded report,
 //! the signing public key, and the JSON search API.
-use super::api_v1::from_app_error;
+use super::Routes;
 use app::credit::model::{ReportRequest, SearchFilters};
 use app::credit::service::{reports, search, signing};
 use app::error::AppError;
 use app::server::session::RequestMeta;
 use app::server::AppState;
-use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Query, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use axum::{Form, Json};
 use http::{header, HeaderValue, StatusCode};
 use serde::Deserialize;
@@ -20,6 +21,19 @@ pub const KEY_PATH: &str = "/verify/public-key.pem";
 pub const SEARCH_API_PATH: &str = "/api/v1/credit/search";
 /// A report is a few hundred kilobytes; anything much larger is not one of ours.
 pub const CHECK_MAX_BYTES: usize = 20 * 1024 * 1024;
+
+pub fn router() -> Routes {
+    Routes::default()
+        .route(&["POST"], REQUEST_PATH, post(request))
+        .route(&["GET"], PDF_PATH, get(pdf))
+        .route(
+            &["POST"],
+            CHECK_PATH,
+            post(check).layer(DefaultBodyLimit::max(CHECK_MAX_BYTES)),
+        )
+        .route(&["GET"], KEY_PATH, get(public_key))
+        .route(&["GET"], SEARCH_API_PATH, get(search_api))
+}
 
 fn encode(s: &str) -> String {
     app::ui::url::encode(s)
@@ -120,7 +134,7 @@ pub async fn check(State(state): State<AppState>, req: Request) -> Response {
             Redirect::to(&format!("/verify/{}?checked=1", found.verify_code)).into_response()
         }
         Ok(None) => Redirect::to("/verify?result=altered").into_response(),
-        Err(e) => from_app_error(e),
+        Err(e) => e.into_response(),
     }
 }
 
@@ -158,22 +172,19 @@ pub async fn search_api(
     State(state): State<AppState>,
     Query(p): Query<SearchParams>,
     req: Request,
-) -> Response {
+) -> Result<Response, AppError> {
     let (parts, _) = req.into_parts();
     let meta = RequestMeta::from_parts(&parts, state.config.trust_proxy);
     if !state.limits.allow_search(meta.ip.as_deref()) {
-        return from_app_error(AppError::RateLimited);
+        return Err(AppError::RateLimited);
     }
-    match search::search(
+    let found = search::search(
         &state,
         &search::Audience::Public,
         &p.q,
         &p.filters,
         p.page.unwrap_or(1),
     )
-    .await
-    {
-        Ok(r) => Json(r).into_response(),
-        Err(e) => from_app_error(e),
-    }
+    .await?;
+    Ok(Json(found).into_response())
 }

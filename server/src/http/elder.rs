@@ -2,7 +2,14 @@
 use axum::extract::Form;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::routing::post;
 use serde::Deserialize;
+
+pub const PATH: &str = "/elder";
+
+pub fn router() -> super::Routes {
+    super::Routes::default().route(&["POST"], PATH, post(toggle))
+}
 
 #[derive(Deserialize)]
 pub struct Toggle {

@@ -1,18 +1,21 @@
 //! XLSX exports of the console lists. POST forms (with the CSRF token), so that no GET has an effect:
 //! each export is audited. Authorisation and filters are those of the list it exports.
+use super::extract::{read_form, SignedIn};
+use super::Routes;
+use app::admin::model::{self, AlarmRow, AuditRow, DepartmentRow, HolidayRow, UserRow};
 use app::admin::service::{alarms, audit_log, holidays, orgs, users};
 use app::auth::policy::{access_of, Access};
+use app::credit::model::ReportLogRow;
+use app::credit::service::stats;
 use app::error::AppError;
-use app::server::authz::{check, Caller};
-use app::server::session::RequestMeta;
+use app::server::authz::Caller;
 use app::server::AppState;
-use axum::body::Bytes;
-use axum::extract::{Request, State};
+use axum::body::Body;
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use http::{header, HeaderValue, StatusCode};
 use rust_xlsxwriter::{Format, Workbook};
 use std::collections::HashMap;
-use tower_sessions::Session;
 
 /// At most this many rows go into one file.
 const MAX_ROWS: i64 = 50_000;
@@ -45,8 +48,31 @@ fn path_of(kind: Export) -> &'static str {
         .unwrap_or("")
 }
 
-pub async fn handle(kind: Export, State(state): State<AppState>, req: Request) -> Response {
-    match run(kind, &state, req).await {
+/// Every export, served from `ROUTES`.
+pub fn router() -> Routes {
+    ROUTES
+        .iter()
+        .fold(Routes::default(), |routes, (path, kind)| {
+            let kind = *kind;
+            routes.route(
+                &["POST"],
+                path,
+                axum::routing::post(
+                    move |state: State<AppState>,
+                          signed_in: Result<SignedIn, AppError>,
+                          body: Body| { handle(kind, state, signed_in, body) },
+                ),
+            )
+        })
+}
+
+pub async fn handle(
+    kind: Export,
+    State(state): State<AppState>,
+    signed_in: Result<SignedIn, AppError>,
+    body: Body,
+) -> Response {
+    match run(kind, &state, signed_in, body).await {
         Ok(r) => r,
         Err(e) => error_response(&e),
     }
@@ -76,7 +102,12 @@ fn html_escape(s: &str) -> String {
         .replace('>', "&gt;")
 }
 
-async fn run(kind: Export, state: &AppState, req: Request) -> Result<Response, AppError> {
+async fn run(
+    kind: Export,
+    state: &AppState,
+    signed_in: Result<SignedIn, AppError>,
+    body: Body,
+) -> Result<Response, AppError> {
     let endpoint = format!("POST {}", path_of(kind));
     let Some(Access::Action(action)) = access_of(&endpoint) else {
         return Err(AppError::internal(
@@ -84,18 +115,8 @@ async fn run(kind: Export, state: &AppState, req: Request) -> Result<Response, A
             "export route missing from the policy",
         ));
     };
-    let (parts, body) = req.into_parts();
-    let session = parts
-        .extensions
-        .get::<Session>()
-        .cloned()
-        .ok_or_else(|| AppError::internal("session", "session layer missing"))?;
-    let meta = RequestMeta::from_parts(&parts, state.config.trust_proxy);
-    let (caller, _) = check(state, &session, meta, Some(action)).await?;
-    let bytes: Bytes = axum::body::to_bytes(body, 64 * 1024)
-        .await
-        .map_err(|_| AppError::field("request", "BAD_REQUEST", "请求内容过大。"))?;
-    let form: HashMap<String, String> = form_urlencoded::parse(&bytes).into_owned().collect();
+    let caller = signed_in?.require(action)?;
+    let form = read_form(body).await?;
     let get = |k: &str| form.get(k).cloned().unwrap_or_default();
     let (name, headers, rows) = sheet(kind, state, &caller, &get).await?;
     let file = xlsx(name, &headers, &rows)?;
@@ -146,6 +167,23 @@ pub fn xlsx_download(file: Vec<u8>, filename: &str) -> Response {
 
 type Sheet = (&'static str, Vec<&'static str>, Vec<Vec<String>>);
 
+/// One row of an exported list: the sheet it goes into, its header row and its cells in header order.
+trait ExportRow {
+    const SHEET: &'static str;
+    const HEADERS: &'static [&'static str];
+    fn cells(self) -> Vec<String>;
+}
+
+/// The one writer of every export: a sheet name, the header row and one text row per record.
+fn table<R: ExportRow>(rows: Vec<R>) -> Sheet {
+    (
+        R::SHEET,
+        R::HEADERS.to_vec(),
+        rows.into_iter().map(ExportRow::cells).collect(),
+    )
+}
+
+/// Loads the list `kind` exports, with the filters of its form and the caller's scope.
 async fn sheet(
     kind: Export,
     state: &AppState,
@@ -161,97 +199,15 @@ async fn sheet(
                 sort: get("sort"),
                 page: 1,
             };
-            let page = users::list(state, &f, Some(MAX_ROWS)).await?;
-            let rows = page
-                .rows
-                .into_iter()
-                .map(|u| {
-                    vec![
-                        u.username,
-                        u.display_name,
-                        u.unit,
-                        u.roles
-                            .iter()
-                            .map(|r| r.label())
-                            .collect::<Vec<_>>()
-                            .join("、"),
-                        match (u.status.as_str(), u.locked) {
-                            ("disabled", _) => "已停用".into(),
-                            (_, true) => "已锁定".into(),
-                            _ => "正常".into(),
-                        },
-                        u.last_login_at.unwrap_or_default(),
-                        u.created_at,
-                    ]
-                })
-                .collect();
-            (
-                "用户",
-                vec![
-                    "用户名",
-                    "姓名",
-                    "所属单位",
-                    "角色",
-                    "状态",
-                    "最近登录",
-                    "创建时间",
-                ],
-                rows,
-            )
+            table(users::list(state, &f, Some(MAX_ROWS)).await?.rows)
         }
         Export::Orgs => {
             let o = orgs::list(state, caller, &get("q"), &get("sort"), None).await?;
-            let rows = o
-                .departments
-                .rows
-                .into_iter()
-                .map(|d| {
-                    vec![
-                        d.code,
-                        d.name,
-                        d.county_name,
-                        d.uscc,
-                        d.users.to_string(),
-                        if d.active {
-                            "启用".into()
-                        } else {
-                            "停用".into()
-                        },
-                    ]
-                })
-                .collect();
-            (
-                "信源单位",
-                vec![
-                    "编码",
-                    "名称",
-                    "所在区县",
-                    "统一社会信用代码",
-                    "账户数",
-                    "状态",
-                ],
-                rows,
-            )
+            table(o.departments.rows)
         }
         Export::Holidays => {
-            let year = get("year").parse().unwrap_or(2026);
-            let rows = holidays::list(state, year)
-                .await?
-                .into_iter()
-                .map(|h| {
-                    vec![
-                        h.day,
-                        if h.kind == "holiday" {
-                            "放假".into()
-                        } else {
-                            "调休上班".into()
-                        },
-                        h.name,
-                        h.source,
-                    ]
-                })
-                .collect();
-            ("节假日", vec!["日期", "类型", "名称", "来源"], rows)
+            let year = holidays::year_or_current(state, &get("year"));
+            table(holidays::list(state, year).await?)
         }
         Export::Audit => {
             let f = audit_log::AuditFilter {
@@ -263,112 +219,175 @@ async fn sheet(
                 sort: get("sort"),
                 page: 1,
             };
-            let rows = audit_log::list(state, &f, Some(MAX_ROWS))
-                .await?
-                .rows
-                .into_iter()
-                .map(|r| {
-                    vec![
-                        r.id.to_string(),
-                        r.at,
-                        r.actor_name,
-                        r.role,
-                        r.action.clone(),
-                        app::admin::model::audit_action_label(&r.action).into(),
-                        r.object,
-                        app::admin::model::outcome_label(&r.outcome).into(),
-                        r.ip,
-                    ]
-                })
-                .collect();
-            (
-                "审计日志",
-                vec![
-                    "序号",
-                    "时间(UTC)",
-                    "操作人",
-                    "角色",
-                    "操作代码",
-                    "操作",
-                    "对象",
-                    "结果",
-                    "IP",
-                ],
-                rows,
-            )
+            table(audit_log::list(state, &f, Some(MAX_ROWS)).await?.rows)
         }
-        Export::Alarms => {
-            let rows = alarms::list(state, &get("status"), 1, Some(MAX_ROWS))
+        Export::Alarms => table(
+            alarms::list(state, &get("status"), 1, Some(MAX_ROWS))
                 .await?
-                .rows
-                .into_iter()
-                .map(|a| {
-                    vec![
-                        a.id.to_string(),
-                        app::admin::model::severity_label(&a.severity).into(),
-                        a.title,
-                        a.detail,
-                        app::admin::model::alarm_status_label(&a.status).into(),
-                        a.occurrences.to_string(),
-                        a.raised_at,
-                        a.last_seen_at,
-                        a.handled_by,
-                        a.note,
-                    ]
-                })
-                .collect();
-            (
-                "告警",
-                vec![
-                    "编号",
-                    "级别",
-                    "标题",
-                    "详情",
-                    "状态",
-                    "次数",
-                    "首次",
-                    "最近",
-                    "处理人",
-                    "处理说明",
-                ],
-                rows,
-            )
-        }
-        Export::Reports => {
-            let rows = app::credit::service::stats::log(state, caller, MAX_ROWS)
-                .await?
-                .into_iter()
-                .map(|r| {
-                    vec![
-                        r.serial,
-                        r.kind_label,
-                        r.channel_label,
-                        r.subject_name,
-                        r.applicant,
-                        r.purpose,
-                        r.matter,
-                        r.issued_at,
-                        r.verify_code,
-                    ]
-                })
-                .collect();
-            (
-                "信用报告出具记录",
-                vec![
-                    "报告编号",
-                    "类型",
-                    "渠道",
-                    "主体",
-                    "申请人",
-                    "用途",
-                    "办理事项",
-                    "出具时间",
-                    "验证码",
-                ],
-                rows,
-            )
-        }
+                .rows,
+        ),
+        Export::Reports => table(stats::log(state, caller, MAX_ROWS).await?),
     })
+}
+
+impl ExportRow for UserRow {
+    const SHEET: &'static str = "用户";
+    const HEADERS: &'static [&'static str] = &[
+        "用户名",
+        "姓名",
+        "所属单位",
+        "角色",
+        "状态",
+        "最近登录",
+        "创建时间",
+    ];
+    fn cells(self) -> Vec<String> {
+        let roles = self
+            .roles
+            .iter()
+            .map(|r| r.label())
+            .collect::<Vec<_>>()
+            .join("、");
+        let status = match (self.status.as_str(), self.locked) {
+            ("disabled", _) => "已停用",
+            (_, true) => "已锁定",
+            _ => "正常",
+        };
+        vec![
+            self.username,
+            self.display_name,
+            self.unit,
+            roles,
+            status.into(),
+            self.last_login_at.unwrap_or_default(),
+            self.created_at,
+        ]
+    }
+}
+
+impl ExportRow for DepartmentRow {
+    const SHEET: &'static str = "信源单位";
+    const HEADERS: &'static [&'static str] = &[
+        "编码",
+        "名称",
+        "所在区县",
+        "统一社会信用代码",
+        "账户数",
+        "状态",
+    ];
+    fn cells(self) -> Vec<String> {
+        vec![
+            self.code,
+            self.name,
+            self.county_name,
+            self.uscc,
+            self.users.to_string(),
+            if self.active { "启用" } else { "停用" }.into(),
+        ]
+    }
+}
+
+impl ExportRow for HolidayRow {
+    const SHEET: &'static str = "节假日";
+    const HEADERS: &'static [&'static str] = &["日期", "类型", "名称", "来源"];
+    fn cells(self) -> Vec<String> {
+        let kind = if self.kind == "holiday" {
+            "放假"
+        } else {
+            "调休上班"
+        };
+        vec![self.day, kind.into(), self.name, self.source]
+    }
+}
+
+impl ExportRow for AuditRow {
+    const SHEET: &'static str = "审计日志";
+    const HEADERS: &'static [&'static str] = &[
+        "序号",
+        "时间(UTC)",
+        "操作人",
+        "角色",
+        "操作代码",
+        "操作",
+        "对象",
+        "结果",
+        "IP",
+    ];
+    fn cells(self) -> Vec<String> {
+        let label: String = model::audit_action_label(&self.action).into();
+        let outcome: String = model::outcome_label(&self.outcome).into();
+        vec![
+            self.id.to_string(),
+            self.at,
+            self.actor_name,
+            self.role,
+            self.action,
+            label,
+            self.object,
+            outcome,
+            self.ip,
+        ]
+    }
+}
+
+impl ExportRow for AlarmRow {
+    const SHEET: &'static str = "告警";
+    const HEADERS: &'static [&'static str] = &[
+        "编号",
+        "级别",
+        "标题",
+        "详情",
+        "状态",
+        "次数",
+        "首次",
+        "最近",
+        "处理人",
+        "处理说明",
+    ];
+    fn cells(self) -> Vec<String> {
+        let severity: String = model::severity_label(&self.severity).into();
+        let status: String = model::alarm_status_label(&self.status).into();
+        vec![
+            self.id.to_string(),
+            severity,
+            self.title,
+            self.detail,
+            status,
+            self.occurrences.to_string(),
+            self.raised_at,
+            self.last_seen_at,
+            self.handled_by,
+            self.note,
+        ]
+    }
+}
+
+impl ExportRow for ReportLogRow {
+    const SHEET: &'static str = "信用报告出具记录";
+    const HEADERS: &'static [&'static str] = &[
+        "报告编号",
+        "类型",
+        "渠道",
+        "主体",
+        "申请人",
+        "用途",
+        "办理事项",
+        "出具时间",
+        "验证码",
+    ];
+    fn cells(self) -> Vec<String> {
+        vec![
+            self.serial,
+            self.kind_label,
+            self.channel_label,
+            self.subject_name,
+            self.applicant,
+            self.purpose,
+            self.matter,
+            self.issued_at,
+            self.verify_code,
+        ]
+    }
 }
 
 /// Cells a spreadsheet would evaluate: leading `=`, `+`, `-`, `@`, tab or carriage return.

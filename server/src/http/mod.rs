@@ -6,6 +6,7 @@ pub mod collect;
 pub mod credit;
 mod elder;
 pub mod export;
+pub mod extract;
 mod gate;
 mod health;
 pub mod page_cache;
@@ -18,7 +19,7 @@ use app::error::AppError;
 use app::server::AppState;
 use app::{shell, App};
 use axum::extract::FromRef;
-use axum::routing::{get, post};
+use axum::routing::MethodRouter;
 use axum::Router;
 use http::{header, HeaderValue};
 use leptos::prelude::LeptosOptions;
@@ -75,42 +76,61 @@ pub fn leptos_options(site_addr: Option<SocketAddr>) -> LeptosOptions {
         .build()
 }
 
-/// The REST endpoints (non-Leptos routes) as "METHOD /path", from the same tables the router is built
-/// from: the authorisation matrix test requires each to be listed in the policy's endpoint table.
-pub fn rest_routes(test_hooks: bool) -> Vec<String> {
-    let mut out: Vec<String> = ["GET /healthz", "GET /readyz", "POST /elder"]
-        .into_iter()
-        .map(String::from)
-        .collect();
-    out.extend(
-        [portal::SITEMAP_PATH, portal::FEED_PATH, portal::FILES_PATH].map(|p| format!("GET {p}")),
-    );
-    out.extend(export::ROUTES.iter().map(|(p, _)| format!("POST {p}")));
-    out.push(format!("POST {}", collect::UPLOAD_PATH));
-    out.push(format!("POST {}", cms::UPLOAD_PATH));
-    out.push(format!("POST {}", collect::ERRORS_PATH));
-    out.push(format!("GET {}", collect::QUALITY_REPORT_PATH));
-    out.extend([
-        format!("POST {}", credit::REQUEST_PATH),
-        format!("GET {}", credit::PDF_PATH),
-        format!("POST {}", credit::CHECK_PATH),
-        format!("GET {}", credit::KEY_PATH),
-        format!("GET {}", credit::SEARCH_API_PATH),
-    ]);
-    out.extend(
-        [
-            "GET /api/v1/openapi.json",
-            "POST /api/v1/batches/{class}",
-            "GET /api/v1/batches/{id}",
-            "POST /api/v1/batches/{id}/confirm",
-        ]
-        .map(String::from),
-    );
-    if test_hooks {
-        out.push("POST /__test/clock".into());
-        out.push("POST /__test/user".into());
+/// The REST routes of one area, with the endpoints they serve written down as they are added
+/// ("METHOD /path"), so that the list the gate and the authorisation matrix test read is the router's own.
+#[derive(Default)]
+pub struct Routes {
+    router: Router<AppState>,
+    endpoints: Vec<String>,
+}
+
+impl Routes {
+    /// Serves `path` with `handler`, which answers `methods`.
+    pub fn route(self, methods: &[&str], path: &str, handler: MethodRouter<AppState>) -> Self {
+        let listed: Vec<String> = methods.iter().map(|m| format!("{m} {path}")).collect();
+        self.add(listed, path, handler)
     }
-    out
+
+    /// Serves `path` with `handler`, listed as `endpoint` (the policy names a parameter of one path
+    /// shape per method).
+    pub fn route_as(self, endpoint: &str, path: &str, handler: MethodRouter<AppState>) -> Self {
+        self.add(vec![endpoint.to_string()], path, handler)
+    }
+
+    fn add(mut self, listed: Vec<String>, path: &str, handler: MethodRouter<AppState>) -> Self {
+        self.endpoints.extend(listed);
+        self.router = self.router.route(path, handler);
+        self
+    }
+
+    pub fn merge(mut self, other: Routes) -> Self {
+        self.endpoints.extend(other.endpoints);
+        self.router = self.router.merge(other.router);
+        self
+    }
+}
+
+/// Every REST area (the non-Leptos routes).
+fn rest(upload_max_mb: u64, test_hooks: bool) -> Routes {
+    let routes = health::router()
+        .merge(elder::router())
+        .merge(portal::router())
+        .merge(export::router())
+        .merge(collect::router(upload_max_mb))
+        .merge(cms::router())
+        .merge(credit::router())
+        .merge(api_v1::router());
+    if test_hooks {
+        routes.merge(test_hooks::router())
+    } else {
+        routes
+    }
+}
+
+/// The REST endpoints as "METHOD /path", read off the router: the authorisation matrix test requires
+/// each to be listed in the policy's endpoint table.
+pub fn rest_routes(test_hooks: bool) -> Vec<String> {
+    rest(0, test_hooks).endpoints
 }
 
 /// Opens the session store and builds the router.
@@ -142,63 +162,10 @@ fn build(app_state: AppState, leptos: LeptosOptions, store: sessions::Store) -> 
             pkg_cache,
         ));
 
-    let mut router = Router::new()
-        .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
-        .route("/elder", post(elder::toggle))
-        .route(portal::SITEMAP_PATH, get(portal::sitemap))
-        .route(portal::FEED_PATH, get(portal::feed))
-        .route(portal::FILES_PATH, get(portal::file));
-    for (path, kind) in export::ROUTES {
-        let kind = *kind;
-        router = router.route(
-            path,
-            post(
-                move |state: axum::extract::State<AppState>, req: axum::extract::Request| {
-                    export::handle(kind, state, req)
-                },
-            ),
-        );
-    }
-    // Uploads may be larger than the default body limit; the intake checks the configured maximum.
-    let upload_limit = (app_state.config.upload_max_mb as usize) * 1024 * 1024 + 64 * 1024;
-    router = router
-        .route(
-            collect::UPLOAD_PATH,
-            post(collect::upload).layer(axum::extract::DefaultBodyLimit::max(upload_limit)),
-        )
-        .route(
-            cms::UPLOAD_PATH,
-            post(cms::upload).layer(axum::extract::DefaultBodyLimit::max(
-                app::cms::files::DOCUMENT_MAX_BYTES + 64 * 1024,
-            )),
-        )
-        .route(collect::ERRORS_PATH, post(collect::errors))
-        .route(credit::REQUEST_PATH, post(credit::request))
-        .route(credit::PDF_PATH, get(credit::pdf))
-        .route(credit::KEY_PATH, get(credit::public_key))
-        .route(
-            credit::CHECK_PATH,
-            post(credit::check).layer(axum::extract::DefaultBodyLimit::max(
-                credit::CHECK_MAX_BYTES,
-            )),
-        )
-        .route(credit::SEARCH_API_PATH, get(credit::search_api))
-        .route(collect::QUALITY_REPORT_PATH, get(collect::quality_report))
-        .route("/api/v1/openapi.json", get(api_v1::openapi_json))
-        // One parameter name per path shape: POST takes a class code, GET a batch id.
-        .route(
-            "/api/v1/batches/{key}",
-            post(api_v1::submit)
-                .get(api_v1::get_batch)
-                .layer(axum::extract::DefaultBodyLimit::max(16 * 1024 * 1024)),
-        )
-        .route("/api/v1/batches/{key}/confirm", post(api_v1::confirm_batch));
-    if app_state.config.test_hooks {
-        router = router
-            .route("/__test/clock", post(test_hooks::clock))
-            .route("/__test/user", post(test_hooks::user));
-    }
+    let router: Router<ServerState> =
+        rest(app_state.config.upload_max_mb, app_state.config.test_hooks)
+            .router
+            .with_state(app_state.clone());
     let production = app_state.config.is_production();
     let shell_options = leptos.clone();
     let pages = std::sync::Arc::new(page_cache::PageCache::default());

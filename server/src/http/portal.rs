@@ -1,16 +1,25 @@
 //! Portal routes that are not pages: `sitemap.xml`, an RSS feed per column, and the files the CMS
 //! stored (images and attachments, named by their content hash, so they never change and cache forever).
+use super::Routes;
 use app::error::AppError;
 use app::portal::service::feeds;
 use app::server::AppState;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use http::{header, HeaderMap, HeaderValue, StatusCode};
 use std::collections::HashMap;
 
 pub const SITEMAP_PATH: &str = "/sitemap.xml";
 pub const FEED_PATH: &str = "/rss/{feed}";
 pub const FILES_PATH: &str = "/files/{name}";
+
+pub fn router() -> Routes {
+    Routes::default()
+        .route(&["GET"], SITEMAP_PATH, get(sitemap))
+        .route(&["GET"], FEED_PATH, get(feed))
+        .route(&["GET"], FILES_PATH, get(file))
+}
 
 /// Where the CMS keeps uploaded files (`{sha256}.{ext}`).
 pub fn uploads_dir(state: &AppState) -> std::path::PathBuf {

@@ -68,7 +68,7 @@ pub async fn csrf_check(State(state): State<AppState>, req: Request, next: Next)
     // not carry a per-visitor token. The Origin check still covers it.
     // The upload is multipart: its handler checks the token itself (collect::upload).
     // Checking a report's file changes nothing, so it carries no token.
-    let exempt = req.uri().path() == "/elder"
+    let exempt = req.uri().path() == super::elder::PATH
         || req.uri().path() == super::collect::UPLOAD_PATH
         || req.uri().path() == super::credit::CHECK_PATH;
     let plain_form = !exempt

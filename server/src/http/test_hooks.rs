@@ -1,11 +1,20 @@
 //! Test hooks, served only in demo mode with APP_TEST_HOOKS=1 (never in production).
+use super::extract::ApiJson;
+use super::Routes;
+use app::error::AppError;
 use app::server::clock::{parse_rfc3339, rfc3339};
 use app::server::AppState;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::routing::post;
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
+
+pub fn router() -> Routes {
+    Routes::default()
+        .route(&["POST"], "/__test/clock", post(clock))
+        .route(&["POST"], "/__test/user", post(user))
+}
 
 #[derive(Deserialize)]
 pub struct ClockChange {
@@ -15,30 +24,17 @@ pub struct ClockChange {
 
 pub async fn clock(
     State(state): State<AppState>,
-    Json(change): Json<ClockChange>,
-) -> (StatusCode, Json<Value>) {
-    let result = (|| {
-        if let Some(at) = change.set.as_deref() {
-            let t = parse_rfc3339(at).ok_or_else(|| {
-                app::error::AppError::field("set", "BAD_TIME", "时间格式应为 RFC 3339")
-            })?;
-            state.clock.set(t)?;
-        }
-        if let Some(s) = change.advance_seconds {
-            state.clock.advance(time::Duration::seconds(s))?;
-        }
-        Ok::<(), app::error::AppError>(())
-    })();
-    match result {
-        Ok(()) => (
-            StatusCode::OK,
-            Json(json!({ "now": rfc3339(state.clock.now()) })),
-        ),
-        Err(e) => (
-            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST),
-            Json(json!({ "code": e.code(), "message": e.to_string() })),
-        ),
+    ApiJson(change): ApiJson<ClockChange>,
+) -> Result<Json<Value>, AppError> {
+    if let Some(at) = change.set.as_deref() {
+        let t = parse_rfc3339(at)
+            .ok_or_else(|| AppError::field("set", "BAD_TIME", "时间格式应为 RFC 3339"))?;
+        state.clock.set(t)?;
     }
+    if let Some(s) = change.advance_seconds {
+        state.clock.advance(time::Duration::seconds(s))?;
+    }
+    Ok(Json(json!({ "now": rfc3339(state.clock.now()) })))
 }
 
 #[derive(Deserialize)]
@@ -59,19 +55,12 @@ pub struct NewTestUser {
 /// public id and its department's public id.
 pub async fn user(
     State(state): State<AppState>,
-    Json(u): Json<NewTestUser>,
-) -> (StatusCode, Json<Value>) {
-    match create_user(&state, &u).await {
-        Ok(v) => (StatusCode::OK, Json(v)),
-        Err(e) => (
-            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST),
-            Json(json!({ "code": e.code(), "message": e.to_string() })),
-        ),
-    }
+    ApiJson(u): ApiJson<NewTestUser>,
+) -> Result<Json<Value>, AppError> {
+    create_user(&state, &u).await.map(Json)
 }
 
-async fn create_user(state: &AppState, u: &NewTestUser) -> Result<Value, app::error::AppError> {
-    use app::error::AppError;
+async fn create_user(state: &AppState, u: &NewTestUser) -> Result<Value, AppError> {
     use sqlx::Row;
     let role = app::auth::model::Role::from_code(&u.role)
         .ok_or_else(|| AppError::field("role", "ROLE_UNKNOWN", "未知角色"))?;

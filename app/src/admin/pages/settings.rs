@@ -1,5 +1,6 @@
 //! The security policy (security admin) and the holiday calendar (system admin, operators).
 use crate::admin::api::*;
+use crate::admin::model::HolidayRow;
 use crate::auth::model::Me;
 use crate::auth::model::SecurityPolicy;
 use crate::auth::policy::{may, Action as Perm};
@@ -62,21 +63,14 @@ fn PolicyForm(p: SecurityPolicy, save: ServerAction<SavePolicy>, editable: bool)
 #[component]
 pub fn HolidaysPage() -> impl IntoView {
     let year_param = param("year");
-    let year = Memo::new(move |_| {
-        year_param
-            .get()
-            .parse::<i32>()
-            .ok()
-            .filter(|y| (2000..=2100).contains(y))
-            .unwrap_or(2026)
-    });
     let save = ServerAction::<SaveHoliday>::new();
     let delete = ServerAction::<DeleteHoliday>::new();
     let import = ServerAction::<ImportHolidays>::new();
+    // An empty or invalid year asks the server for this year by its clock.
     let data = Resource::new(
         move || {
             (
-                year.get(),
+                year_param.get(),
                 save.version().get() + delete.version().get() + import.version().get(),
             )
         },
@@ -89,47 +83,17 @@ pub fn HolidaysPage() -> impl IntoView {
         <Title text="节假日" />
         <h1>"节假日与调休"</h1>
         <p class="muted">"所有“工作日”期限（如 7 个工作日内公示）都按此日历计算。国务院办公厅每年公布次年安排后，请及时录入或导入。"</p>
-        <form class="filters" method="get">
-            <label>"年份"<input type="number" name="year" value=move || year.get().to_string() min="2000" max="2100" /></label>
-            <button type="submit" class="button">"查看"</button>
-        </form>
-        <form class="export" method="post" action="/console/export/holidays.xlsx">
-            <CsrfField />
-            <input type="hidden" name="year" value=move || year.get().to_string() />
-            <button type="submit" class="button button-secondary">"导出 Excel"</button>
-        </form>
-        {await_view(data, move |rows| {
-            if rows.is_empty() {
-                return view! { <p class="empty">"该年份尚无节假日安排。"</p> }.into_any();
-            }
-            view! {
-                        <div class="table-wrap">
-                            <table class="data-table" data-testid="holidays-table">
-                                <thead><tr><th scope="col">"日期"</th><th scope="col">"类型"</th><th scope="col">"名称"</th><th scope="col">"来源"</th>{editable.then(|| view! { <th scope="col">"操作"</th> })}</tr></thead>
-                                <tbody>
-                                    {rows.into_iter().map(|h| {
-                                        let day = h.day.clone();
-                                        view! {
-                                            <tr>
-                                                <td data-label="日期">{h.day}</td>
-                                                <td data-label="类型">{if h.kind == "holiday" { "放假" } else { "调休上班" }}</td>
-                                                <td data-label="名称">{h.name}</td>
-                                                <td data-label="来源">{h.source}</td>
-                                                {editable.then(|| view! {
-                                                    <td data-label="操作">
-                                                        <ActionForm action=delete>
-                                                            <input type="hidden" name="day" value=day />
-                                                            <button type="submit" class="link">"删除"</button>
-                                                        </ActionForm>
-                                                    </td>
-                                                })}
-                                            </tr>
-                                        }
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                    }.into_any()
+        {await_view(data, move |h| view! {
+            <form class="filters" method="get">
+                <label>"年份"<input type="number" name="year" value=h.year.to_string() min="2000" max="2100" /></label>
+                <button type="submit" class="button">"查看"</button>
+            </form>
+            <form class="export" method="post" action="/console/export/holidays.xlsx">
+                <CsrfField />
+                <input type="hidden" name="year" value=h.year.to_string() />
+                <button type="submit" class="button button-secondary">"导出 Excel"</button>
+            </form>
+            {holiday_table(h.rows, editable, delete)}
         })}
         {editable.then(|| view! {
             <section class="panel" aria-labelledby="holiday-edit">
@@ -162,4 +126,43 @@ pub fn HolidaysPage() -> impl IntoView {
             </section>
         })}
     }
+}
+
+fn holiday_table(
+    rows: Vec<HolidayRow>,
+    editable: bool,
+    delete: ServerAction<DeleteHoliday>,
+) -> AnyView {
+    if rows.is_empty() {
+        return view! { <p class="empty">"该年份尚无节假日安排。"</p> }.into_any();
+    }
+    view! {
+        <div class="table-wrap">
+            <table class="data-table" data-testid="holidays-table">
+                <thead><tr><th scope="col">"日期"</th><th scope="col">"类型"</th><th scope="col">"名称"</th><th scope="col">"来源"</th>{editable.then(|| view! { <th scope="col">"操作"</th> })}</tr></thead>
+                <tbody>
+                    {rows.into_iter().map(|h| {
+                        let day = h.day.clone();
+                        view! {
+                            <tr>
+                                <td data-label="日期">{h.day}</td>
+                                <td data-label="类型">{if h.kind == "holiday" { "放假" } else { "调休上班" }}</td>
+                                <td data-label="名称">{h.name}</td>
+                                <td data-label="来源">{h.source}</td>
+                                {editable.then(|| view! {
+                                    <td data-label="操作">
+                                        <ActionForm action=delete>
+                                            <input type="hidden" name="day" value=day />
+                                            <button type="submit" class="link">"删除"</button>
+                                        </ActionForm>
+                                    </td>
+                                })}
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
 }

@@ -5,27 +5,24 @@ use crate::error::{AppError, FieldError};
 use crate::rules::date::Ymd;
 use crate::server::authz::Caller;
 use crate::server::AppState;
-use sqlx::Row;
+
+/// The year asked for (2000–2100), or this year by the clock when it is empty or out of range.
+pub fn year_or_current(state: &AppState, year: &str) -> i32 {
+    year.trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|y| (2000..=2100).contains(y))
+        .unwrap_or_else(|| state.clock.today().year)
+}
 
 pub async fn list(state: &AppState, year: i32) -> Result<Vec<HolidayRow>, AppError> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT day, kind, name, source FROM holidays WHERE day >= $1 AND day < $2 ORDER BY day",
     )
     .bind(format!("{year:04}-01-01"))
     .bind(format!("{:04}-01-01", year + 1))
     .fetch_all(&state.db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(HolidayRow {
-                day: r.try_get("day")?,
-                kind: r.try_get("kind")?,
-                name: r.try_get("name")?,
-                source: r.try_get("source")?,
-            })
-        })
-        .collect::<Result<Vec<_>, sqlx::Error>>()
-        .map_err(Into::into)
+    .await?)
 }
 
 /// Parses one day: ISO date, a kind (`holiday`/`放假` or `workday`/`调休`/`上班`), and a name.

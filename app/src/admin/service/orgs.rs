@@ -226,6 +226,50 @@ pub async fn save_department(
     caller: &Caller,
     d: &DepartmentInput,
 ) -> Result<String, AppError> {
+    let clean = clean_department(d)?;
+    check_county(state, clean.county).await?;
+    let mut tx = state.db.begin().await?;
+    check_unique(&mut tx, &d.public_id, &clean).await?;
+    let now = state.clock.now_text();
+    let public_id = write_department(&mut tx, d, &clean, &now).await?;
+    let CleanDepartment {
+        code,
+        name,
+        aliases,
+        ..
+    } = &clean;
+    caller
+        .event("org.department_save", "success")
+        .on("department", &public_id)
+        .with(serde_json::json!({
+            "code": code, "name": name, "full_name": clean.stored_full_name(),
+            "aliases": aliases.join(";"), "active": d.active
+        }))
+        .record(&mut tx, state)
+        .await?;
+    tx.commit().await?;
+    Ok(public_id)
+}
+
+/// A department form trimmed, upper-cased where codes are, and checked field by field.
+struct CleanDepartment<'a> {
+    code: String,
+    name: &'a str,
+    full_name: &'a str,
+    aliases: Vec<String>,
+    uscc: String,
+    county: Option<&'a str>,
+}
+
+impl CleanDepartment<'_> {
+    /// The full name as stored: none when empty or the same as the short name.
+    fn stored_full_name(&self) -> Option<&str> {
+        Some(self.full_name).filter(|f| !f.is_empty() && *f != self.name)
+    }
+}
+
+/// Checks the form's fields on their own; every problem is reported at once.
+fn clean_department(d: &DepartmentInput) -> Result<CleanDepartment<'_>, AppError> {
     let mut problems = vec![];
     let code = d.code.trim().to_uppercase();
     let name = d.name.trim();
@@ -280,46 +324,65 @@ pub async fn save_department(
                 .collect(),
         ));
     }
-    let county = Some(d.county_code.trim()).filter(|c| !c.is_empty());
-    if let Some(c) = county {
-        let found = sqlx::query("SELECT code FROM counties WHERE code = $1")
-            .bind(c)
-            .fetch_optional(&state.db.pool)
-            .await?;
-        if found.is_none() {
-            return Err(AppError::field(
-                "county_code",
-                "COUNTY_UNKNOWN",
-                "请选择所在区县。",
-            ));
-        }
+    Ok(CleanDepartment {
+        code,
+        name,
+        full_name,
+        aliases,
+        uscc: uscc_text,
+        county: Some(d.county_code.trim()).filter(|c| !c.is_empty()),
+    })
+}
+
+/// A county, when one is chosen, must exist.
+async fn check_county(state: &AppState, county: Option<&str>) -> Result<(), AppError> {
+    let Some(c) = county else {
+        return Ok(());
+    };
+    let found = sqlx::query("SELECT code FROM counties WHERE code = $1")
+        .bind(c)
+        .fetch_optional(&state.db.pool)
+        .await?;
+    if found.is_none() {
+        return Err(AppError::field(
+            "county_code",
+            "COUNTY_UNKNOWN",
+            "请选择所在区县。",
+        ));
     }
-    let now = state.clock.now_text();
-    let mut tx = state.db.begin().await?;
+    Ok(())
+}
+
+/// The code, and every name (full name, alias), must belong to this department only.
+async fn check_unique(
+    conn: &mut sqlx::AnyConnection,
+    public_id: &str,
+    c: &CleanDepartment<'_>,
+) -> Result<(), AppError> {
     let clash = sqlx::query("SELECT public_id FROM departments WHERE code = $1")
-        .bind(&code)
-        .fetch_optional(&mut *tx)
+        .bind(&c.code)
+        .fetch_optional(&mut *conn)
         .await?
         .map(|r| r.try_get::<String, _>("public_id"))
         .transpose()?;
-    if clash.is_some_and(|p| p != d.public_id) {
+    if clash.is_some_and(|p| p != public_id) {
         return Err(AppError::field(
             "code",
             "DEPT_CODE_TAKEN",
-            format!("单位编码“{code}”已被使用。"),
+            format!("单位编码“{}”已被使用。", c.code),
         ));
     }
     // A name (full name, alias) must point at one department only, or the authority fill could not
     // tell them apart.
-    let names: Vec<&str> = [name, full_name]
+    let names: Vec<&str> = [c.name, c.full_name]
         .into_iter()
-        .chain(aliases.iter().map(String::as_str))
+        .chain(c.aliases.iter().map(String::as_str))
         .filter(|n| !n.is_empty())
         .collect();
-    if let Some(taken) = name_taken(&mut tx, &d.public_id, &names).await? {
-        let field = if taken.0 == name {
+    if let Some(taken) = name_taken(conn, public_id, &names).await? {
+        let field = if taken.0 == c.name {
             "name"
-        } else if taken.0 == full_name {
+        } else if taken.0 == c.full_name {
             "full_name"
         } else {
             "aliases"
@@ -333,55 +396,55 @@ pub async fn save_department(
             ),
         ));
     }
-    let aliases_text = aliases.join(";");
-    let full_name = Some(full_name).filter(|f| !f.is_empty() && *f != name);
-    let public_id = if d.public_id.is_empty() {
+    Ok(())
+}
+
+/// Inserts the department (empty `public_id`, a new one is made) or updates it; returns its public id.
+async fn write_department(
+    conn: &mut sqlx::AnyConnection,
+    d: &DepartmentInput,
+    c: &CleanDepartment<'_>,
+    now: &str,
+) -> Result<String, AppError> {
+    let aliases_text = c.aliases.join(";");
+    let uscc = Some(c.uscc.as_str()).filter(|u| !u.is_empty());
+    if d.public_id.is_empty() {
         let p = uuid::Uuid::new_v4().simple().to_string();
         sqlx::query(
             "INSERT INTO departments (public_id, code, name, uscc, county_code, active, created_at, full_name, aliases) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(&p)
-        .bind(&code)
-        .bind(name)
-        .bind(Some(uscc_text.as_str()).filter(|u| !u.is_empty()))
-        .bind(county)
+        .bind(&c.code)
+        .bind(c.name)
+        .bind(uscc)
+        .bind(c.county)
         .bind(d.active as i64)
-        .bind(&now)
-        .bind(full_name)
+        .bind(now)
+        .bind(c.stored_full_name())
         .bind(&aliases_text)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
-        p
-    } else {
-        let done = sqlx::query(
-            "UPDATE departments SET code = $1, name = $2, uscc = $3, county_code = $4, active = $5, \
-             full_name = $7, aliases = $8 WHERE public_id = $6",
-        )
-        .bind(&code)
-        .bind(name)
-        .bind(Some(uscc_text.as_str()).filter(|u| !u.is_empty()))
-        .bind(county)
-        .bind(d.active as i64)
-        .bind(&d.public_id)
-        .bind(full_name)
-        .bind(&aliases_text)
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() == 0 {
-            return Err(AppError::NotFound("该信源单位".into()));
-        }
-        d.public_id.clone()
-    };
-    caller.event("org.department_save", "success")
-        .on("department", &public_id)
-        .with(serde_json::json!({
-        "code": code, "name": name, "full_name": full_name, "aliases": aliases_text, "active": d.active
-    }))
-        .record(&mut tx, state)
-        .await?;
-    tx.commit().await?;
-    Ok(public_id)
+        return Ok(p);
+    }
+    let done = sqlx::query(
+        "UPDATE departments SET code = $1, name = $2, uscc = $3, county_code = $4, active = $5, \
+         full_name = $7, aliases = $8 WHERE public_id = $6",
+    )
+    .bind(&c.code)
+    .bind(c.name)
+    .bind(uscc)
+    .bind(c.county)
+    .bind(d.active as i64)
+    .bind(&d.public_id)
+    .bind(c.stored_full_name())
+    .bind(&aliases_text)
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::NotFound("该信源单位".into()));
+    }
+    Ok(d.public_id.clone())
 }
 
 /// The first of `names` another department already goes by: (the name, that department's name).

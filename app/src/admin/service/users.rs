@@ -158,28 +158,14 @@ pub async fn detail(state: &AppState, public_id: &str) -> Result<UserDetail, App
     } else {
         "office"
     };
-    let sessions = sqlx::query(
-        "SELECT created_at, last_seen_at, ip, user_agent, ended_at, end_reason FROM user_sessions \
+    let sessions: Vec<LoginRecord> = sqlx::query_as(
+        "SELECT created_at, last_seen_at, COALESCE(ip, '') AS ip, COALESCE(user_agent, '') AS user_agent, \
+         ended_at, end_reason, 0 AS current FROM user_sessions \
          WHERE user_id = $1 ORDER BY id DESC LIMIT 10",
     )
     .bind(id)
     .fetch_all(&state.db.pool)
-    .await?
-    .iter()
-    .map(|s| {
-        Ok(LoginRecord {
-            started_at: s.try_get("created_at")?,
-            last_seen_at: s.try_get("last_seen_at")?,
-            ip: s.try_get::<Option<String>, _>("ip")?.unwrap_or_default(),
-            user_agent: s
-                .try_get::<Option<String>, _>("user_agent")?
-                .unwrap_or_default(),
-            ended_at: s.try_get("ended_at")?,
-            end_reason: s.try_get("end_reason")?,
-            current: false,
-        })
-    })
-    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    .await?;
     Ok(UserDetail {
         row,
         unit_kind: unit_kind.into(),

@@ -14,29 +14,20 @@ pub fn csrf_token() -> String {
 }
 
 pub async fn upload(file: web_sys::File, csrf: String) -> Result<Attachment, String> {
-    use wasm_bindgen::JsCast;
-    use wasm_bindgen_futures::JsFuture;
-    let failed = |_| "上传失败：网络中断，请重试。".to_string();
+    fn failed<E>(_: E) -> String {
+        "上传失败：网络中断，请重试。".to_string()
+    }
     let form = web_sys::FormData::new().map_err(failed)?;
     form.append_with_str("csrf_token", &csrf).map_err(failed)?;
     form.append_with_blob_and_filename("file", &file, &file.name())
         .map_err(failed)?;
-    let init = web_sys::RequestInit::new();
-    init.set_method("POST");
-    init.set_body(&form);
-    let request =
-        web_sys::Request::new_with_str_and_init("/console/cms/upload", &init).map_err(failed)?;
-    let window = web_sys::window().ok_or("上传失败")?;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_request(&request))
-        .await
+    let response = gloo_net::http::Request::post("/console/cms/upload")
+        .body(form)
         .map_err(failed)?
-        .dyn_into()
-        .map_err(|_| "上传失败".to_string())?;
-    let text = JsFuture::from(response.text().map_err(failed)?)
+        .send()
         .await
-        .map_err(failed)?
-        .as_string()
-        .unwrap_or_default();
+        .map_err(failed)?;
+    let text = response.text().await.map_err(failed)?;
     if response.ok() {
         serde_json::from_str(&text).map_err(|_| "上传失败：服务器的回答无法读取。".to_string())
     } else {

@@ -188,141 +188,14 @@ pub async fn change(
 ) -> Result<(), AppError> {
     let mut tx = state.db.begin().await?;
     let cur = current(&mut tx, public_id).await?;
-    let editable = cur.status == "open";
-    let pending = matches!(cur.status.as_str(), "open" | "scheduled");
-    let closed = || {
-        AppError::Conflict(format!(
-            "发布包“{}”{}，不能再修改。",
-            cur.name,
-            status_label(&cur.status)
-        ))
-    };
-    let now = state.clock.now_text();
     let detail = match change {
         ReleaseChange::Add | ReleaseChange::Remove => {
-            if !editable {
-                return Err(if pending {
-                    AppError::Conflict("发布包已定时发布：请先取消定时，再增删文章。".into())
-                } else {
-                    closed()
-                });
-            }
-            let a = sqlx::query(
-                "SELECT id, status, title, release_id, column_code, columns FROM articles WHERE public_id = $1",
-            )
-            .bind(article)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| AppError::NotFound("该文章".into()))?;
-            let columns = articles::stored_columns(
-                &a.try_get::<String, _>("column_code")?,
-                &a.try_get::<String, _>("columns")?,
-            );
-            articles::check_columns(state, caller, &columns).await?;
-            let article_id: i64 = a.try_get("id")?;
-            let title: String = a.try_get("title")?;
-            if change == ReleaseChange::Add {
-                if a.try_get::<String, _>("status")? != Status::Approved.code() {
-                    return Err(AppError::Conflict(format!(
-                        "《{title}》还没有审核通过：只有审核通过的文章可以放入发布包。"
-                    )));
-                }
-                let other: Option<i64> = a.try_get("release_id")?;
-                if let Some(other) = other.filter(|o| *o != cur.id) {
-                    let busy: i64 = sqlx::query_scalar(
-                        "SELECT COUNT(*) FROM releases WHERE id = $1 AND status IN ('open', 'scheduled')",
-                    )
-                    .bind(other)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    if busy > 0 {
-                        return Err(AppError::Conflict(format!(
-                            "《{title}》已在另一个发布包中。"
-                        )));
-                    }
-                }
-                sqlx::query("UPDATE articles SET release_id = $2 WHERE id = $1")
-                    .bind(article_id)
-                    .bind(cur.id)
-                    .execute(&mut *tx)
-                    .await?;
-            } else {
-                sqlx::query(
-                    "UPDATE articles SET release_id = NULL WHERE id = $1 AND release_id = $2",
-                )
-                .bind(article_id)
-                .bind(cur.id)
-                .execute(&mut *tx)
-                .await?;
-            }
-            serde_json::json!({ "article": article, "title": title })
+            move_article(&mut tx, state, caller, &cur, change, article).await?
         }
-        ReleaseChange::Publish => {
-            if !pending {
-                return Err(closed());
-            }
-            let published = publish_articles(&mut tx, state, caller, cur.id).await?;
-            sqlx::query(
-                "UPDATE releases SET status = 'published', published_at = $2 WHERE id = $1",
-            )
-            .bind(cur.id)
-            .bind(&now)
-            .execute(&mut *tx)
-            .await?;
-            serde_json::json!({ "articles": published })
-        }
-        ReleaseChange::Schedule => {
-            if !editable {
-                return Err(closed());
-            }
-            let at = publish_at
-                .and_then(crate::server::clock::parse_rfc3339)
-                .ok_or_else(|| AppError::field("publish_at", "BAD_TIME", "请填写发布时间。"))?;
-            if at <= state.clock.now() {
-                return Err(AppError::field(
-                    "publish_at",
-                    "PAST_TIME",
-                    "定时发布的时间必须晚于现在；要马上发布请用“立即发布”。",
-                ));
-            }
-            let at = crate::server::clock::rfc3339(at);
-            let not_ready = unready_titles(&mut tx, cur.id).await?;
-            if let Some(msg) = not_ready {
-                return Err(AppError::Conflict(msg));
-            }
-            sqlx::query("UPDATE releases SET status = 'scheduled', publish_at = $2 WHERE id = $1")
-                .bind(cur.id)
-                .bind(&at)
-                .execute(&mut *tx)
-                .await?;
-            serde_json::json!({ "publish_at": at })
-        }
-        ReleaseChange::Unschedule => {
-            if cur.status != "scheduled" {
-                return Err(AppError::Conflict("发布包没有定时发布。".into()));
-            }
-            sqlx::query("UPDATE releases SET status = 'open', publish_at = NULL WHERE id = $1")
-                .bind(cur.id)
-                .execute(&mut *tx)
-                .await?;
-            serde_json::json!({})
-        }
-        ReleaseChange::Cancel => {
-            if !pending {
-                return Err(closed());
-            }
-            sqlx::query("UPDATE articles SET release_id = NULL WHERE release_id = $1")
-                .bind(cur.id)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query(
-                "UPDATE releases SET status = 'cancelled', publish_at = NULL WHERE id = $1",
-            )
-            .bind(cur.id)
-            .execute(&mut *tx)
-            .await?;
-            serde_json::json!({})
-        }
+        ReleaseChange::Publish => publish_now(&mut tx, state, caller, &cur).await?,
+        ReleaseChange::Schedule => schedule(&mut tx, state, &cur, publish_at).await?,
+        ReleaseChange::Unschedule => unschedule(&mut tx, &cur).await?,
+        ReleaseChange::Cancel => cancel(&mut tx, &cur).await?,
     };
     audit_release(
         &mut tx,
@@ -335,6 +208,180 @@ pub async fn change(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The refusal of a change to a release that is no longer pending.
+fn closed(cur: &Current) -> AppError {
+    AppError::Conflict(format!(
+        "发布包“{}”{}，不能再修改。",
+        cur.name,
+        status_label(&cur.status)
+    ))
+}
+
+/// A release waiting to go out: being edited or scheduled.
+fn pending(cur: &Current) -> bool {
+    matches!(cur.status.as_str(), "open" | "scheduled")
+}
+
+/// Adds an approved article to an open release, or removes one; returns the audit detail.
+async fn move_article(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    caller: &Caller,
+    cur: &Current,
+    change: ReleaseChange,
+    article: &str,
+) -> Result<serde_json::Value, AppError> {
+    if cur.status != "open" {
+        return Err(if pending(cur) {
+            AppError::Conflict("发布包已定时发布：请先取消定时，再增删文章。".into())
+        } else {
+            closed(cur)
+        });
+    }
+    let a = sqlx::query(
+        "SELECT id, status, title, release_id, column_code, columns FROM articles WHERE public_id = $1",
+    )
+    .bind(article)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| AppError::NotFound("该文章".into()))?;
+    let columns = articles::stored_columns(
+        &a.try_get::<String, _>("column_code")?,
+        &a.try_get::<String, _>("columns")?,
+    );
+    articles::check_columns(state, caller, &columns).await?;
+    let article_id: i64 = a.try_get("id")?;
+    let title: String = a.try_get("title")?;
+    if change == ReleaseChange::Add {
+        let status: String = a.try_get("status")?;
+        check_addable(conn, cur, &title, &status, a.try_get("release_id")?).await?;
+        sqlx::query("UPDATE articles SET release_id = $2 WHERE id = $1")
+            .bind(article_id)
+            .bind(cur.id)
+            .execute(&mut *conn)
+            .await?;
+    } else {
+        sqlx::query("UPDATE articles SET release_id = NULL WHERE id = $1 AND release_id = $2")
+            .bind(article_id)
+            .bind(cur.id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(serde_json::json!({ "article": article, "title": title }))
+}
+
+/// Only an approved article that no other pending release holds may be added.
+async fn check_addable(
+    conn: &mut AnyConnection,
+    cur: &Current,
+    title: &str,
+    status: &str,
+    other: Option<i64>,
+) -> Result<(), AppError> {
+    if status != Status::Approved.code() {
+        return Err(AppError::Conflict(format!(
+            "《{title}》还没有审核通过：只有审核通过的文章可以放入发布包。"
+        )));
+    }
+    if let Some(other) = other.filter(|o| *o != cur.id) {
+        let busy: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM releases WHERE id = $1 AND status IN ('open', 'scheduled')",
+        )
+        .bind(other)
+        .fetch_one(&mut *conn)
+        .await?;
+        if busy > 0 {
+            return Err(AppError::Conflict(format!(
+                "《{title}》已在另一个发布包中。"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Publishes every article of a pending release now, all or none.
+async fn publish_now(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    caller: &Caller,
+    cur: &Current,
+) -> Result<serde_json::Value, AppError> {
+    if !pending(cur) {
+        return Err(closed(cur));
+    }
+    let now = state.clock.now_text();
+    let published = publish_articles(conn, state, caller, cur.id).await?;
+    sqlx::query("UPDATE releases SET status = 'published', published_at = $2 WHERE id = $1")
+        .bind(cur.id)
+        .bind(&now)
+        .execute(&mut *conn)
+        .await?;
+    Ok(serde_json::json!({ "articles": published }))
+}
+
+/// Sets an open release, whose articles are all approved, to go out at a future time.
+async fn schedule(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    cur: &Current,
+    publish_at: Option<&str>,
+) -> Result<serde_json::Value, AppError> {
+    if cur.status != "open" {
+        return Err(closed(cur));
+    }
+    let at = publish_at
+        .and_then(crate::server::clock::parse_rfc3339)
+        .ok_or_else(|| AppError::field("publish_at", "BAD_TIME", "请填写发布时间。"))?;
+    if at <= state.clock.now() {
+        return Err(AppError::field(
+            "publish_at",
+            "PAST_TIME",
+            "定时发布的时间必须晚于现在；要马上发布请用“立即发布”。",
+        ));
+    }
+    let at = crate::server::clock::rfc3339(at);
+    if let Some(msg) = unready_titles(conn, cur.id).await? {
+        return Err(AppError::Conflict(msg));
+    }
+    sqlx::query("UPDATE releases SET status = 'scheduled', publish_at = $2 WHERE id = $1")
+        .bind(cur.id)
+        .bind(&at)
+        .execute(&mut *conn)
+        .await?;
+    Ok(serde_json::json!({ "publish_at": at }))
+}
+
+/// Takes a scheduled release back to being edited.
+async fn unschedule(
+    conn: &mut AnyConnection,
+    cur: &Current,
+) -> Result<serde_json::Value, AppError> {
+    if cur.status != "scheduled" {
+        return Err(AppError::Conflict("发布包没有定时发布。".into()));
+    }
+    sqlx::query("UPDATE releases SET status = 'open', publish_at = NULL WHERE id = $1")
+        .bind(cur.id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(serde_json::json!({}))
+}
+
+/// Cancels a pending release and frees its articles.
+async fn cancel(conn: &mut AnyConnection, cur: &Current) -> Result<serde_json::Value, AppError> {
+    if !pending(cur) {
+        return Err(closed(cur));
+    }
+    sqlx::query("UPDATE articles SET release_id = NULL WHERE release_id = $1")
+        .bind(cur.id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("UPDATE releases SET status = 'cancelled', publish_at = NULL WHERE id = $1")
+        .bind(cur.id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(serde_json::json!({}))
 }
 
 /// A message naming the articles of the release that are not (or no longer) approved, if any; an

@@ -72,7 +72,6 @@ mod browser {
     use crate::rules::clean::precheck::{PrecheckReport, Prechecker, MAX_ROWS};
     use crate::rules::clean::row::Context;
     use leptos::prelude::*;
-    use wasm_bindgen::JsCast;
 
     /// Rows checked between two repaints.
     const SLICE: usize = 2_000;
@@ -130,15 +129,7 @@ mod browser {
 
     /// Lets the page repaint between slices.
     async fn next_frame() {
-        let promise = js_sys::Promise::new(&mut |resolve, _| {
-            if let Some(w) = web_sys::window() {
-                let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
-                    resolve.unchecked_ref(),
-                    0,
-                );
-            }
-        });
-        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+        gloo_timers::future::TimeoutFuture::new(0).await;
     }
 }
 

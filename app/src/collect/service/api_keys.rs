@@ -184,25 +184,11 @@ pub async fn revoke(state: &AppState, by: &Actor, public_id: &str) -> Result<(),
 }
 
 pub async fn list(state: &AppState) -> Result<Vec<crate::collect::model::ApiKeyRow>, AppError> {
-    sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT k.public_id, k.name, k.prefix, k.scopes, d.name AS unit, k.created_at, \
          COALESCE(k.last_used_at, '') AS last_used_at, COALESCE(k.revoked_at, '') AS revoked_at \
          FROM api_keys k JOIN departments d ON d.id = k.department_id ORDER BY k.id DESC",
     )
     .fetch_all(&state.db.pool)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(crate::collect::model::ApiKeyRow {
-            public_id: r.try_get("public_id")?,
-            name: r.try_get("name")?,
-            prefix: r.try_get("prefix")?,
-            scopes: r.try_get("scopes")?,
-            unit: r.try_get("unit")?,
-            created_at: r.try_get("created_at")?,
-            last_used_at: r.try_get("last_used_at")?,
-            revoked_at: r.try_get("revoked_at")?,
-        })
-    })
-    .collect()
+    .await?)
 }

@@ -11,7 +11,7 @@ use crate::server::authz::Caller;
 use crate::server::db::sql::PER_PAGE;
 use crate::server::AppState;
 use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::{FromRow, Row};
 
 /// `AND …` limiting batches `b` (joined with departments `d`) to the caller's scope; binds start at `$n`.
 fn scope_clause(caller: &Caller, n: usize) -> (String, Option<String>) {
@@ -36,17 +36,11 @@ pub fn unit_scope_clause(caller: &Caller, n: usize, unit_column: &str) -> (Strin
 
 /// Active data classes, for pick lists.
 pub async fn class_options(state: &AppState) -> Result<Vec<ClassOption>, AppError> {
-    sqlx::query("SELECT code, name FROM data_classes WHERE active = 1 ORDER BY sort_order, id")
-        .fetch_all(&state.db.pool)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(ClassOption {
-                code: r.try_get("code")?,
-                name: r.try_get("name")?,
-            })
-        })
-        .collect()
+    Ok(sqlx::query_as(
+        "SELECT code, name FROM data_classes WHERE active = 1 ORDER BY sort_order, id",
+    )
+    .fetch_all(&state.db.pool)
+    .await?)
 }
 
 /// The unit a submission is for: a clerk's own unit always; the credit office names one.
@@ -111,24 +105,6 @@ const BATCH_COLUMNS: &str = "b.id, b.public_id, b.department_id, d.county_code, 
 const BATCH_FROM: &str = "FROM batches b JOIN departments d ON d.id = b.department_id \
     JOIN data_classes c ON c.id = b.class_id LEFT JOIN users u ON u.id = b.created_by";
 
-fn batch_row(r: &AnyRow) -> Result<BatchRow, AppError> {
-    Ok(BatchRow {
-        public_id: r.try_get("public_id")?,
-        class_name: r.try_get("class_name")?,
-        unit_name: r.try_get("unit_name")?,
-        channel: r.try_get("channel")?,
-        file_name: r.try_get("file_name")?,
-        status: r.try_get("status")?,
-        rows_total: r.try_get("rows_total")?,
-        rows_new: r.try_get("rows_new")?,
-        rows_update: r.try_get("rows_update")?,
-        rows_duplicate: r.try_get("rows_duplicate")?,
-        rows_faulty: r.try_get("rows_faulty")?,
-        created_at: r.try_get("created_at")?,
-        created_by: r.try_get("created_by")?,
-    })
-}
-
 pub async fn list(
     state: &AppState,
     caller: &Caller,
@@ -152,18 +128,13 @@ pub async fn list(
         (page - 1) * PER_PAGE
     );
     let mut count = sqlx::query(&count_sql).bind(status_value);
-    let mut rows = sqlx::query(&rows_sql).bind(status_value);
+    let mut rows = sqlx::query_as(&rows_sql).bind(status_value);
     if let Some(v) = &scope_value {
         count = count.bind(v.clone());
         rows = rows.bind(v.clone());
     }
     let total: i64 = count.fetch_one(pool).await?.try_get("n")?;
-    let rows = rows
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(batch_row)
-        .collect::<Result<_, _>>()?;
+    let rows = rows.fetch_all(pool).await?;
     Ok(Page {
         rows,
         total,
@@ -295,7 +266,7 @@ pub async fn detail(
     };
     use crate::auth::policy::{may, Action};
     Ok(BatchDetail {
-        batch: batch_row(&row)?,
+        batch: BatchRow::from_row(&row)?,
         encoding: row.try_get("encoding")?,
         rows_done,
         rows_warning: row.try_get("rows_warning")?,

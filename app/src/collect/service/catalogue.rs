@@ -164,26 +164,14 @@ pub async fn remembered_headers(
 pub async fn summaries(
     state: &AppState,
 ) -> Result<Vec<crate::collect::model::ClassSummary>, AppError> {
-    sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT c.code, c.name, c.storage, c.builtin, \
          (SELECT COUNT(*) FROM class_fields f WHERE f.class_id = c.id) AS fields, \
          (SELECT COUNT(*) FROM class_sources s WHERE s.class_id = c.id) AS units \
          FROM data_classes c WHERE c.active = 1 ORDER BY c.sort_order, c.id",
     )
     .fetch_all(&state.db.pool)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(crate::collect::model::ClassSummary {
-            code: r.try_get("code")?,
-            name: r.try_get("name")?,
-            storage: r.try_get("storage")?,
-            builtin: r.try_get::<i64, _>("builtin")? == 1,
-            fields: r.try_get("fields")?,
-            units: r.try_get("units")?,
-        })
-    })
-    .collect()
+    .await?)
 }
 
 /// One class: its fields, the rules with their switches, and the units that supply it (with their

@@ -29,8 +29,9 @@ pub async fn list(
     .fetch_one(pool)
     .await?
     .try_get("n")?;
-    let rows = sqlx::query(&format!(
-        "SELECT c.public_id, c.registry_name, c.incoming_name, c.status, c.created_at, s.uscc, s.name AS current_name, \
+    let rows = sqlx::query_as(&format!(
+        "SELECT c.public_id, c.registry_name, c.incoming_name, c.status, c.created_at, COALESCE(s.uscc, '') AS uscc, \
+         s.name AS current_name, \
          COALESCE(d.name, '') AS unit, b.public_id AS batch FROM subject_conflicts c JOIN subjects s ON s.id = c.subject_id \
          LEFT JOIN departments d ON d.id = c.department_id LEFT JOIN batches b ON b.id = c.batch_id {filter} \
          ORDER BY c.id DESC LIMIT {PER_PAGE} OFFSET {}",
@@ -38,22 +39,7 @@ pub async fn list(
     ))
     .bind(status)
     .fetch_all(pool)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(ConflictRow {
-            public_id: r.try_get("public_id")?,
-            uscc: r.try_get::<Option<String>, _>("uscc")?.unwrap_or_default(),
-            registry_name: r.try_get("registry_name")?,
-            incoming_name: r.try_get("incoming_name")?,
-            current_name: r.try_get("current_name")?,
-            unit: r.try_get("unit")?,
-            batch: r.try_get("batch")?,
-            status: r.try_get("status")?,
-            created_at: r.try_get("created_at")?,
-        })
-    })
-    .collect::<Result<Vec<_>, AppError>>()?;
+    .await?;
     Ok(Page {
         rows,
         total,

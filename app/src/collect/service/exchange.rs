@@ -12,7 +12,6 @@ use crate::server::alarms::{self, Severity};
 use crate::server::authz::Caller;
 use crate::server::AppState;
 use sha2::{Digest, Sha256};
-use sqlx::Row;
 use std::path::{Component, Path, PathBuf};
 use std::time::Duration;
 
@@ -141,15 +140,20 @@ impl Pulled {
     }
 }
 
+#[derive(sqlx::FromRow)]
 struct Entry {
     id: i64,
+    #[sqlx(rename = "code")]
     class_code: String,
     class_name: String,
     department_id: i64,
     unit_name: String,
     frequency: String,
+    #[sqlx(rename = "exchange_url")]
     url: String,
+    #[sqlx(rename = "last_exchange_sha256")]
     last_sha: Option<String>,
+    #[sqlx(rename = "next_exchange_at")]
     next_at: Option<String>,
 }
 
@@ -159,32 +163,15 @@ const ENTRY_SQL: &str =
     JOIN data_classes c ON c.id = s.class_id JOIN departments d ON d.id = s.department_id \
     WHERE s.exchange_url IS NOT NULL AND c.active = 1 AND d.active = 1";
 
-fn entry(r: &sqlx::any::AnyRow) -> Result<Entry, AppError> {
-    Ok(Entry {
-        id: r.try_get("id")?,
-        class_code: r.try_get("code")?,
-        class_name: r.try_get("class_name")?,
-        department_id: r.try_get("department_id")?,
-        unit_name: r.try_get("unit_name")?,
-        frequency: r.try_get("frequency")?,
-        url: r.try_get("exchange_url")?,
-        last_sha: r.try_get("last_exchange_sha256")?,
-        next_at: r.try_get("next_exchange_at")?,
-    })
-}
-
 /// Pulls every entry that is due. Returns (unit, class, outcome) for each entry this instance pulled.
 pub async fn run_due(state: &AppState) -> Result<Vec<(String, String, Pulled)>, AppError> {
     let now = state.clock.now_text();
-    let due = sqlx::query(&format!(
+    let due: Vec<Entry> = sqlx::query_as(&format!(
         "{ENTRY_SQL} AND (s.next_exchange_at IS NULL OR s.next_exchange_at <= $1) ORDER BY s.id"
     ))
     .bind(&now)
     .fetch_all(&state.db.pool)
-    .await?
-    .iter()
-    .map(entry)
-    .collect::<Result<Vec<_>, _>>()?;
+    .await?;
     let mut done = vec![];
     for e in due {
         if let Some(pulled) = claim_and_pull(state, &e, None).await? {
@@ -201,7 +188,7 @@ pub async fn pull_now(
     class: &str,
     department_id: i64,
 ) -> Result<String, AppError> {
-    let e = sqlx::query(&format!(
+    let e: Entry = sqlx::query_as(&format!(
         "{ENTRY_SQL} AND c.code = $1 AND s.department_id = $2"
     ))
     .bind(class)
@@ -209,7 +196,6 @@ pub async fn pull_now(
     .fetch_optional(&state.db.pool)
     .await?
     .ok_or_else(|| AppError::NotFound("该单位的交换地址".into()))?;
-    let e = entry(&e)?;
     let pulled = claim_and_pull(state, &e, Some(caller))
         .await?
         .ok_or_else(|| AppError::Conflict("另一个实例正在交换该单位的数据，请稍后刷新。".into()))?;

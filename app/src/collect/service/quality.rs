@@ -36,8 +36,9 @@ pub fn month_or_current(state: &AppState, month: &str) -> String {
     }
 }
 
-fn months_back(month: &str, n: i32) -> Vec<String> {
-    let first = Ymd::parse_iso(&format!("{month}-01")).unwrap_or(Ymd::new(2026, 1, 1));
+/// `n` months ending with `month` (callers pass a checked month; else this month by the clock).
+fn months_back(state: &AppState, month: &str, n: i32) -> Vec<String> {
+    let first = Ymd::parse_iso(&format!("{month}-01")).unwrap_or_else(|| state.clock.today());
     (0..n)
         .rev()
         .map(|i| first.add_months(-i).iso()[..7].to_string())
@@ -278,7 +279,7 @@ async fn trend(
     label: &str,
 ) -> Result<Vec<QualityScore>, AppError> {
     let mut out = vec![];
-    for m in months_back(month, TREND_MONTHS) {
+    for m in months_back(state, month, TREND_MONTHS) {
         let (rows, _) = measure(state, filter, &m).await?;
         let refs: Vec<&QualityRow> = rows.iter().collect();
         out.push(score_of(filter.unit.unwrap_or(0), label, &m, &refs, 0));
@@ -319,7 +320,7 @@ pub async fn board(
     });
     let trend = trend(state, &filter, &month, "全部").await?;
     Ok(QualityBoard {
-        months: months_back(&current_month(state), 12)
+        months: months_back(state, &current_month(state), 12)
             .into_iter()
             .rev()
             .collect(),

@@ -11,17 +11,6 @@ use sqlx::Row;
 /// Articles per column page.
 pub const PER_PAGE: i64 = 15;
 
-fn column(r: &AnyRow) -> Result<ColumnInfo, sqlx::Error> {
-    Ok(ColumnInfo {
-        code: r.try_get("code")?,
-        name: r.try_get("name")?,
-        parent_code: r.try_get("parent_code")?,
-        kind: r.try_get("kind")?,
-        description: r.try_get("description")?,
-        link_path: r.try_get("link_path")?,
-    })
-}
-
 const COLUMN_COLS: &str = "code, name, parent_code, kind, description, link_path";
 
 /// Every visible column, parents before children, in their order.
@@ -29,12 +18,11 @@ pub async fn visible(state: &AppState) -> Result<Vec<ColumnInfo>, AppError> {
     if let Some(nav) = state.caches.nav.get() {
         return Ok(nav);
     }
-    let rows = sqlx::query(&format!(
+    let nav: Vec<ColumnInfo> = sqlx::query_as(&format!(
         "SELECT {COLUMN_COLS} FROM site_columns WHERE visible = 1 ORDER BY sort_order, code"
     ))
     .fetch_all(&state.db.pool)
     .await?;
-    let nav: Vec<ColumnInfo> = rows.iter().map(column).collect::<Result<_, _>>()?;
     state.caches.nav.put(nav.clone());
     Ok(nav)
 }
@@ -50,14 +38,13 @@ pub async fn find_any(state: &AppState, code: &str) -> Result<ColumnInfo, AppErr
 }
 
 async fn find_where(state: &AppState, code: &str, extra: &str) -> Result<ColumnInfo, AppError> {
-    let row = sqlx::query(&format!(
+    sqlx::query_as(&format!(
         "SELECT {COLUMN_COLS} FROM site_columns WHERE code = $1 {extra}"
     ))
     .bind(code)
     .fetch_optional(&state.db.pool)
     .await?
-    .ok_or_else(|| AppError::NotFound("该栏目".into()))?;
-    Ok(column(&row)?)
+    .ok_or_else(|| AppError::NotFound("该栏目".into()))
 }
 
 /// One line of an article list, from `article_live l JOIN site_columns c`.

@@ -9,6 +9,7 @@
 //!
 //! `sql` holds the helpers that build SQL text (sorting, LIKE patterns, paging bounds).
 pub mod bulk_conn;
+pub mod flag;
 pub mod multi_row;
 pub mod read_pool;
 pub mod sql;
