@@ -83,16 +83,19 @@ pub fn HolidaysPage() -> impl IntoView {
         <Title text="节假日" />
         <h1>"节假日与调休"</h1>
         <p class="muted">"所有“工作日”期限（如 7 个工作日内公示）都按此日历计算。国务院办公厅每年公布次年安排后，请及时录入或导入。"</p>
+        // The filters stay on screen while the list reloads; an empty year means this year by the server's
+        // clock, for the list and the export alike.
+        <form class="filters" method="get">
+            <label>"年份"<input type="number" name="year" value=move || year_param.get() placeholder="今年" min="2000" max="2100" /></label>
+            <button type="submit" class="button">"查看"</button>
+        </form>
+        <form class="export" method="post" action="/console/export/holidays.xlsx">
+            <CsrfField />
+            <input type="hidden" name="year" value=move || year_param.get() />
+            <button type="submit" class="button button-secondary">"导出 Excel"</button>
+        </form>
         {await_view(data, move |h| view! {
-            <form class="filters" method="get">
-                <label>"年份"<input type="number" name="year" value=h.year.to_string() min="2000" max="2100" /></label>
-                <button type="submit" class="button">"查看"</button>
-            </form>
-            <form class="export" method="post" action="/console/export/holidays.xlsx">
-                <CsrfField />
-                <input type="hidden" name="year" value=h.year.to_string() />
-                <button type="submit" class="button button-secondary">"导出 Excel"</button>
-            </form>
+            <h2>{format!("{} 年", h.year)}</h2>
             {holiday_table(h.rows, editable, delete)}
         })}
         {editable.then(|| view! {

@@ -411,7 +411,7 @@ fn AttachmentFields(draft: Draft) -> impl IntoView {
         <ul class="attachment-list" data-testid="attachments">
             {move || attachments.get().into_iter().enumerate().map(|(i, a): (usize, Attachment)| view! {
                 <li><span>{a.name.clone()}</span><span class="hint">{format!("（{}）", a.size_text())}</span>
-                    <button type="button" class="link" on:click=move |_| { attachments.update(|l| { l.remove(i); }); dirty.set(true); }>"删除"</button>
+                    <button type="button" class="link" on:click=move |_| { attachments.update(|l| { if i < l.len() { l.remove(i); } }); dirty.set(true); }>"删除"</button>
                 </li>
             }).collect_view()}
         </ul>
