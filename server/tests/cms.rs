@@ -395,20 +395,7 @@ async fn uploads_are_accepted_by_content_only() {
     let (_state, base) = start().await;
     let c = common::client();
     // The login page sets the CSRF cookie and renders its token.
-    let html = c
-        .get(format!("{base}/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let token = html
-        .split("name=\"csrf_token\" value=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .unwrap()
-        .to_string();
+    let token = common::csrf_token(&c, &base).await;
     common::login_demo(&c, &base, "editor").await;
     let upload = |name: &'static str, bytes: Vec<u8>, token: String| {
         let c = c.clone();

@@ -33,29 +33,12 @@ async fn last_batch(state: &AppState, channel: &str) -> i64 {
     .await
 }
 
-/// The CSRF token the login page hands out (the session keeps its cookie).
-async fn csrf_token(c: &reqwest::Client, base: &str) -> String {
-    let html = c
-        .get(format!("{base}/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    html.split("name=\"csrf_token\" value=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .unwrap()
-        .to_string()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_console_upload_of_far_apart_cells_fails_its_batch_and_the_server_lives() {
     let (state, _) = setup().await;
     let base = common::serve(state.clone()).await;
     let clerk = common::client();
-    let token = csrf_token(&clerk, &base).await;
+    let token = common::csrf_token(&clerk, &base).await;
     common::login_demo(&clerk, &base, "clerk").await;
     let form = reqwest::multipart::Form::new()
         .text("csrf_token", token)

@@ -797,23 +797,6 @@ const EXPORT_SHEETS: &[(&str, &str, &[&str])] = &[
     ),
 ];
 
-/// The CSRF token of the caller's cookie, as the login page renders it into its form.
-async fn csrf_token(c: &reqwest::Client, base: &str) -> String {
-    let html = c
-        .get(format!("{base}/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    html.split("name=\"csrf_token\" value=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .expect("the login page carries a CSRF token")
-        .to_string()
-}
-
 /// Posts an export form as a browser without JavaScript does, opens the file, checks that it has the
 /// one sheet with the name and header row of `EXPORT_SHEETS`, and returns its data rows as text.
 async fn export_rows(
@@ -824,7 +807,7 @@ async fn export_rows(
 ) -> Vec<Vec<String>> {
     use calamine::Reader;
     let (_, sheet, headers) = EXPORT_SHEETS.iter().find(|(f, _, _)| *f == file).unwrap();
-    let token = csrf_token(c, base).await;
+    let token = common::csrf_token(c, base).await;
     let mut pairs = vec![("csrf_token", token.as_str())];
     pairs.extend_from_slice(fields);
     let r = c

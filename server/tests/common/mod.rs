@@ -143,3 +143,20 @@ pub async fn login_demo(c: &reqwest::Client, base: &str, user: &str) {
         r.text().await.unwrap_or_default()
     );
 }
+
+/// The CSRF token the login page renders into its form (the client's cookie store keeps the cookie).
+pub async fn csrf_token(c: &reqwest::Client, base: &str) -> String {
+    let html = c
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    html.split("name=\"csrf_token\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("the login page carries a CSRF token")
+        .to_string()
+}
