@@ -11,7 +11,8 @@
 #                               wrk at 64 connections: the home page against a static file of the same
 #                               size from the same server (throughput, p99, ratio, server RSS)
 #   scripts/bench.sh lighthouse Lighthouse (npm, mobile preset, Debian Chromium) on the home page, a
-#                               column list and an article of the demo data: the four category scores
+#                               column list, an article, a 双公示 list, the statistics page and the help
+#                               centre of the demo data: the four category scores
 #                               per page; fails if any is below 95. Reports stay in a temp dir.
 #   scripts/bench.sh credit-load [sqlite|postgres]
 #                               wrk at 64 connections on the public credit search of a 1,000,000-subject
@@ -178,7 +179,9 @@ SQL
     curl -sf "$base/readyz" >/dev/null || die "the server did not become ready within 120 s"
     article=$(curl -sf "$base/" | grep -o 'href="/article/[^"]*"' | head -n 1 | cut -d'"' -f2)
     [ -n "$article" ] || die "no /article/ link on the home page"
-    pages=("home $base/" "column $base/column/news" "article $base$article")
+    # Issue 19 adds a list page, the statistics page and the help centre.
+    pages=("home $base/" "column $base/column/news" "article $base$article"
+      "list $base/credit/lists/penalties" "stats $base/stats" "help $base/help")
     for entry in "${pages[@]}"; do
       name=${entry%% *}; url=${entry#* }
       info "lighthouse $url"
@@ -189,7 +192,7 @@ SQL
         || die "lighthouse failed on $url"
     done
     echo "reports: $reports (load average $(cut -d' ' -f1-3 /proc/loadavg): performance is CPU-bound, measure on an idle machine)"
-    node - "$reports" home column article <<'JS'
+    node - "$reports" home column article list stats help <<'JS'
 const fs = require("fs"), [dir, ...names] = process.argv.slice(2);
 const cats = ["performance", "accessibility", "best-practices", "seo"];
 let low = false;

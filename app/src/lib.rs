@@ -7,9 +7,11 @@ pub mod cms;
 pub mod collect;
 pub mod credit;
 pub mod error;
+pub mod help;
 pub mod paging;
 pub mod portal;
 pub mod rules;
+pub mod stats;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
@@ -49,6 +51,8 @@ pub fn is_static_page(path: &str) -> bool {
         || path.starts_with("/credit/")
         || path == "/verify"
         || path.starts_with("/verify/")
+        || matches!(path, "/help" | "/help/track" | "/help/qa")
+        || path == "/stats"
 }
 
 /// Whether the page being rendered is a static one (on the server; the browser only ever renders
@@ -108,7 +112,13 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("credit"), StaticSegment("record"), ParamSegment("kind"), ParamSegment("id")) view=credit::pages::lists::CreditRecordPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("verify") view=credit::pages::report::VerifyHomePage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("verify"), ParamSegment("code")) view=credit::pages::report::VerifyPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("stats") view=stats::pages::public::PublicStatsPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("tools"), StaticSegment("uscc")) view=portal::pages::uscc_check::UsccCheckPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("help"), StaticSegment("faq")) view=help::faq::FaqPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("help") view=help::pages::home::HelpHomePage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("help"), StaticSegment("consult")) view=help::pages::consult::ConsultPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("help"), StaticSegment("track")) view=help::pages::track::TrackPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("help"), StaticSegment("qa")) view=help::pages::qa::QaPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("login") view=auth::pages::LoginPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("login"), StaticSegment("totp")) view=auth::pages::TotpPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("account") view=auth::pages::AccountPage ssr=SsrMode::Async />
@@ -120,6 +130,8 @@ pub fn App() -> impl IntoView {
                         <Route path=StaticSegment("") view=admin::pages::console::ConsoleHome />
                         <Route path=StaticSegment("users") view=admin::pages::users::UsersPage />
                         <Route path=StaticSegment("cms") view=cms::pages::list::ArticlesPage />
+                        <Route path=StaticSegment("help") view=help::pages::desk::ConsultsPage />
+                        <Route path=(StaticSegment("help"), ParamSegment("id")) view=help::pages::desk::ConsultDeskPage />
                         <Route path=(StaticSegment("cms"), StaticSegment("new")) view=cms::pages::editor::ArticleEditPage />
                         <Route path=(StaticSegment("cms"), StaticSegment("releases")) view=cms::pages::releases::ReleasesPage />
                         <Route path=(StaticSegment("cms"), StaticSegment("health")) view=cms::pages::health::HealthPage />
@@ -149,6 +161,8 @@ pub fn App() -> impl IntoView {
                         <Route path=StaticSegment("credit") view=credit::pages::desk::ReportDeskPage />
                         <Route path=StaticSegment("disclosure") view=credit::pages::disclosure::DisclosurePage />
                         <Route path=(StaticSegment("credit"), StaticSegment("reports")) view=credit::pages::desk::ReportStatsPage />
+                        <Route path=StaticSegment("stats") view=stats::pages::console::StatsDashboardPage />
+                        <Route path=(StaticSegment("stats"), StaticSegment("monthly")) view=stats::pages::console::MonthlyStatsPage />
                         <Route path=StaticSegment("catalogue") view=collect::pages::catalogue::CataloguePage />
                         <Route path=(StaticSegment("catalogue"), ParamSegment("code")) view=collect::pages::catalogue::ClassPage />
                         <Route path=(StaticSegment("catalogue"), ParamSegment("code"), StaticSegment("field"), ParamSegment("key")) view=collect::pages::catalogue::FieldEditPage />

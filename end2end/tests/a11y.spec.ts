@@ -3,6 +3,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { test, expect, open } from "./fixtures";
+import { FIXED_PAGES, foundPages } from "./public-pages";
 
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
@@ -19,7 +20,8 @@ function describe(v: Violation): string {
 }
 
 async function checkPage(page: Page, path: string, jsEnabled: boolean) {
-  await open(page, path, jsEnabled);
+  const res = await open(page, path, jsEnabled);
+  expect(res?.status(), `${path} answers`).toBe(200);
   const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
   if (results.violations.length > 0) {
     console.log(`axe on ${path}:\n` + results.violations.map(describe).join("\n"));
@@ -62,5 +64,16 @@ test.describe("axe: no serious or critical WCAG 2.1 AA violations", () => {
     await checkPage(page, "/credit/lists/penalties", jsEnabled);
     await checkPage(page, "/credit/lists/black", jsEnabled);
     await checkPage(page, "/verify", jsEnabled);
+  });
+
+  // Every public page (issue 19): each is its own test, so one failing page does not hide the others.
+  for (const path of FIXED_PAGES) {
+    test(`public page ${path}`, async ({ page, jsEnabled }) => {
+      await checkPage(page, path, jsEnabled);
+    });
+  }
+
+  test("public pages reached through others: subject, record, article", async ({ page, jsEnabled }) => {
+    for (const path of await foundPages(page, jsEnabled)) await checkPage(page, path, jsEnabled);
   });
 });

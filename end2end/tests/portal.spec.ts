@@ -1,5 +1,6 @@
 import { test, expect, open } from "./fixtures";
 import type { Page } from "@playwright/test";
+import { FIXED_PAGES, foundPages } from "./public-pages";
 
 /** True when the page fits the viewport: nothing to scroll sideways. */
 async function fitsWidth(page: Page) {
@@ -73,4 +74,24 @@ test("public reading pages are sent without the WASM; the console still hydrates
   await open(page, "/login", jsEnabled);
   await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
   expect(wasm.length).toBeGreaterThan(0);
+});
+
+test.describe("every public page fits a phone and reads without JavaScript", () => {
+  /** Answers 200, has a level-one heading with text, and nothing scrolls sideways. */
+  async function checkFit(page: Page, path: string, jsEnabled: boolean) {
+    const res = await open(page, path, jsEnabled);
+    expect(res?.status(), `${path} answers`).toBe(200);
+    await expect(page.locator("h1").first(), `${path} has a heading`).not.toBeEmpty();
+    expect(await fitsWidth(page), `${path} fits the width`).toBe(true);
+  }
+
+  for (const path of FIXED_PAGES) {
+    test(`page ${path}`, async ({ page, jsEnabled }) => {
+      await checkFit(page, path, jsEnabled);
+    });
+  }
+
+  test("pages reached through others: subject, record, article", async ({ page, jsEnabled }) => {
+    for (const path of await foundPages(page, jsEnabled)) await checkFit(page, path, jsEnabled);
+  });
 });

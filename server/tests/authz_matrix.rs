@@ -37,6 +37,8 @@ fn sample(endpoint: &str) -> Option<&'static str> {
         "POST /console/cms/upload" => "",
         "portal/article" => "id=no-such-article",
         "portal/search" => "q=信用&page=1",
+        "portal/policies" => "code=policy&level=national&page=1",
+        "help/faq" => "q=信用",
         "credit/search" | "credit/staff_search" => "q=凤凰&page=1&filters[kind]=",
         "credit/subject" | "credit/request_form" => "id=no-such-subject",
         "credit/list" => "list=penalties&page=1&filters[q]=",
@@ -44,11 +46,24 @@ fn sample(endpoint: &str) -> Option<&'static str> {
         "credit/verify" => "code=NOSUCHCODE",
         "credit/staff_report" => "request[kind]=public&request[subject]=no-such-subject",
         "credit/report_stats" | "credit/disclosure" => "",
+        "stats/public" => "",
+        "stats/dashboard" => "month=",
         // The defaults again: an allowed caller saves without changing anything.
         "credit/disclosure_save" => {
             "rules[regime]=2025&rules[mask_head]=6&rules[mask_tail]=4"
         }
         "GET /api/v1/credit/search" | "GET /verify/public-key.pem" => "",
+        "GET /credit/lists/{list}/export.xlsx" => "",
+        "help/home" => "",
+        // Fails validation (and, after a few calls from one address, the rate limit): nothing is stored.
+        "help/consult_submit" => "topic=&text=",
+        "help/track" => "code=NOSUCHCODE",
+        "help/qa" | "help/consults" => "page=1",
+        "help/consult" => "id=no-such-consult",
+        "help/consult_route" => "id=no-such-consult&department=",
+        "help/consult_answer" => "id=no-such-consult&answer=",
+        "help/consult_publish" => "id=no-such-consult&publish=true&question=&answer=",
+        "help/answer_days_save" => "days=0",
         "GET /verify/{code}/report.pdf" => "",
         "POST /credit/report" => "subject=no-such-subject",
         "POST /verify/check" => "",
@@ -278,6 +293,8 @@ enum Kind {
     Article,
     /// A data class (the data API's submit): scoped by the key's classes.
     Class,
+    /// A public consultation: scoped by the unit it was routed to.
+    Consult,
 }
 
 fn scope_kind(endpoint: &str) -> Option<Kind> {
@@ -301,6 +318,9 @@ fn scope_kind(endpoint: &str) -> Option<Kind> {
         | "cms/article_save"
         | "cms/release_change" => Kind::Article,
         "POST /api/v1/batches/{class}" => Kind::Class,
+        "help/consult" | "help/consult_route" | "help/consult_answer" | "help/consult_publish" => {
+            Kind::Consult
+        }
         _ => return None,
     })
 }
@@ -319,6 +339,7 @@ fn takes_an_id(endpoint: &str) -> bool {
         "no-such-batch",
         "no-such-record",
         "no-such-article",
+        "no-such-consult",
     ];
     sample(endpoint).is_some_and(|s| marks.iter().any(|m| s.contains(m)))
         || endpoint.contains("{id}")
@@ -373,6 +394,8 @@ fn sees(who: &Who, o: &Obj) -> bool {
         (Kind::Batch | Kind::Record, Role::Clerk) => o.dept.is_some() && o.dept == who.dept,
         (Kind::Batch, Role::County) => same(&o.dept_county, &who.county),
         (Kind::Record, Role::County) => same(&o.county, &who.county),
+        (Kind::Consult, Role::Operator) => true,
+        (Kind::Consult, Role::Clerk) => o.dept.is_some() && o.dept == who.dept,
         (Kind::Article, _) => {
             who.grants.is_empty() || o.columns.iter().all(|c| who.grants.contains(c))
         }
@@ -423,6 +446,11 @@ fn scoped_request(endpoint: &str, id: &str, role: Role, release: &str) -> (Strin
         "records/withdraw" => form(format!(
             "kind=penalty&id={id}&reason=%E5%A4%84%E7%BD%9A%E5%86%B3%E5%AE%9A%E5%B7%B2%E8%A2%AB%E6%92%A4%E9%94%80"
         )),
+        "help/consult" => form(format!("id={id}")),
+        // Inside the scope each fails validation or the state check (422 / 409), changing nothing.
+        "help/consult_route" => form(format!("id={id}&department=")),
+        "help/consult_answer" => form(format!("id={id}&answer=")),
+        "help/consult_publish" => form(format!("id={id}&publish=true&question=&answer=")),
         "cms/article_diff" => form(format!("id={id}&from=1&to=1")),
         "cms/article_preview" | "cms/article_restore" => form(format!("id={id}&version=1")),
         "cms/article_move" => form(format!(
@@ -681,6 +709,34 @@ async fn every_id_endpoint_refuses_objects_outside_the_callers_scope() {
         });
     }
 
+    // Consultations routed to the prefecture unit and to the 凤凰县 unit.
+    for (n, dept) in [(1, pref), (2, fh)] {
+        let public_id = format!("scope-consult-{n}");
+        sqlx::query(
+            "INSERT INTO consultations (public_id, tracking_code, topic, question, asker_name, contact_enc, \
+             contact_masked, status, department_id, received_on, due_on, created_at, updated_at) \
+             VALUES ($1, $2, 'other', '范围测试咨询', '测试', 'x', '138****0000', 'routed', $3, \
+             '2026-01-05', '2026-01-12', '2026-01-05T01:00:00Z', '2026-01-05T01:00:00Z')",
+        )
+        .bind(&public_id)
+        .bind(format!("SCOPE{n}"))
+        .bind(dept)
+        .execute(pool)
+        .await
+        .unwrap();
+        objects.push(Obj {
+            label: format!("consultation routed to unit {dept}"),
+            kind: Kind::Consult,
+            id: public_id,
+            dept: Some(dept),
+            dept_county: None,
+            county: None,
+            class: String::new(),
+            code: String::new(),
+            columns: vec![],
+        });
+    }
+
     // Articles in 新闻 only and in 新闻 + 通知公告, written before the CMS staff get their grants.
     let editor = common::client();
     common::login_demo(&editor, &base, "editor").await;
@@ -929,6 +985,21 @@ async fn every_id_endpoint_refuses_objects_outside_the_callers_scope() {
                 .await;
                 assert_eq!(status, 200, "{endpoint} as {}: {text}", who.label);
                 listed(endpoint, who, o, &text, sees(who, o));
+            }
+        }
+        if may(&[who.role], app::auth::policy::Action::ConsultView) {
+            let (status, text) = send(
+                &who.client,
+                &base,
+                "help/consults",
+                "/api/help/consults",
+                "page=1".into(),
+                None,
+            )
+            .await;
+            assert_eq!(status, 200, "help/consults as {}: {text}", who.label);
+            for o in objects.iter().filter(|o| o.kind == Kind::Consult) {
+                listed("help/consults", who, o, &text, sees(who, o));
             }
         }
         if may(&[who.role], app::auth::policy::Action::CmsView) {

@@ -80,6 +80,15 @@ pub enum Action {
     /// The 公示规则: display-period regime and what the public may see.
     DisclosureView,
     DisclosureEdit,
+    /// The public's consultations (咨询) in the console: the list and one consultation.
+    ConsultView,
+    /// Send a consultation to a unit to answer; set the working days to answer.
+    ConsultRoute,
+    ConsultAnswer,
+    /// Publish an answered consultation (texts masked) as public Q&A, or take it down.
+    ConsultPublish,
+    /// The statistics dashboard, its exports and the monthly statistics report.
+    StatsView,
 }
 
 /// How far a permission reaches.
@@ -212,6 +221,16 @@ pub const POLICY: &[(Role, Action, Scope)] = &[
     // What is published is the credit office's decision.
     (Operator, DisclosureView, All),
     (Operator, DisclosureEdit, All),
+    // Consultations (docs/domain.md §13): the credit office routes, the unit it chose answers (or
+    // the office itself), the office publishes.
+    (Clerk, ConsultView, OwnDepartment),
+    (Operator, ConsultView, All),
+    (Operator, ConsultRoute, All),
+    (Clerk, ConsultAnswer, OwnDepartment),
+    (Operator, ConsultAnswer, All),
+    (Operator, ConsultPublish, All),
+    // Statistics of the platform: the credit office's regular analysis (二.2).
+    (Operator, StatsView, All),
 ];
 
 /// The widest scope any of the roles has for the action, or `None` when none may perform it.
@@ -235,6 +254,8 @@ pub const ENDPOINTS: &[(&str, Access)] = &[
     ("portal/column", Access::Public),
     ("portal/article", Access::Public),
     ("portal/search", Access::Public),
+    ("portal/policies", Access::Public),
+    ("help/faq", Access::Public),
     ("credit/search", Access::Public),
     ("credit/subject", Access::Public),
     ("credit/list", Access::Public),
@@ -256,6 +277,20 @@ pub const ENDPOINTS: &[(&str, Access)] = &[
         Access::Action(Action::DisclosureEdit),
     ),
     ("GET /api/v1/credit/search", Access::Public),
+    ("help/home", Access::Public),
+    ("help/consult_submit", Access::Public),
+    ("help/track", Access::Public),
+    ("help/qa", Access::Public),
+    ("help/consults", Access::Action(ConsultView)),
+    ("help/consult", Access::Action(ConsultView)),
+    ("help/consult_route", Access::Action(ConsultRoute)),
+    ("help/consult_answer", Access::Action(ConsultAnswer)),
+    ("help/consult_publish", Access::Action(ConsultPublish)),
+    ("help/answer_days_save", Access::Action(ConsultRoute)),
+    ("GET /credit/lists/{list}/export.xlsx", Access::Public),
+    ("stats/public", Access::Public),
+    ("stats/dashboard", Access::Action(Action::StatsView)),
+    ("POST /console/export/stats.xlsx", Access::Action(StatsView)),
     ("POST /credit/report", Access::Public),
     ("GET /verify/{code}/report.pdf", Access::Public),
     ("POST /verify/check", Access::Public),

@@ -20,6 +20,10 @@ pub struct ArticleContent {
     pub tags: Vec<String>,
     pub attachments: Vec<Attachment>,
     pub headline: bool,
+    /// The document fields, kept only for an article whose home column is a policy-kind column
+    /// (absent from revisions saved before they existed).
+    #[serde(default)]
+    pub policy: Option<crate::rules::policy_doc::PolicyDoc>,
 }
 
 /// A save from the editor. `version` is the version the editor started from (0 for a new article):

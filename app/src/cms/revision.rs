@@ -74,6 +74,12 @@ pub fn diff(before: &ArticleContent, after: &ArticleContent) -> Vec<FieldDiff> {
             yes_no(before.headline).into(),
             yes_no(after.headline).into(),
         ),
+        (
+            "policy",
+            "文件信息",
+            doc_text(before.policy.as_ref()),
+            doc_text(after.policy.as_ref()),
+        ),
     ];
     let mut out: Vec<FieldDiff> = fields
         .into_iter()
@@ -103,6 +109,23 @@ pub fn diff(before: &ArticleContent, after: &ArticleContent) -> Vec<FieldDiff> {
         });
     }
     out
+}
+
+/// A policy document's fields in one line: 国务院｜国发〔2014〕21号｜国家｜2014-06-14｜…｜有效.
+fn doc_text(doc: Option<&crate::rules::policy_doc::PolicyDoc>) -> String {
+    use crate::rules::policy_doc::{level_label, status_label};
+    doc.map(|d| {
+        [
+            d.issuer.as_str(),
+            d.number.as_str(),
+            level_label(&d.level),
+            d.issued_on.as_str(),
+            d.effective_on.as_str(),
+            status_label(&d.status),
+        ]
+        .join("｜")
+    })
+    .unwrap_or_default()
 }
 
 fn yes_no(b: bool) -> &'static str {

@@ -174,6 +174,16 @@ pub struct ListPage {
     pub per_page: i64,
     /// True when another page follows.
     pub more: bool,
+    /// Matches counted up to `lists::COUNT_CAP`.
+    pub total: i64,
+    /// True when the count stopped at the cap.
+    pub capped: bool,
+    /// "共 37 条", "共 10,000 条以上".
+    pub total_label: String,
+    /// The source units for the filter: (code, name).
+    pub units: Vec<(String, String)>,
+    /// Why the query text was not searched as a name (too short), in Chinese.
+    pub message: Option<String>,
 }
 
 /// What a verification page shows about a report.
@@ -201,20 +211,50 @@ pub struct IssuedReport {
     pub verify: String,
 }
 
-/// Filters of the public lists.
+/// Filters of the public lists (all optional, all in the page's URL).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListFilters {
-    /// An exact subject name, USCC or decision number.
+    /// A fragment of the subject's name (≥ 2 characters), the whole USCC or its start, or an exact
+    /// decision number.
     #[serde(default)]
     pub q: String,
+    /// GB/T 2260 code of a 湘西 county.
     #[serde(default)]
     pub county: String,
+    /// A department's code (the source unit).
     #[serde(default)]
     pub unit: String,
+    /// Red, black and watch lists: a fragment of the listing authority (认定单位).
+    #[serde(default)]
+    pub authority: String,
+    /// YYYY-MM-DD: the decision date (双公示) or the listed date (lists).
     #[serde(default)]
     pub from: String,
     #[serde(default)]
     pub to: String,
+}
+
+impl ListFilters {
+    pub fn is_empty(&self) -> bool {
+        *self == ListFilters::default()
+    }
+
+    /// The filters as a query string (without `?`), for paging and the download link.
+    pub fn query(&self) -> String {
+        [
+            ("q", &self.q),
+            ("county", &self.county),
+            ("unit", &self.unit),
+            ("authority", &self.authority),
+            ("from", &self.from),
+            ("to", &self.to),
+        ]
+        .iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(k, v)| format!("{k}={}", crate::ui::url::encode(v.trim())))
+        .collect::<Vec<_>>()
+        .join("&")
+    }
 }
 
 /// One issued report in the request log (staff view).

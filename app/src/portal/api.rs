@@ -48,3 +48,27 @@ pub async fn site_search(q: String, page: i64) -> Result<SearchResults, AppError
     let state = crate::server::AppState::get()?;
     super::service::search::search(&state, &q, page).await
 }
+
+/// One page of a policy column's documents (政策法规) under the URL's filters.
+#[server(endpoint = "portal/policies")]
+pub async fn get_policy_page(
+    code: String,
+    #[server(default)] level: String,
+    #[server(default)] status: String,
+    #[server(default)] issuer: String,
+    #[server(default)] year: String,
+    #[server(default)] q: String,
+    #[server(default)] page: i64,
+) -> Result<super::model::PolicyPageData, AppError> {
+    let filter = super::model::PolicyFilter {
+        level,
+        status,
+        issuer,
+        year,
+        q,
+    };
+    crate::server::authz::serve_public(move |state| async move {
+        super::service::policies::policy_page(&state, &code, &filter, page).await
+    })
+    .await
+}

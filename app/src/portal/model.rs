@@ -133,6 +133,9 @@ pub struct ArticleView {
     pub views: i64,
     pub prev: Option<ArticleItem>,
     pub next: Option<ArticleItem>,
+    /// The document fields of a policy article (政策法规), shown in a small table.
+    #[serde(default)]
+    pub policy: Option<crate::rules::policy_doc::PolicyDoc>,
 }
 
 /// Site search results: a page of articles whose title or text contains the words.
@@ -147,4 +150,37 @@ pub struct SearchHit {
     pub item: ArticleItem,
     /// A short piece of the text around the first match.
     pub excerpt: String,
+}
+
+/// One document of the 政策法规 list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyRow {
+    pub public_id: String,
+    pub title: String,
+    /// Empty fields for an article published without them.
+    pub doc: crate::rules::policy_doc::PolicyDoc,
+    pub published_on: String,
+}
+
+/// The filters of the policy list, as they stand in the URL (empty = any).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyFilter {
+    /// A `policy_doc::LEVELS` code.
+    pub level: String,
+    /// A `policy_doc::STATUSES` code.
+    pub status: String,
+    pub issuer: String,
+    /// Year of the issue date, e.g. 2024.
+    pub year: String,
+    /// A fragment of the title or the document number.
+    pub q: String,
+}
+
+/// A policy column's document list: one page of it, with the choices its filters offer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PolicyPageData {
+    pub rows: crate::paging::Page<PolicyRow>,
+    /// Issuing bodies and years found in the column, for the filter choices.
+    pub issuers: Vec<String>,
+    pub years: Vec<String>,
 }

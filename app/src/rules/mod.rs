@@ -11,6 +11,7 @@ pub mod mask;
 pub mod normalize;
 pub mod password;
 pub mod pii;
+pub mod policy_doc;
 pub mod resident_id;
 pub mod uscc;
 pub mod workdays;

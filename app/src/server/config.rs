@@ -34,6 +34,12 @@ pub struct Config {
     pub search_rate_per_minute: u32,
     /// Public report requests per IP per hour (`APP_REPORT_RATE_PER_HOUR`).
     pub report_rate_per_hour: u32,
+    /// Public consultations (help centre) per IP per hour (`APP_CONSULT_RATE_PER_HOUR`).
+    pub consult_rate_per_hour: u32,
+    /// Public list downloads (XLSX) per IP per minute (`APP_EXPORT_RATE_PER_MIN`).
+    pub export_rate_per_minute: u32,
+    /// Rows in one public list download (`APP_LIST_EXPORT_MAX_ROWS`).
+    pub list_export_max_rows: i64,
     /// Largest data file a unit may upload, in MB.
     pub upload_max_mb: u64,
     /// Hosts an exchange pull may be redirected to besides the configured address's own host
@@ -148,6 +154,18 @@ impl Config {
                 .and_then(|v| v.parse().ok())
                 .filter(|n| *n > 0)
                 .unwrap_or(30),
+            consult_rate_per_hour: get("APP_CONSULT_RATE_PER_HOUR")
+                .and_then(|v| v.parse().ok())
+                .filter(|n| *n > 0)
+                .unwrap_or(5),
+            export_rate_per_minute: get("APP_EXPORT_RATE_PER_MIN")
+                .and_then(|v| v.parse().ok())
+                .filter(|n| *n > 0)
+                .unwrap_or(10),
+            list_export_max_rows: get("APP_LIST_EXPORT_MAX_ROWS")
+                .and_then(|v| v.parse().ok())
+                .filter(|n| *n > 0)
+                .unwrap_or(10_000),
             upload_max_mb: get("APP_UPLOAD_MAX_MB")
                 .and_then(|v| v.parse().ok())
                 .filter(|n| *n > 0)

@@ -7,6 +7,9 @@ pub struct Limits {
     login: DefaultKeyedRateLimiter<String>,
     search: DefaultKeyedRateLimiter<String>,
     report: DefaultKeyedRateLimiter<String>,
+    export: DefaultKeyedRateLimiter<String>,
+    /// Public consultations (咨询): the help centre's form has no captcha.
+    consult: DefaultKeyedRateLimiter<String>,
 }
 
 fn per(n: u32) -> NonZeroU32 {
@@ -26,7 +29,21 @@ impl Limits {
             login: RateLimiter::keyed(Quota::per_minute(per(login_per_minute))),
             search: RateLimiter::keyed(Quota::per_minute(per(search_per_minute))),
             report: RateLimiter::keyed(Quota::per_hour(per(reports_per_hour))),
+            export: RateLimiter::keyed(Quota::per_minute(per(10))),
+            consult: RateLimiter::keyed(Quota::per_hour(per(5))),
         }
+    }
+
+    /// Sets the public consultations allowed per IP per hour (`APP_CONSULT_RATE_PER_HOUR`).
+    pub fn with_consults(mut self, consults_per_hour: u32) -> Self {
+        self.consult = RateLimiter::keyed(Quota::per_hour(per(consults_per_hour)));
+        self
+    }
+
+    /// Sets the public list downloads allowed per IP per minute (`APP_EXPORT_RATE_PER_MIN`).
+    pub fn with_exports(mut self, exports_per_minute: u32) -> Self {
+        self.export = RateLimiter::keyed(Quota::per_minute(per(exports_per_minute)));
+        self
     }
 
     /// One login attempt from `ip`; false when the IP has used up its allowance.
@@ -42,5 +59,15 @@ impl Limits {
     /// One public report request from `ip`.
     pub fn allow_report(&self, ip: Option<&str>) -> bool {
         allow(&self.report, ip)
+    }
+
+    /// One public list download (XLSX) from `ip`.
+    pub fn allow_export(&self, ip: Option<&str>) -> bool {
+        allow(&self.export, ip)
+    }
+
+    /// One public consultation from `ip`.
+    pub fn allow_consult(&self, ip: Option<&str>) -> bool {
+        allow(&self.consult, ip)
     }
 }

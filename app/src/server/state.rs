@@ -14,11 +14,15 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: Db, config: Config, secrets: Secrets, clock: Clock) -> Self {
-        let limits = Arc::new(Limits::new(
-            config.login_rate_per_minute,
-            config.search_rate_per_minute,
-            config.report_rate_per_hour,
-        ));
+        let limits = Arc::new(
+            Limits::new(
+                config.login_rate_per_minute,
+                config.search_rate_per_minute,
+                config.report_rate_per_hour,
+            )
+            .with_exports(config.export_rate_per_minute)
+            .with_consults(config.consult_rate_per_hour),
+        );
         AppState {
             db,
             config: Arc::new(config),

@@ -12,11 +12,11 @@ pub struct Series {
 
 pub const COLOURS: [&str; 4] = ["#0b5cad", "#b3261e", "#1e7a34", "#7a4d00"];
 
-const W: f64 = 640.0;
-const H: f64 = 240.0;
-const LEFT: f64 = 44.0;
-const BOTTOM: f64 = 28.0;
-const TOP: f64 = 12.0;
+pub(crate) const W: f64 = 640.0;
+pub(crate) const H: f64 = 240.0;
+pub(crate) const LEFT: f64 = 44.0;
+pub(crate) const BOTTOM: f64 = 28.0;
+pub(crate) const TOP: f64 = 12.0;
 
 /// Percentages (0–100) over time, one line per series; gaps where a value is missing.
 #[component]

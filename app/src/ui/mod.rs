@@ -1,4 +1,5 @@
 //! Design system: layout, navigation, status pages and small shared widgets.
+pub mod bars;
 pub mod chart;
 pub mod elder;
 pub mod form;

@@ -213,6 +213,7 @@ pub async fn submit(
     headers: HeaderMap,
     raw: Body,
 ) -> Result<(StatusCode, Json<BatchResponse>), ApiFailure> {
+    app::stats::service::usage::count(&state, app::stats::service::usage::Usage::DataApi);
     let created = submit_inner(&state, &h, &class, &headers, raw).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
@@ -437,6 +438,7 @@ pub async fn get_batch(
     ApiKey(h): ApiKey,
     Path(id): Path<String>,
 ) -> Result<Json<BatchResponse>, ApiFailure> {
+    app::stats::service::usage::count(&state, app::stats::service::usage::Usage::DataApi);
     Ok(Json(batch_response(&state, &h, &id).await?))
 }
 
@@ -459,6 +461,7 @@ pub async fn confirm_batch(
     ApiKey(h): ApiKey,
     Path(id): Path<String>,
 ) -> Result<Json<ConfirmResponse>, ApiFailure> {
+    app::stats::service::usage::count(&state, app::stats::service::usage::Usage::DataApi);
     let batch_id = find_batch(&state, &h, &id).await?;
     let r = confirm::confirm(&state, batch_id, &h.actor()).await?;
     Ok(Json(ConfirmResponse {

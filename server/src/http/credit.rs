@@ -1,9 +1,9 @@
 //! Credit routes that are not pages: the public report request (a plain form, answered with a
 //! redirect, so it works with or without JavaScript), the signed PDF, checking an uploaded report,
 //! the signing public key, and the JSON search API.
-use super::Routes;
-use app::credit::model::{ReportRequest, SearchFilters};
-use app::credit::service::{reports, search, signing};
+use super::{export, Routes};
+use app::credit::model::{ListFilters, ReportRequest, SearchFilters};
+use app::credit::service::{lists, reports, search, signing};
 use app::error::AppError;
 use app::server::session::RequestMeta;
 use app::server::AppState;
@@ -19,6 +19,8 @@ pub const CHECK_PATH: &str = app::credit::pages::report::CHECK_PATH;
 pub const PDF_PATH: &str = "/verify/{code}/report.pdf";
 pub const KEY_PATH: &str = "/verify/public-key.pem";
 pub const SEARCH_API_PATH: &str = "/api/v1/credit/search";
+/// A public list as XLSX, with the list page's query (`q`, `county`, `unit`, `authority`, `from`, `to`).
+pub const LIST_EXPORT_PATH: &str = "/credit/lists/{list}/export.xlsx";
 /// A report is a few hundred kilobytes; anything much larger is not one of ours.
 pub const CHECK_MAX_BYTES: usize = 20 * 1024 * 1024;
 
@@ -33,6 +35,7 @@ pub fn router() -> Routes {
         )
         .route(&["GET"], KEY_PATH, get(public_key))
         .route(&["GET"], SEARCH_API_PATH, get(search_api))
+        .route(&["GET"], LIST_EXPORT_PATH, get(list_export))
 }
 
 fn encode(s: &str) -> String {
@@ -187,4 +190,56 @@ pub async fn search_api(
     )
     .await?;
     Ok(Json(found).into_response())
+}
+
+/// GET: what the list page shows for the same query, every page of it, as XLSX (at most
+/// `APP_LIST_EXPORT_MAX_ROWS` rows, said in the file name when cut), limited per IP
+/// (`APP_EXPORT_RATE_PER_MIN`; 429 with a Chinese page).
+pub async fn list_export(
+    State(state): State<AppState>,
+    Path(list): Path<String>,
+    Query(filters): Query<ListFilters>,
+    req: Request,
+) -> Response {
+    let back = if lists::title(&list).is_some() {
+        format!("/credit/lists/{list}")
+    } else {
+        "/credit".to_string()
+    };
+    let (parts, _) = req.into_parts();
+    let meta = RequestMeta::from_parts(&parts, state.config.trust_proxy);
+    if !state.limits.allow_export(meta.ip.as_deref()) {
+        return export::error_page(&AppError::RateLimited, "暂时无法下载", &back, "返回名单");
+    }
+    let cap = state.config.list_export_max_rows;
+    let file = async {
+        let x = lists::export(&state, &list, &filters, cap).await?;
+        let (_, headers, rows) = match list.as_str() {
+            "licences" => export::table(x.records.into_iter().map(export::LicenceRow).collect()),
+            "penalties" => export::table(x.records.into_iter().map(export::PenaltyRow).collect()),
+            _ => export::table(x.entries.into_iter().map(export::ListEntryRow).collect()),
+        };
+        let sheet = list_sheet_name(&list);
+        let bytes = export::xlsx(sheet, &headers, &rows)?;
+        let mut name = format!("{}-{}", x.title, state.clock.today().iso());
+        if x.capped {
+            name.push_str(&format!("-仅前{cap}条"));
+        }
+        Ok::<_, AppError>((bytes, format!("{name}.xlsx")))
+    };
+    match file.await {
+        Ok((bytes, name)) => export::xlsx_download(bytes, &name),
+        Err(e) => export::error_page(&e, "无法下载", &back, "返回名单"),
+    }
+}
+
+/// The worksheet's name (Excel allows at most 31 characters and no brackets of some kinds).
+fn list_sheet_name(list: &str) -> &'static str {
+    match list {
+        "licences" => "行政许可",
+        "penalties" => "行政处罚",
+        "red" => "红名单",
+        "black" => "黑名单",
+        _ => "重点关注名单",
+    }
 }

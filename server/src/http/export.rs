@@ -5,11 +5,13 @@ use super::Routes;
 use app::admin::model::{self, AlarmRow, AuditRow, DepartmentRow, HolidayRow, UserRow};
 use app::admin::service::{alarms, audit_log, holidays, orgs, users};
 use app::auth::policy::{access_of, Access};
-use app::credit::model::ReportLogRow;
+use app::collect::model::QualityScore;
+use app::credit::model::{GenericEntry, PublicRecord, ReportLogRow};
 use app::credit::service::stats;
 use app::error::AppError;
 use app::server::authz::Caller;
 use app::server::AppState;
+use app::stats::model::{Activity, ClassCount, Received};
 use axum::body::Body;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
@@ -28,6 +30,8 @@ pub enum Export {
     Audit,
     Alarms,
     Reports,
+    /// One table of the statistics dashboard (`table`, and `month` for the monthly report).
+    Stats,
 }
 
 /// Every export route; the router and the authorisation matrix test both read this list.
@@ -38,6 +42,7 @@ pub const ROUTES: &[(&str, Export)] = &[
     ("/console/export/audit.xlsx", Export::Audit),
     ("/console/export/alarms.xlsx", Export::Alarms),
     ("/console/export/reports.xlsx", Export::Reports),
+    ("/console/export/stats.xlsx", Export::Stats),
 ];
 
 fn path_of(kind: Export) -> &'static str {
@@ -165,17 +170,17 @@ pub fn xlsx_download(file: Vec<u8>, filename: &str) -> Response {
     res
 }
 
-type Sheet = (&'static str, Vec<&'static str>, Vec<Vec<String>>);
+pub(crate) type Sheet = (&'static str, Vec<&'static str>, Vec<Vec<String>>);
 
 /// One row of an exported list: the sheet it goes into, its header row and its cells in header order.
-trait ExportRow {
+pub(crate) trait ExportRow {
     const SHEET: &'static str;
     const HEADERS: &'static [&'static str];
     fn cells(self) -> Vec<String>;
 }
 
 /// The one writer of every export: a sheet name, the header row and one text row per record.
-fn table<R: ExportRow>(rows: Vec<R>) -> Sheet {
+pub(crate) fn table<R: ExportRow>(rows: Vec<R>) -> Sheet {
     (
         R::SHEET,
         R::HEADERS.to_vec(),
@@ -227,6 +232,7 @@ async fn sheet(
                 .rows,
         ),
         Export::Reports => table(stats::log(state, caller, MAX_ROWS).await?),
+        Export::Stats => stats_sheet(state, caller, &get("table"), &get("month")).await?,
     })
 }
 
@@ -386,6 +392,236 @@ impl ExportRow for ReportLogRow {
             self.matter,
             self.issued_at,
             self.verify_code,
+        ]
+    }
+}
+
+/// A licence of the public list, as the list page shows it.
+pub(crate) struct LicenceRow(pub PublicRecord);
+/// A penalty of the public list, as the list page shows it.
+pub(crate) struct PenaltyRow(pub PublicRecord);
+/// An entry of a red, black or watch list, as the list page shows it.
+pub(crate) struct ListEntryRow(pub GenericEntry);
+
+impl ExportRow for LicenceRow {
+    const SHEET: &'static str = "行政许可";
+    const HEADERS: &'static [&'static str] = &[
+        "行政相对人名称",
+        "统一社会信用代码",
+        "行政许可决定文书号",
+        "许可决定日期",
+        "许可类别",
+        "许可证书",
+        "许可内容",
+        "有效期自",
+        "有效期至",
+        "许可机关",
+        "数据来源单位",
+    ];
+    fn cells(self) -> Vec<String> {
+        let r = self.0;
+        vec![
+            r.subject_name,
+            r.subject_uscc,
+            r.decision_no,
+            r.decision_date,
+            r.category,
+            r.detail,
+            r.content,
+            r.valid_from,
+            r.valid_to,
+            r.authority,
+            r.source_unit,
+        ]
+    }
+}
+
+impl ExportRow for PenaltyRow {
+    const SHEET: &'static str = "行政处罚";
+    const HEADERS: &'static [&'static str] = &[
+        "行政相对人名称",
+        "统一社会信用代码",
+        "行政处罚决定书文号",
+        "处罚决定日期",
+        "违法行为类型",
+        "违法事实",
+        "处罚依据",
+        "处罚类别",
+        "处罚内容",
+        "罚款金额",
+        "处罚机关",
+        "公示截止日期",
+        "数据来源单位",
+    ];
+    fn cells(self) -> Vec<String> {
+        let r = self.0;
+        vec![
+            r.subject_name,
+            r.subject_uscc,
+            r.decision_no,
+            r.decision_date,
+            r.title,
+            r.detail,
+            r.basis,
+            r.category,
+            r.content,
+            r.amount,
+            r.authority,
+            r.display_until,
+            r.source_unit,
+        ]
+    }
+}
+
+impl ExportRow for ListEntryRow {
+    const SHEET: &'static str = "名单";
+    const HEADERS: &'static [&'static str] = &[
+        "主体名称",
+        "统一社会信用代码",
+        "认定单位",
+        "认定依据",
+        "列入日期",
+        "状态",
+        "备注",
+    ];
+    fn cells(self) -> Vec<String> {
+        let e = self.0;
+        // The class's field labels (app/src/rules/catalog.rs `list_fields`).
+        let field = |label: &str| {
+            e.fields
+                .iter()
+                .find(|(l, _)| l == label)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
+        vec![
+            e.subject_name.clone(),
+            e.subject_uscc.clone(),
+            field("认定单位"),
+            field("认定依据"),
+            e.date.clone(),
+            field("状态"),
+            field("备注"),
+        ]
+    }
+}
+
+// ---- Statistics (app::stats): one sheet per table of the dashboard, as the page shows it.
+
+async fn stats_sheet(
+    state: &AppState,
+    caller: &Caller,
+    which: &str,
+    month: &str,
+) -> Result<Sheet, AppError> {
+    use app::stats::model::StatsTable;
+    let which = StatsTable::parse(which).ok_or_else(|| AppError::NotFound("该统计表".into()))?;
+    let d = app::stats::service::dashboard::dashboard(state, caller, month).await?;
+    Ok(match which {
+        StatsTable::Class => table(d.by_class),
+        StatsTable::Department => table(d.by_department.into_iter().map(ByDepartment).collect()),
+        StatsTable::County => table(d.by_county.into_iter().map(ByCounty).collect()),
+        StatsTable::Month => table(d.by_month.into_iter().map(ByMonth).collect()),
+        StatsTable::Activity => table(d.activity),
+        StatsTable::Quality => table(d.quality_league),
+    })
+}
+
+/// The cells of records received, after the group's name.
+fn received_cells(r: Received) -> Vec<String> {
+    let total = r.total();
+    vec![
+        r.label,
+        r.licences.to_string(),
+        r.penalties.to_string(),
+        r.others.to_string(),
+        total.to_string(),
+    ]
+}
+
+struct ByDepartment(Received);
+struct ByCounty(Received);
+struct ByMonth(Received);
+
+impl ExportRow for ByDepartment {
+    const SHEET: &'static str = "按单位";
+    const HEADERS: &'static [&'static str] = &["单位", "行政许可", "行政处罚", "其他类别", "合计"];
+    fn cells(self) -> Vec<String> {
+        received_cells(self.0)
+    }
+}
+
+impl ExportRow for ByCounty {
+    const SHEET: &'static str = "按区县";
+    const HEADERS: &'static [&'static str] = &["区县", "行政许可", "行政处罚", "其他类别", "合计"];
+    fn cells(self) -> Vec<String> {
+        received_cells(self.0)
+    }
+}
+
+impl ExportRow for ByMonth {
+    const SHEET: &'static str = "按月份";
+    const HEADERS: &'static [&'static str] = &["月份", "行政许可", "行政处罚", "其他类别", "合计"];
+    fn cells(self) -> Vec<String> {
+        received_cells(self.0)
+    }
+}
+
+impl ExportRow for ClassCount {
+    const SHEET: &'static str = "按数据类别";
+    const HEADERS: &'static [&'static str] = &["数据类别", "记录数"];
+    fn cells(self) -> Vec<String> {
+        vec![self.class, self.records.to_string()]
+    }
+}
+
+impl ExportRow for Activity {
+    const SHEET: &'static str = "发布与使用";
+    const HEADERS: &'static [&'static str] = &[
+        "月份",
+        "发布文章",
+        "信用查询",
+        "出具信用报告",
+        "数据接口调用",
+        "接口报送批次",
+    ];
+    fn cells(self) -> Vec<String> {
+        vec![
+            self.month,
+            self.articles.to_string(),
+            self.searches.to_string(),
+            self.reports.to_string(),
+            self.api_calls.to_string(),
+            self.api_batches.to_string(),
+        ]
+    }
+}
+
+impl ExportRow for QualityScore {
+    const SHEET: &'static str = "数据质量";
+    const HEADERS: &'static [&'static str] = &[
+        "单位",
+        "月份",
+        "得分",
+        "记录数",
+        "完整性",
+        "及时性",
+        "准确性",
+        "可用性",
+        "逾期类别",
+    ];
+    fn cells(self) -> Vec<String> {
+        let pct = app::collect::pages::quality::pct;
+        vec![
+            self.unit_name,
+            self.month,
+            self.score.map_or("—".into(), |v| format!("{v:.1}")),
+            self.records.to_string(),
+            pct(self.completeness),
+            pct(self.timeliness),
+            pct(self.accuracy),
+            pct(self.availability),
+            self.overdue.to_string(),
         ]
     }
 }

@@ -28,7 +28,7 @@ const MAX_BODY: usize = 2 * 1024 * 1024;
 const VIEW_FLUSH: Duration = Duration::from_secs(5);
 
 /// Paths of public pages that may be cached (prefixes, besides the home page).
-const CACHED_PREFIXES: &[&str] = &["/column/", "/article/", "/search"];
+const CACHED_PREFIXES: &[&str] = &["/column/", "/article/", "/search", "/stats"];
 
 struct Entry {
     version: i64,

@@ -4,10 +4,14 @@
 pub mod accounts;
 pub mod bench_report;
 mod catalog;
+mod faq;
 mod generate;
+mod help;
 mod insert;
 pub mod penalty_csv;
+mod policies;
 pub mod showcase;
+mod site_content;
 
 use app::error::AppError;
 use app::rules::date::Ymd;
@@ -114,6 +118,8 @@ pub async fn seed_demo(
         articles: insert::articles(state, &generator.articles()).await?,
         ..SeedReport::default()
     };
+    policies::seed(state, opts.as_of).await?;
+    faq::seed(state, opts.as_of).await?;
     let mut done = 0;
     while done < opts.subjects {
         let n = CHUNK.min(opts.subjects - done);
@@ -129,6 +135,8 @@ pub async fn seed_demo(
     }
     showcase::seed(state, opts.as_of).await?;
     accounts::seed(state).await?;
+    help::seed(state, opts.as_of).await?;
+    report.articles += site_content::seed(state, opts.as_of).await?;
     report.subjects = done;
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)

@@ -1,6 +1,7 @@
 //! The article editor: the text (with the rich-text body, cover and attachments), the workflow moves
 //! the caller may make, the pre-publication check, the history of every move and the saved versions
 //! with their differences. Saving over someone else's newer save is refused with their name and time.
+use super::policy_fields::PolicyFields;
 use super::rich_text::RichText;
 use crate::cms::api::*;
 use crate::cms::model::{
@@ -63,6 +64,7 @@ struct Draft {
     headline: RwSignal<bool>,
     cover: RwSignal<Option<String>>,
     attachments: RwSignal<Vec<Attachment>>,
+    policy: RwSignal<crate::rules::policy_doc::PolicyDoc>,
     dirty: RwSignal<bool>,
     area: NodeRef<Div>,
     error: RwSignal<Option<AppError>>,
@@ -86,6 +88,7 @@ impl Draft {
             headline: RwSignal::new(c.headline),
             cover: RwSignal::new(c.cover.clone()),
             attachments: RwSignal::new(c.attachments.clone()),
+            policy: RwSignal::new(super::policy_fields::initial(c.policy.clone())),
             dirty: RwSignal::new(false),
             area: NodeRef::new(),
             error: RwSignal::new(None),
@@ -119,6 +122,8 @@ impl Draft {
                 .collect(),
             attachments: self.attachments.get_untracked(),
             headline: self.headline.get_untracked(),
+            // Kept by the server only when the home column is a policy-kind column.
+            policy: Some(self.policy.get_untracked()),
         }
     }
 
@@ -270,8 +275,9 @@ fn Editor(
         {d.as_ref().map(status_line)}
         <CsrfField />
         <section class="panel editor" aria-label="文章内容">
-            <FormAlert error=Signal::derive(move || error.get()) fields=&["title", "columns", "summary", "tags"] />
-            <TextFields draft columns />
+            <FormAlert error=Signal::derive(move || error.get()) fields=&["title", "columns", "summary", "tags", "doc_issuer", "doc_number", "doc_level", "doc_status", "doc_issued_on", "doc_effective_on"] />
+            <TextFields draft columns=columns.clone() />
+            <PolicyFields policy=draft.policy home=draft.home dirty error columns />
             <span class="label-text" id="body-label">"正文"</span>
             <RichText initial=c.body_html.clone() area on_change />
             <label class="upload-inline">"插入图片" <input type="file" accept=".png,.jpg,.jpeg,.gif,.webp" on:change=draft.upload_to("image") /></label>

@@ -2,6 +2,7 @@
 pub mod editor;
 pub mod health;
 pub mod list;
+mod policy_fields;
 pub mod preview;
 pub mod releases;
 mod rich_text;

@@ -2,6 +2,7 @@
 //! workflow moves with their four-eyes checks, and the editor's view with history and revisions.
 //! Every save and move is audited (`cms.article.*`) and written to the article's history tab.
 use super::live;
+use super::policy_fields;
 use crate::auth::policy::scope_for;
 use crate::cms::model::{ArticleContent, ArticleDetail, ArticleEvent, ArticleSave, RevisionRow};
 use crate::cms::workflow::{self, Hands, Status, Transition};
@@ -283,7 +284,9 @@ pub async fn save(
     caller: &Caller,
     s: ArticleSave,
 ) -> Result<(String, i64), AppError> {
-    let content = clean_content(s.content)?;
+    let mut raw = s.content;
+    let doc = policy_fields::check(state, &raw.columns, raw.policy.take()).await?;
+    let content = policy_fields::merge(clean_content(raw), doc)?;
     check_references(state, &content).await?;
     // `clean_content` already refuses an article without a column.
     let home =
@@ -361,6 +364,7 @@ pub async fn save(
             (cur.id, public_id, cur.version + 1, Some((cur.status, to)))
         }
     };
+    policy_fields::store(&mut tx, id, content.policy.as_ref()).await?;
     sqlx::query(
         "INSERT INTO article_revisions (article_id, version, content, created_by, created_at) VALUES ($1, $2, $3, $4, $5)",
     )
@@ -607,13 +611,14 @@ pub async fn detail(
     public_id: &str,
 ) -> Result<ArticleDetail, AppError> {
     let pool = &state.db.pool;
-    let r = sqlx::query(
+    let r = sqlx::query(&format!(
         "SELECT a.id, a.public_id, a.version, a.status, a.column_code, a.columns, a.title, a.subtitle, a.summary, a.body_html, \
          a.source, a.author, a.cover, a.cover_alt, a.tags, a.attachments, a.headline, a.publish_at, a.unpublish_at, \
-         a.created_by, a.updated_by, a.approved_by, COALESCE(u.display_name, '') AS creator, \
+         a.created_by, a.updated_by, a.approved_by, COALESCE(u.display_name, '') AS creator, {}, \
          (SELECT COUNT(*) FROM article_live l WHERE l.article_id = a.id) AS live \
          FROM articles a LEFT JOIN users u ON u.id = a.created_by WHERE a.public_id = $1",
-    )
+        policy_fields::select_list("a")
+    ))
     .bind(public_id)
     .fetch_optional(pool)
     .await?
@@ -703,6 +708,7 @@ pub async fn detail(
             attachments: serde_json::from_str(&r.try_get::<String, _>("attachments")?)
                 .unwrap_or_default(),
             headline: r.try_get::<i64, _>("headline")? == 1,
+            policy: policy_fields::read(&r)?,
         },
         on_portal: live,
         publish_at: r

@@ -90,6 +90,8 @@ pub async fn board(state: &AppState) -> Result<HealthBoard, AppError> {
     let links = links(state).await?;
     let mut problems = health::content_problems(&columns(state).await?, rules, today);
     problems.extend(health::link_problems(&links, rules, today));
+    // Unanswered consultations count against the inspection rule too (the help centre's own rule).
+    problems.extend(crate::help::service::due::health_problems(state).await?);
     problems.sort_by(|a, b| {
         (a.level != Level::Error, a.deadline.is_none(), &a.deadline).cmp(&(
             b.level != Level::Error,

@@ -13,7 +13,8 @@ pub async fn put_live(
 ) -> Result<(), AppError> {
     let a = sqlx::query(
         "SELECT public_id, column_code, columns, title, subtitle, summary, body_html, source, author, cover, \
-         cover_alt, tags, attachments, headline, published_at FROM articles WHERE id = $1",
+         cover_alt, tags, attachments, headline, published_at, doc_issuer, doc_number, doc_level, doc_issued_on, \
+         doc_effective_on, doc_status FROM articles WHERE id = $1",
     )
     .bind(article_id)
     .fetch_optional(&mut *conn)
@@ -32,7 +33,15 @@ pub async fn put_live(
     let body = sanitize(&a.try_get::<String, _>("body_html")?);
     let title: String = a.try_get("title")?;
     let summary: String = a.try_get("summary")?;
-    let search_text = format!("{title} {summary} {}", plain_text(&body));
+    // A policy document is also found by its 文号 and issuing body (empty for other articles).
+    let search_text = format!(
+        "{title} {summary} {} {} {}",
+        plain_text(&body),
+        a.try_get::<String, _>("doc_number")?,
+        a.try_get::<String, _>("doc_issuer")?
+    )
+    .trim_end()
+    .to_string();
     let primary: String = a.try_get("column_code")?;
     let mut columns: Vec<String> =
         serde_json::from_str(&a.try_get::<String, _>("columns")?).unwrap_or_default();
@@ -42,8 +51,9 @@ pub async fn put_live(
     withdraw_live(conn, article_id).await?;
     sqlx::query(
         "INSERT INTO article_live (article_id, public_id, column_code, title, subtitle, summary, body_html, source, \
-         author, cover, cover_alt, tags, attachments, headline, search_text, published_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+         author, cover, cover_alt, tags, attachments, headline, search_text, published_at, updated_at, doc_issuer, \
+         doc_number, doc_level, doc_issued_on, doc_effective_on, doc_status) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)",
     )
     .bind(article_id)
     .bind(a.try_get::<String, _>("public_id")?)
@@ -62,6 +72,12 @@ pub async fn put_live(
     .bind(&search_text)
     .bind(&published_at)
     .bind(now)
+    .bind(a.try_get::<String, _>("doc_issuer")?)
+    .bind(a.try_get::<String, _>("doc_number")?)
+    .bind(a.try_get::<String, _>("doc_level")?)
+    .bind(a.try_get::<Option<String>, _>("doc_issued_on")?)
+    .bind(a.try_get::<Option<String>, _>("doc_effective_on")?)
+    .bind(a.try_get::<String, _>("doc_status")?)
     .execute(&mut *conn)
     .await?;
     for code in columns {

@@ -3,6 +3,7 @@ pub mod articles;
 pub mod checks;
 pub mod health;
 pub mod live;
+pub mod policy_fields;
 pub mod preview;
 pub mod releases;
 pub mod schedule;

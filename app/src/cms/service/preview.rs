@@ -31,5 +31,6 @@ pub async fn preview(
         views: 0,
         prev: None,
         next: None,
+        policy: c.policy,
     })
 }

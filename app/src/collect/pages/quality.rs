@@ -13,7 +13,7 @@ pub fn pct(v: Option<f64>) -> String {
     v.map_or("—".into(), |v| format!("{:.1}%", v * 100.0))
 }
 
-fn trend_chart(title: String, trend: &[QualityScore]) -> impl IntoView {
+pub fn trend_chart(title: String, trend: &[QualityScore]) -> impl IntoView {
     let labels = trend
         .iter()
         .map(|t| t.month[5..].trim_start_matches('0').to_string() + "月")

@@ -1,10 +1,11 @@
 //! The public 双公示 lists (licences, penalties) and the red, black and watch lists, latest first,
 //! and one record's detail page.
 use super::records::{record_facts, EntryCard, RecordCard};
-use super::{CountySelect, DateRange};
+use super::{CountySelect, DateRange, UnitSelect};
 use crate::credit::api::{credit_list, credit_record};
 use crate::credit::model::{ListFilters, ListPage, PublicRecord};
 use crate::portal::pages::parts::{Breadcrumbs, SocialMeta};
+use crate::rules::division;
 use crate::ui::status::await_fetch;
 use crate::ui::table::{page_param, param, with_param};
 use leptos::prelude::*;
@@ -24,11 +25,19 @@ pub fn CreditListPage() -> impl IntoView {
     let params = use_params_map();
     let list = Memo::new(move |_| params.read().get("list").unwrap_or_default());
     let page = page_param();
-    let (q, county, from, to) = (param("q"), param("county"), param("from"), param("to"));
+    let (q, county, unit, authority, from, to) = (
+        param("q"),
+        param("county"),
+        param("unit"),
+        param("authority"),
+        param("from"),
+        param("to"),
+    );
     let filters = Memo::new(move |_| ListFilters {
         q: q.get(),
         county: county.get(),
-        unit: String::new(),
+        unit: unit.get(),
+        authority: authority.get(),
         from: from.get(),
         to: to.get(),
     });
@@ -52,29 +61,115 @@ pub fn CreditListPage() -> impl IntoView {
     }
 }
 
+/// Whether `list` is a 双公示 list (licences, penalties) rather than a red, black or watch list.
+fn is_records(list: &str) -> bool {
+    list == "licences" || list == "penalties"
+}
+
+/// The filter form: a plain GET form, so the filters live in the URL and work without JavaScript.
+#[component]
+fn ListForm(list: String, filters: ListFilters, units: Vec<(String, String)>) -> impl IntoView {
+    let records = is_records(&list);
+    let q_label = if records {
+        "名称（至少 2 个字）、统一社会信用代码或文书号"
+    } else {
+        "名称（至少 2 个字）或统一社会信用代码"
+    };
+    view! {
+        <form class="filters list-filters" method="get" action=format!("/credit/lists/{list}")>
+            <label>{q_label}<input type="search" name="q" value=filters.q.clone() maxlength="60" /></label>
+            {(!records).then(|| view! {
+                <label>"认定单位"<input type="search" name="authority" value=filters.authority.clone() maxlength="60" /></label>
+            })}
+            <CountySelect selected=filters.county.clone() />
+            <UnitSelect selected=filters.unit.clone() units />
+            {if records {
+                view! { <DateRange from=filters.from.clone() to=filters.to.clone() /> }.into_any()
+            } else {
+                view! {
+                    <label>"列入日期自"<input type="date" name="from" value=filters.from.clone() /></label>
+                    <label>"至"<input type="date" name="to" value=filters.to.clone() /></label>
+                }.into_any()
+            }}
+            <p class="actions">
+                <button type="submit" class="button">"查询"</button>
+                <a class="button button-light" href=format!("/credit/lists/{list}")>"重置"</a>
+            </p>
+        </form>
+    }
+}
+
+/// The filters in force, in words.
+fn active(
+    filters: &ListFilters,
+    units: &[(String, String)],
+    records: bool,
+) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    let f = filters;
+    if !f.q.trim().is_empty() {
+        out.push(("名称或代码", f.q.trim().to_string()));
+    }
+    if !f.authority.trim().is_empty() {
+        out.push(("认定单位", f.authority.trim().to_string()));
+    }
+    if !f.county.is_empty() {
+        let name = division::xiangxi_name(&f.county).unwrap_or(f.county.as_str());
+        out.push(("所在地区", name.to_string()));
+    }
+    if !f.unit.is_empty() {
+        let name = units
+            .iter()
+            .find(|(c, _)| *c == f.unit)
+            .map_or(f.unit.clone(), |(_, n)| n.clone());
+        out.push(("信源单位", name));
+    }
+    if !(f.from.is_empty() && f.to.is_empty()) {
+        let label = if records {
+            "决定日期"
+        } else {
+            "列入日期"
+        };
+        out.push((label, format!("{} 至 {}", f.from, f.to).trim().to_string()));
+    }
+    out
+}
+
 #[component]
 fn ListView(p: ListPage, filters: ListFilters) -> impl IntoView {
     let title = p.title.clone();
-    let records = p.list == "licences" || p.list == "penalties";
+    let records = is_records(&p.list);
     let prev = (p.page > 1).then(|| with_param("page", &(p.page - 1).to_string()));
     let next = p
         .more
         .then(|| with_param("page", &(p.page + 1).to_string()));
     let empty = p.records.is_empty() && p.entries.is_empty();
+    let shown = active(&filters, &p.units, records);
+    let query = filters.query();
+    let download = if query.is_empty() {
+        format!("/credit/lists/{}/export.xlsx", p.list)
+    } else {
+        format!("/credit/lists/{}/export.xlsx?{query}", p.list)
+    };
     view! {
         <Title text=title.clone() />
-        <SocialMeta title=title.clone() description=format!("湘西州{title}，按决定日期由近及远排列。") />
+        <SocialMeta title=title.clone() description=format!("湘西州{title}，可按名称、代码、地区、单位和日期查询，按日期由近及远排列。") />
         <section class="panel" aria-labelledby="list-title">
             <h1 id="list-title">{title}</h1>
-            {records.then(|| view! {
-                <form class="filters" method="get" action=format!("/credit/lists/{}", p.list)>
-                    <label>"名称、代码或文书号（完整）"<input type="search" name="q" value=filters.q.clone() maxlength="60" /></label>
-                    <CountySelect selected=filters.county.clone() />
-                    <DateRange from=filters.from.clone() to=filters.to.clone() />
-                    <button type="submit" class="button">"筛选"</button>
-                </form>
+            <ListForm list=p.list.clone() filters=filters.clone() units=p.units.clone() />
+            {(!shown.is_empty()).then(|| view! {
+                <p class="active-filters">"当前条件："
+                    {shown.into_iter().map(|(k, v)| view! { <span class="filter-tag">{format!("{k}：{v}")}</span> }).collect_view()}
+                    <a href=format!("/credit/lists/{}", p.list)>"清除全部条件"</a>
+                </p>
             })}
-            {empty.then(|| view! { <p class="empty">"暂无公示信息"</p> })}
+            {p.message.clone().map(|m| view! { <p class="notice notice-info" role="status">{m}</p> })}
+            <p class="list-total" role="status">
+                <strong>{p.total_label.clone()}</strong>
+                " "<a class="download" href=download download="">"下载本结果（Excel）"</a>
+                <span class="muted small">"（单次最多 10,000 条）"</span>
+            </p>
+            {empty.then(|| view! { <p class="empty">"没有符合条件的公示信息"</p> })}
             <ul class="record-list">
                 {p.records.into_iter().map(|r| view! { <li><RecordCard r with_subject=true /></li> }).collect_view()}
                 {p.entries.into_iter().map(|e| view! { <li><EntryCard e with_subject=true /></li> }).collect_view()}

@@ -24,6 +24,22 @@ pub fn CountySelect(selected: String) -> impl IntoView {
     }
 }
 
+/// The source-unit (信源单位) filter of the public search and lists (`name="unit"`, empty = 全部单位).
+#[component]
+pub fn UnitSelect(selected: String, units: Vec<(String, String)>) -> impl IntoView {
+    view! {
+        <label>"信源单位"
+            <select name="unit">
+                <option value="">"全部单位"</option>
+                {units.into_iter().map(|(c, n)| {
+                    let on = selected == c;
+                    view! { <option value=c selected=on>{n}</option> }
+                }).collect_view()}
+            </select>
+        </label>
+    }
+}
+
 /// The decision-date range of the public search and lists (`from`, `to`).
 #[component]
 pub fn DateRange(from: String, to: String) -> impl IntoView {

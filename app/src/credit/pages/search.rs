@@ -1,5 +1,5 @@
 //! 信用信息查询: search subjects by name fragment or code, with filters (GET form, no JavaScript needed).
-use super::{CountySelect, DateRange};
+use super::{CountySelect, DateRange, UnitSelect};
 use crate::credit::api::credit_search;
 use crate::credit::model::{SearchFilters, SearchResults};
 use crate::portal::pages::parts::SocialMeta;
@@ -63,7 +63,6 @@ fn SearchForm(q: String, filters: SearchFilters, units: Vec<(String, String)>) -
 #[component]
 fn Filters(filters: SearchFilters, units: Vec<(String, String)>) -> impl IntoView {
     let open = !filters.is_empty();
-    let unit = filters.unit.clone();
     view! {
         <details class="search-filters" open=open>
             <summary>"筛选条件"</summary>
@@ -81,15 +80,7 @@ fn Filters(filters: SearchFilters, units: Vec<(String, String)>) -> impl IntoVie
                             .map(|(v, l)| view! { <option value=v selected=filters.record == v>{l}</option> }).collect_view()}
                     </select>
                 </label>
-                <label>"信源单位"
-                    <select name="unit">
-                        <option value="">"全部单位"</option>
-                        {units.into_iter().map(|(c, n)| {
-                            let selected = unit == c;
-                            view! { <option value=c selected=selected>{n}</option> }
-                        }).collect_view()}
-                    </select>
-                </label>
+                <UnitSelect selected=filters.unit.clone() units />
                 <DateRange from=filters.from.clone() to=filters.to.clone() />
             </div>
         </details>

@@ -1,13 +1,17 @@
 //! The public 双公示 lists (licences and penalties, latest first, with filters) and the red, black and
 //! watch lists, and one record's detail page.
+use super::list_filter;
 use super::records::{self, Kind};
 use super::sql::Sql;
-use crate::credit::model::{ListFilters, ListPage, PublicRecord};
+use crate::credit::model::{GenericEntry, ListFilters, ListPage, PublicRecord};
 use crate::credit::visibility;
 use crate::error::AppError;
+use crate::server::db::Backend;
 use crate::server::AppState;
 
 pub const PER_PAGE: i64 = 20;
+/// Matches are counted up to this many ("共 10,000 条以上" past it).
+pub const COUNT_CAP: i64 = 10_000;
 
 /// The list names of the lists page: licences, penalties, red, black, watch.
 pub fn title(list: &str) -> Option<&'static str> {
@@ -21,6 +25,162 @@ pub fn title(list: &str) -> Option<&'static str> {
     })
 }
 
+/// Where a list's rows come from.
+#[derive(Debug, Clone, Copy)]
+enum Source {
+    Records(Kind),
+    Entries,
+}
+
+/// A list's query: the condition on its rows with the filters, its parameters, and the message to
+/// show when the query text could not be used.
+struct Query {
+    source: Source,
+    sql: Sql,
+    message: Option<String>,
+    /// A query naming many subjects: counted through them (`list_filter::Filtered::many`).
+    many: Option<(list_filter::Driver, String)>,
+}
+
+async fn query(state: &AppState, list: &str, filters: &ListFilters) -> Result<Query, AppError> {
+    let today = state.clock.today();
+    let mut sql = Sql::default();
+    let (source, message, many) = match list {
+        "licences" | "penalties" => {
+            let kind = if list == "licences" {
+                Kind::Licence
+            } else {
+                Kind::Penalty
+            };
+            sql.text = match kind {
+                Kind::Licence => visibility::licence_sql("r", today),
+                Kind::Penalty => visibility::penalty_sql("r", &super::policy(state).await?, today),
+            };
+            let f = list_filter::records(state, &mut sql, list, filters).await?;
+            (Source::Records(kind), f.message, f.many)
+        }
+        "red" | "black" | "watch" => {
+            let p = sql.bind(&format!("{list}_list"));
+            sql.text = format!(
+                "g.class_id = (SELECT dc.id FROM data_classes dc WHERE dc.code = {p}) AND {} \
+                 AND g.payload NOT LIKE '%\"status\":\"已移出\"%'",
+                visibility::generic_sql("g")
+            );
+            (
+                Source::Entries,
+                list_filter::entries(state, &mut sql, filters).await?,
+                None,
+            )
+        }
+        _ => return Err(AppError::NotFound("该名单".into())),
+    };
+    Ok(Query {
+        source,
+        sql,
+        message,
+        many,
+    })
+}
+
+/// Newest first: the decision date, or the date an entry was listed.
+fn order(state: &AppState, source: Source) -> String {
+    match source {
+        Source::Records(_) => "ORDER BY r.decision_date DESC, r.id DESC".into(),
+        Source::Entries => format!(
+            "ORDER BY {} DESC, g.id DESC",
+            list_filter::payload_field(state.db.backend, "g", "listed_on")
+        ),
+    }
+}
+
+/// Rows of the query after `offset`, at most `limit` (records or entries, the other one empty).
+async fn rows(
+    state: &AppState,
+    q: &Query,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<PublicRecord>, Vec<GenericEntry>), AppError> {
+    let tail = format!("{} LIMIT {limit} OFFSET {offset}", order(state, q.source));
+    Ok(match q.source {
+        Source::Records(kind) => (
+            records::fetch(state, kind, &q.sql.text, &q.sql.binds, &tail).await?,
+            vec![],
+        ),
+        Source::Entries => (
+            vec![],
+            records::fetch_generic(state, &q.sql.text, &q.sql.binds, &tail).await?,
+        ),
+    })
+}
+
+/// Matches counted up to `COUNT_CAP + 1`. A count that reached the cap is remembered for a while
+/// (as the search does): a common fragment's count walks tens of thousands of records.
+async fn count(
+    state: &AppState,
+    list: &str,
+    filters: &ListFilters,
+    q: &Query,
+) -> Result<i64, AppError> {
+    let key = format!("list|{list}|{filters:?}");
+    if state.caches.capped_searches.contains(&key) {
+        return Ok(COUNT_CAP + 1);
+    }
+    let from = match q.source {
+        Source::Records(Kind::Licence) => "licences r",
+        Source::Records(Kind::Penalty) => "penalties r",
+        Source::Entries => "generic_records g",
+    };
+    let cond = &q.sql.text;
+    let cap = COUNT_CAP + 1;
+    let mut sql = Sql {
+        text: String::new(),
+        binds: q.sql.binds.clone(),
+    };
+    sql.text = match &q.many {
+        None => {
+            format!("SELECT COUNT(*) AS n FROM (SELECT 1 FROM {from} WHERE {cond} LIMIT {cap}) c")
+        }
+        Some((driver, no)) => {
+            // Through the subjects' index range (each subject's records by subject), then the records
+            // that match only by their decision number.
+            let (d, on, id) = driver.sql(&mut sql);
+            let join = match state.db.backend {
+                // SQLite: CROSS JOIN keeps the written order, so the subjects drive the join.
+                Backend::Sqlite => "CROSS JOIN",
+                Backend::Postgres => "JOIN",
+            };
+            format!(
+                "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM {d} {join} {from} ON r.subject_id = {id} \
+                 WHERE {on} AND {cond} LIMIT {cap}) c1) + (SELECT COUNT(*) FROM (SELECT 1 FROM {from} \
+                 WHERE r.decision_no = {no} AND {cond} AND NOT EXISTS (SELECT 1 FROM {d} WHERE {on} \
+                 AND {id} = r.subject_id) LIMIT {cap}) c2) AS n"
+            )
+        }
+    };
+    let n = super::search::first_int(sql.rows(&state.db).await?)?;
+    if n > COUNT_CAP {
+        state.caches.capped_searches.insert(key);
+    }
+    Ok(n)
+}
+
+/// "共 37 条", "共 1,234 条", "共 10,000 条以上".
+pub fn total_label(n: i64) -> String {
+    let shown = n.min(COUNT_CAP).to_string();
+    let mut grouped = String::new();
+    for (i, c) in shown.chars().enumerate() {
+        if i > 0 && (shown.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    if n > COUNT_CAP {
+        format!("共 {grouped} 条以上")
+    } else {
+        format!("共 {grouped} 条")
+    }
+}
+
 pub async fn list_page(
     state: &AppState,
     list: &str,
@@ -29,84 +189,56 @@ pub async fn list_page(
 ) -> Result<ListPage, AppError> {
     let title = title(list).ok_or_else(|| AppError::NotFound("该名单".into()))?;
     let page = page.clamp(1, 500);
-    let policy = super::policy(state).await?;
-    let today = state.clock.today();
-    let mut sql = Sql::default();
-    let tail = format!("LIMIT {} OFFSET {}", PER_PAGE + 1, (page - 1) * PER_PAGE);
-    let mut out = ListPage {
+    let q = query(state, list, filters).await?;
+    let (mut records, mut entries) = rows(state, &q, PER_PAGE + 1, (page - 1) * PER_PAGE).await?;
+    let more = records.len() as i64 > PER_PAGE || entries.len() as i64 > PER_PAGE;
+    records.truncate(PER_PAGE as usize);
+    entries.truncate(PER_PAGE as usize);
+    let n = count(state, list, filters, &q).await?;
+    Ok(ListPage {
         list: list.into(),
         title: title.into(),
+        records,
+        entries,
         page,
         per_page: PER_PAGE,
-        ..Default::default()
-    };
-    match list {
-        "licences" | "penalties" => {
-            let kind = if list == "licences" {
-                Kind::Licence
-            } else {
-                Kind::Penalty
-            };
-            let mut cond = match kind {
-                Kind::Licence => visibility::licence_sql("r", today),
-                Kind::Penalty => visibility::penalty_sql("r", &policy, today),
-            };
-            if !filters.q.trim().is_empty() {
-                let exact = sql.bind(filters.q.trim());
-                cond.push_str(&format!(
-                    " AND (r.subject_name = {exact} OR r.subject_uscc = {exact} OR r.decision_no = {exact})"
-                ));
-            }
-            if !filters.county.is_empty() {
-                let p = sql.bind(&filters.county);
-                cond.push_str(&format!(" AND r.county_code = {p}"));
-            }
-            if !filters.unit.is_empty() {
-                let p = sql.bind(&filters.unit);
-                cond.push_str(&format!(
-                    " AND r.department_id = (SELECT d.id FROM departments d WHERE d.code = {p})"
-                ));
-            }
-            if !filters.from.is_empty() {
-                let p = sql.bind(&filters.from);
-                cond.push_str(&format!(" AND r.decision_date >= {p}"));
-            }
-            if !filters.to.is_empty() {
-                let p = sql.bind(&filters.to);
-                cond.push_str(&format!(" AND r.decision_date <= {p}"));
-            }
-            let mut rows = records::fetch(
-                state,
-                kind,
-                &cond,
-                &sql.binds,
-                &format!("ORDER BY r.decision_date DESC, r.id DESC {tail}"),
-            )
-            .await?;
-            out.more = rows.len() as i64 > PER_PAGE;
-            rows.truncate(PER_PAGE as usize);
-            out.records = rows;
-        }
-        _ => {
-            let class = format!("{list}_list");
-            let p = sql.bind(&class);
-            let cond = format!(
-                "c.code = {p} AND {} AND g.payload NOT LIKE '%\"status\":\"已移出\"%'",
-                visibility::generic_sql("g")
-            );
-            let mut rows = records::fetch_generic(
-                state,
-                &cond,
-                &sql.binds,
-                &format!("ORDER BY g.id DESC {tail}"),
-            )
-            .await?;
-            out.more = rows.len() as i64 > PER_PAGE;
-            rows.truncate(PER_PAGE as usize);
-            out.entries = rows;
-        }
-    }
-    Ok(out)
+        more,
+        total: n.min(COUNT_CAP),
+        capped: n > COUNT_CAP,
+        total_label: total_label(n),
+        units: super::units(state).await?,
+        message: q.message,
+    })
+}
+
+/// A list's rows for a download: at most `cap`; true when more matched.
+pub struct ListExport {
+    pub title: &'static str,
+    pub records: Vec<PublicRecord>,
+    pub entries: Vec<GenericEntry>,
+    pub capped: bool,
+}
+
+/// What the list page shows for `filters`, every page of it, up to `cap` rows.
+pub async fn export(
+    state: &AppState,
+    list: &str,
+    filters: &ListFilters,
+    cap: i64,
+) -> Result<ListExport, AppError> {
+    let title = title(list).ok_or_else(|| AppError::NotFound("该名单".into()))?;
+    let cap = cap.max(1);
+    let q = query(state, list, filters).await?;
+    let (mut records, mut entries) = rows(state, &q, cap + 1, 0).await?;
+    let capped = records.len() as i64 > cap || entries.len() as i64 > cap;
+    records.truncate(cap as usize);
+    entries.truncate(cap as usize);
+    Ok(ListExport {
+        title,
+        records,
+        entries,
+        capped,
+    })
 }
 
 /// One public licence or penalty; 404 when it is not (or no longer) on display.

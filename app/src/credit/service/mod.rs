@@ -1,6 +1,7 @@
 //! Credit services (server only): search, the subject page, public lists, display-period take-down,
 //! and signed credit reports.
 pub mod disclosure;
+pub mod list_filter;
 pub mod lists;
 pub mod pdf;
 pub mod records;
@@ -28,6 +29,23 @@ pub async fn policy(state: &AppState) -> Result<DisclosurePolicy, AppError> {
     let p = crate::server::settings::get_or(state, POLICY_KEY, DisclosurePolicy::default()).await?;
     state.caches.disclosure.put(p.clone());
     Ok(p)
+}
+
+/// The active source units (信源单位) as (code, name), for the search and list filters (cached).
+pub async fn units(state: &AppState) -> Result<Vec<(String, String)>, AppError> {
+    use sqlx::Row;
+    if let Some(u) = state.caches.units.get() {
+        return Ok(u);
+    }
+    let u: Vec<(String, String)> =
+        sqlx::query("SELECT code, name FROM departments WHERE active = 1 ORDER BY id")
+            .fetch_all(&state.db.pool)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get("code")?, r.try_get("name")?)))
+            .collect::<Result<_, sqlx::Error>>()?;
+    state.caches.units.put(u.clone());
+    Ok(u)
 }
 
 // The rest of the credit domain's surface for other domains: they call these, never the modules above.

@@ -13,7 +13,6 @@ use crate::server::db::sql::escape_like;
 use crate::server::db::Backend;
 use crate::server::db::ReadValue;
 use crate::server::AppState;
-use sqlx::Row;
 
 pub const PER_PAGE: i64 = 20;
 /// Matches are counted up to this many.
@@ -51,20 +50,7 @@ pub async fn search(
         per_page: PER_PAGE,
         ..Default::default()
     };
-    out.units = match state.caches.units.get() {
-        Some(u) => u,
-        None => {
-            let u: Vec<(String, String)> =
-                sqlx::query("SELECT code, name FROM departments WHERE active = 1 ORDER BY id")
-                    .fetch_all(&state.db.pool)
-                    .await?
-                    .iter()
-                    .map(|r| Ok((r.try_get("code")?, r.try_get("name")?)))
-                    .collect::<Result<_, sqlx::Error>>()?;
-            state.caches.units.put(u.clone());
-            u
-        }
-    };
+    out.units = super::units(state).await?;
     if raw.trim().is_empty() {
         return Ok(out);
     }
@@ -75,6 +61,8 @@ pub async fn search(
             return Ok(out);
         }
     };
+    // A real query (not an empty form): counted in memory for the statistics, written later.
+    crate::stats::service::usage::count(state, crate::stats::service::usage::Usage::Search);
     let policy = super::policy(state).await?;
     let ctx = Ctx {
         backend: state.db.backend,
@@ -181,7 +169,7 @@ impl HitRow {
 }
 
 /// The number a `SELECT COUNT(*)` answered.
-fn first_int(rows: Vec<Vec<ReadValue>>) -> Result<i64, AppError> {
+pub(crate) fn first_int(rows: Vec<Vec<ReadValue>>) -> Result<i64, AppError> {
     rows.first()
         .and_then(|r| r.first())
         .and_then(ReadValue::int)
@@ -221,15 +209,25 @@ async fn rarest_first(
     if grams.len() < 2 {
         return Ok(grams.to_vec());
     }
+    Ok(gram_counts(state, ctx.audience.public(), grams)
+        .await?
+        .into_iter()
+        .map(|(_, g)| g)
+        .collect())
+}
+
+/// Each pair with the number of subjects it indexes (counted up to `CAP + 1`), rarest first.
+/// `public`: only subjects the public may see.
+pub(crate) async fn gram_counts(
+    state: &AppState,
+    public: bool,
+    grams: &[String],
+) -> Result<Vec<(i64, String)>, AppError> {
     let mut counted = Vec::with_capacity(grams.len());
     for g in grams {
         let mut sql = Sql::default();
         let p = sql.bind(g);
-        let public = if ctx.audience.public() {
-            " AND public = 1"
-        } else {
-            ""
-        };
+        let public = if public { " AND public = 1" } else { "" };
         sql.text = format!(
             "SELECT COUNT(*) AS n FROM (SELECT 1 FROM subject_grams WHERE gram = {p}{public} LIMIT {}) c",
             CAP + 1
@@ -238,7 +236,7 @@ async fn rarest_first(
         counted.push((n, g.clone()));
     }
     counted.sort();
-    Ok(counted.into_iter().map(|(_, g)| g).collect())
+    Ok(counted)
 }
 
 struct Ctx {

@@ -56,6 +56,7 @@ pub fn PublishedArticle(a: ArticleView) -> impl IntoView {
             {a.cover.clone().map(|file| view! {
                 <img class="article-cover" src=format!("/files/{file}") alt=a.cover_alt.clone() loading="lazy" />
             })}
+            {a.policy.clone().map(|doc| view! { <super::policy::PolicyDocTable doc /> })}
             <div class="article-body" inner_html=a.body_html.clone()></div>
             {(!a.attachments.is_empty()).then(|| view! {
                 <section class="attachments" aria-labelledby="attachments-title">

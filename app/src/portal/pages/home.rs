@@ -15,6 +15,8 @@ const QUICK_LINKS: &[(&str, &str)] = &[
     ("/column/objection", "异议申诉"),
     ("/column/report", "信用报告"),
     ("/column/download", "下载中心"),
+    ("/help/consult", "咨询留言"),
+    ("/stats", "信用统计"),
 ];
 
 #[component]

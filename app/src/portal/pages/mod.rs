@@ -3,5 +3,6 @@ pub mod article;
 pub mod column;
 pub mod home;
 pub mod parts;
+pub mod policy;
 pub mod search;
 pub mod uscc_check;

@@ -22,11 +22,12 @@ pub async fn article(
     view: ViewCount,
 ) -> Result<ArticleView, AppError> {
     let pool = &state.db.pool;
-    let row = sqlx::query(
+    let row = sqlx::query(&format!(
         "SELECT l.article_id, l.public_id, l.column_code, l.title, l.subtitle, l.summary, l.body_html, l.source, \
-         l.author, l.cover, l.cover_alt, l.tags, l.attachments, l.published_at, a.views \
+         l.author, l.cover, l.cover_alt, l.tags, l.attachments, l.published_at, a.views, {} \
          FROM article_live l JOIN articles a ON a.id = l.article_id WHERE l.public_id = $1",
-    )
+        super::policies::select_list("l")
+    ))
     .bind(public_id)
     .fetch_optional(pool)
     .await?
@@ -85,5 +86,6 @@ pub async fn article(
         views,
         prev,
         next,
+        policy: super::policies::read_doc(&row)?,
     })
 }

@@ -4,6 +4,7 @@ pub mod articles;
 pub mod columns;
 pub mod feeds;
 pub mod home;
+pub mod policies;
 pub mod search;
 
 // The portal's surface for other domains (the CMS's editor and preview): they call these, never the
@@ -14,3 +15,7 @@ pub use columns::visible as visible_columns;
 
 /// A column by code, shown or not (the CMS's preview shows an article in its column).
 pub use columns::find_any as column_by_code;
+
+/// The document fields of a policy article, as stored on `articles` and `article_live` (the CMS
+/// saves and reads them with the same column list).
+pub use policies::{read_doc as policy_doc_from_row, select_list as policy_doc_columns};

@@ -1,0 +1,44 @@
+// Every public page of the portal, for the phone-fit, no-JavaScript and axe checks (issue 19 item 6).
+// Pages that only exist with data are found through the pages that link to them.
+import type { Page } from "@playwright/test";
+import { expect, open } from "./fixtures";
+
+/** The showcase subject of the demo data (server/src/seed/showcase.rs). */
+export const SHOWCASE = "凤凰一品堂商贸有限公司";
+
+/** Public pages with a fixed address. */
+export const FIXED_PAGES = [
+  "/",
+  "/credit",
+  "/credit/lists/licences",
+  "/credit/lists/penalties",
+  "/credit/lists/red",
+  "/credit/lists/black",
+  "/credit/lists/watch",
+  "/verify",
+  "/tools/uscc",
+  "/search?q=" + encodeURIComponent("信用"),
+  "/column/repair",
+  "/column/policy",
+  "/help",
+  "/help/consult",
+  "/help/qa",
+  "/stats",
+];
+
+/** The first link whose address starts with `prefix` on the page at `from`. */
+async function firstLink(page: Page, from: string, prefix: string, jsEnabled: boolean): Promise<string> {
+  await open(page, from, jsEnabled);
+  const href = await page.locator(`a[href^="${prefix}"]`).first().getAttribute("href");
+  expect(href, `a link to ${prefix}… on ${from}`).toBeTruthy();
+  return href!;
+}
+
+/** Public pages reached through others: the showcase subject, a 双公示 record, a guide article. */
+export async function foundPages(page: Page, jsEnabled: boolean): Promise<string[]> {
+  return [
+    await firstLink(page, "/credit?q=" + encodeURIComponent(SHOWCASE), "/credit/subject/", jsEnabled),
+    await firstLink(page, "/credit/lists/penalties", "/credit/record/", jsEnabled),
+    await firstLink(page, "/column/repair", "/article/", jsEnabled),
+  ];
+}
