@@ -19,10 +19,7 @@ async fn start() -> Running {
     };
     seed_demo(&state, &opts, |_, _| {}).await.expect("seed");
     let base = common::serve(state).await;
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let client = common::plain_client();
     Running { base, client }
 }
 

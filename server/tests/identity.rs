@@ -155,10 +155,7 @@ async fn login_response(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_session_id_rotates_at_login() {
     let (_state, base) = start().await;
-    let c = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let c = common::plain_client();
     // An id chosen by an attacker and planted in the victim's browser.
     let planted = "xxcredit_sid=plantedsessionid0000000";
     let r = login_response(&c, &base, Some(planted)).await;

@@ -16,10 +16,7 @@ async fn start() -> (AppState, String, reqwest::Client) {
     };
     seed_demo(&state, &opts, |_, _| {}).await.expect("seed");
     let base = common::serve(state.clone()).await;
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let client = common::plain_client();
     (state, base, client)
 }
 
