@@ -54,25 +54,6 @@ async fn save(
     (status, r.json().await.unwrap_or(Value::Null))
 }
 
-async fn post_form(
-    c: &reqwest::Client,
-    base: &str,
-    endpoint: &str,
-    form: &[(&str, &str)],
-) -> (u16, String) {
-    let body: String = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(form)
-        .finish();
-    let r = c
-        .post(format!("{base}/api/{endpoint}"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    (r.status().as_u16(), r.text().await.unwrap())
-}
-
 async fn mv(
     c: &reqwest::Client,
     base: &str,
@@ -81,7 +62,7 @@ async fn mv(
     comment: &str,
     at: &str,
 ) -> (u16, String) {
-    post_form(
+    common::post_form(
         c,
         base,
         "cms/article_move",
@@ -96,7 +77,7 @@ async fn mv(
 }
 
 async fn detail(c: &reqwest::Client, base: &str, id: &str) -> Value {
-    let (status, text) = post_form(c, base, "cms/article", &[("id", id)]).await;
+    let (status, text) = common::post_form(c, base, "cms/article", &[("id", id)]).await;
     assert_eq!(status, 200, "{text}");
     serde_json::from_str(&text).unwrap()
 }
@@ -335,7 +316,7 @@ async fn four_eyes_locking_revisions_and_the_word_check() {
         .contains("甲的修改"));
 
     // Revisions: field-level diff, and restoring makes a new draft version.
-    let (status, text) = post_form(
+    let (status, text) = common::post_form(
         &editor,
         &base,
         "cms/article_diff",
@@ -350,7 +331,7 @@ async fn four_eyes_locking_revisions_and_the_word_check() {
         (diff[0]["before"].as_str(), diff[0]["after"].as_str()),
         (Some("原文"), Some("甲的修改"))
     );
-    let (status, text) = post_form(
+    let (status, text) = common::post_form(
         &editor,
         &base,
         "cms/article_restore",
@@ -385,7 +366,8 @@ async fn four_eyes_locking_revisions_and_the_word_check() {
     assert_eq!(status, 422);
     assert!(text.contains("违禁词"), "{text}");
     assert_eq!(portal(&base, &format!("/article/{bad}")).await.0, 404);
-    let (status, text) = post_form(&editor, &base, "cms/article_checks", &[("id", &bad)]).await;
+    let (status, text) =
+        common::post_form(&editor, &base, "cms/article_checks", &[("id", &bad)]).await;
     assert_eq!(status, 200);
     assert!(text.contains("SENSITIVE_BLOCK"));
 }
@@ -480,7 +462,7 @@ async fn release_change(
     article: &str,
     at: &str,
 ) -> (u16, String) {
-    post_form(
+    common::post_form(
         c,
         base,
         "cms/release_change",
@@ -532,14 +514,15 @@ async fn releases_publish_all_or_nothing() {
 
     // Only a publisher makes releases.
     assert_eq!(
-        post_form(&editor, &base, "cms/release_create", &[("name", "专题")])
+        common::post_form(&editor, &base, "cms/release_create", &[("name", "专题")])
             .await
             .0,
         403
     );
-    let (status, text) = post_form(&publisher, &base, "cms/release_create", &[("name", "")]).await;
+    let (status, text) =
+        common::post_form(&publisher, &base, "cms/release_create", &[("name", "")]).await;
     assert_eq!(status, 422, "a name is required: {text}");
-    let (status, text) = post_form(
+    let (status, text) = common::post_form(
         &publisher,
         &base,
         "cms/release_create",
@@ -596,7 +579,7 @@ async fn releases_publish_all_or_nothing() {
             "publish"
         );
     }
-    let (_, text) = post_form(&publisher, &base, "cms/release", &[("id", &rel)]).await;
+    let (_, text) = common::post_form(&publisher, &base, "cms/release", &[("id", &rel)]).await;
     let d: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(d["release"]["status"], "published");
     assert_eq!(
@@ -608,7 +591,7 @@ async fn releases_publish_all_or_nothing() {
 
     // A scheduled release goes out when its time comes, once.
     let c = approved_article(&editor, &reviewer, &base, "专题三：定时发布", "<p>正文</p>").await;
-    let (_, text) = post_form(
+    let (_, text) = common::post_form(
         &publisher,
         &base,
         "cms/release_create",
@@ -679,7 +662,7 @@ async fn preview_shows_a_version_as_the_portal_will() {
     assert_eq!(status, 200);
     assert!(page.contains("<h1 id=\"article-title\">预览测试<") && page.contains("第一版正文"));
     assert!(!page.contains("onerror"), "sanitised as on the portal");
-    let (status, text) = post_form(
+    let (status, text) = common::post_form(
         &reqwest::Client::new(),
         &base,
         "cms/article_preview",
@@ -709,18 +692,18 @@ async fn site_administration_health_board_and_link_crawler() {
         ("visible", "true"),
     ];
     assert_eq!(
-        post_form(&editor, &base, "cms/column_save", &column)
+        common::post_form(&editor, &base, "cms/column_save", &column)
             .await
             .0,
         403
     );
-    let (status, text) = post_form(&operator, &base, "cms/column_save", &column).await;
+    let (status, text) = common::post_form(&operator, &base, "cms/column_save", &column).await;
     assert_eq!(status, 200, "{text}");
-    let (status, text) = post_form(&operator, &base, "cms/column_save", &column).await;
+    let (status, text) = common::post_form(&operator, &base, "cms/column_save", &column).await;
     assert_eq!(status, 422, "the code is taken: {text}");
     let mut bad = column;
     bad[1] = ("code", "县市");
-    let (status, text) = post_form(&operator, &base, "cms/column_save", &bad).await;
+    let (status, text) = common::post_form(&operator, &base, "cms/column_save", &bad).await;
     assert_eq!(status, 422);
     assert!(text.contains("栏目代码用小写字母"), "{text}");
     let (status, page) = portal(&base, "/column/county-news").await;
@@ -775,7 +758,8 @@ async fn site_administration_health_board_and_link_crawler() {
     )
     .await;
     // Before publication the dead internal link is a warning (it does not stop publication).
-    let (status, text) = post_form(&editor, &base, "cms/article_checks", &[("id", &id)]).await;
+    let (status, text) =
+        common::post_form(&editor, &base, "cms/article_checks", &[("id", &id)]).await;
     assert_eq!(status, 200, "{text}");
     assert!(
         text.contains("LINK_DEAD") && text.contains("/article/no-such-article"),
@@ -811,7 +795,7 @@ async fn site_administration_health_board_and_link_crawler() {
     assert_eq!(open("cms.health.column:news").await, 1);
     let operator = as_user(&base, "operator").await; // the clock moved past the session's idle limit
                                                      // The column can be removed while it is empty; the words are data.
-    let (status, text) = post_form(
+    let (status, text) = common::post_form(
         &operator,
         &base,
         "cms/column_delete",
@@ -819,9 +803,10 @@ async fn site_administration_health_board_and_link_crawler() {
     )
     .await;
     assert_eq!(status, 200, "{text}");
-    let (status, _) = post_form(&operator, &base, "cms/column_delete", &[("code", "news")]).await;
+    let (status, _) =
+        common::post_form(&operator, &base, "cms/column_delete", &[("code", "news")]).await;
     assert_eq!(status, 409, "a column with articles stays");
-    let (status, _) = post_form(
+    let (status, _) = common::post_form(
         &operator,
         &base,
         "cms/word_set",
@@ -864,12 +849,12 @@ async fn an_article_comes_down_at_its_expiry() {
         .unwrap();
     let expiry = [("id", id.as_str()), ("unpublish_at", at.as_str())];
     assert_eq!(
-        post_form(&reviewer, &base, "cms/article_expiry", &expiry)
+        common::post_form(&reviewer, &base, "cms/article_expiry", &expiry)
             .await
             .0,
         403
     );
-    let (status, text) = post_form(&publisher, &base, "cms/article_expiry", &expiry).await;
+    let (status, text) = common::post_form(&publisher, &base, "cms/article_expiry", &expiry).await;
     assert_eq!(status, 200, "{text}");
     assert!(detail(&publisher, &base, &id).await["unpublish_at"].is_string());
     assert_eq!(

@@ -53,27 +53,8 @@ async fn save(
     (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
 }
 
-async fn post_form(
-    c: &reqwest::Client,
-    base: &str,
-    endpoint: &str,
-    form: &[(&str, &str)],
-) -> (u16, String) {
-    let body: String = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(form)
-        .finish();
-    let r = c
-        .post(format!("{base}/api/{endpoint}"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    (r.status().as_u16(), r.text().await.unwrap())
-}
-
 async fn mv(c: &reqwest::Client, base: &str, id: &str, t: &str) {
-    let (status, text) = post_form(
+    let (status, text) = common::post_form(
         c,
         base,
         "cms/article_move",
@@ -134,7 +115,7 @@ async fn policy_fields_are_checked_saved_and_published() {
     let (status, saved) = save(&editor, &base, None, 0, content("policy", good)).await;
     assert_eq!(status, 200, "{saved}");
     let id = saved[0].as_str().unwrap().to_string();
-    let (_, text) = post_form(&editor, &base, "cms/article", &[("id", &id)]).await;
+    let (_, text) = common::post_form(&editor, &base, "cms/article", &[("id", &id)]).await;
     let d: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(
         d["content"]["policy"]["issuer"],
@@ -142,7 +123,7 @@ async fn policy_fields_are_checked_saved_and_published() {
     );
     assert_eq!(d["content"]["policy"]["number"], "州信用办发〔2026〕9号");
     // Not public before publication; then the portal's copy carries the fields.
-    let (status, _) = post_form(
+    let (status, _) = common::post_form(
         &editor,
         &base,
         "cms/article_move",
@@ -192,7 +173,7 @@ async fn policy_fields_are_checked_saved_and_published() {
     )
     .await;
     assert_eq!(status, 200, "{saved}");
-    let (_, text) = post_form(
+    let (_, text) = common::post_form(
         &editor,
         &base,
         "cms/article",

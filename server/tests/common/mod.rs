@@ -175,3 +175,23 @@ pub async fn csrf_token(c: &reqwest::Client, base: &str) -> String {
         .expect("the login page carries a CSRF token")
         .to_string()
 }
+
+/// Posts a url-encoded form to a server function (`/api/{endpoint}`): status and body text.
+pub async fn post_form(
+    c: &reqwest::Client,
+    base: &str,
+    endpoint: &str,
+    form: &[(&str, &str)],
+) -> (u16, String) {
+    let body: String = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(form)
+        .finish();
+    let r = c
+        .post(format!("{base}/api/{endpoint}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
