@@ -16,6 +16,7 @@ trap pg_stop EXIT
 SKIP_E2E=0
 [ "${1:-}" = "--skip-e2e" ] && SKIP_E2E=1
 
+check_disk_space 15
 bash scripts/setup.sh --test
 # The same compile-time environment cargo-leptos gives the server build, so that tests and the
 # release build share compiled dependencies instead of building them twice.
@@ -37,12 +38,15 @@ step "单元测试 (unit tests: app rules and server plumbing)"
 "${CARGO_TEST[@]}" -p server --lib --bins
 
 step "集成测试 · SQLite (integration tests on SQLite)"
+# Each test makes its own database file there; clear what earlier runs left (gigabytes over time).
+rm -rf "${TMPDIR:-/tmp}/xiangxi-credit-tests"
 TEST_DATABASE=sqlite "${CARGO_TEST[@]}" -p server --test '*'
 
 step "集成测试 · PostgreSQL (integration tests on PostgreSQL)"
 pg_start
 TEST_DATABASE=postgres "${CARGO_TEST[@]}" -p server --test '*'
 pg_stop
+rm -rf "${TMPDIR:-/tmp}/xiangxi-credit-tests"
 
 if [ $SKIP_E2E -eq 1 ]; then
   step "跳过浏览器测试 (--skip-e2e)"
