@@ -51,7 +51,10 @@ pub fn is_static_page(path: &str) -> bool {
         || path.starts_with("/credit/")
         || path == "/verify"
         || path.starts_with("/verify/")
-        || matches!(path, "/help" | "/help/track" | "/help/qa")
+        || matches!(
+            path,
+            "/help" | "/help/track" | "/help/qa" | "/help/training"
+        )
         || path == "/stats"
 }
 
@@ -119,6 +122,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("help"), StaticSegment("consult")) view=help::pages::consult::ConsultPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("help"), StaticSegment("track")) view=help::pages::track::TrackPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("help"), StaticSegment("qa")) view=help::pages::qa::QaPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("help"), StaticSegment("training")) view=help::training::pages::public::TrainingPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("login") view=auth::pages::LoginPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("login"), StaticSegment("totp")) view=auth::pages::TotpPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("account") view=auth::pages::AccountPage ssr=SsrMode::Async />
@@ -132,6 +136,8 @@ pub fn App() -> impl IntoView {
                         <Route path=StaticSegment("cms") view=cms::pages::list::ArticlesPage />
                         <Route path=StaticSegment("help") view=help::pages::desk::ConsultsPage />
                         <Route path=(StaticSegment("help"), ParamSegment("id")) view=help::pages::desk::ConsultDeskPage />
+                        <Route path=StaticSegment("training") view=help::training::pages::console::TrainingSessionsPage />
+                        <Route path=(StaticSegment("training"), ParamSegment("id")) view=help::training::pages::session::TrainingSessionPage />
                         <Route path=(StaticSegment("cms"), StaticSegment("new")) view=cms::pages::editor::ArticleEditPage />
                         <Route path=(StaticSegment("cms"), StaticSegment("releases")) view=cms::pages::releases::ReleasesPage />
                         <Route path=(StaticSegment("cms"), StaticSegment("health")) view=cms::pages::health::HealthPage />

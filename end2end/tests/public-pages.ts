@@ -23,6 +23,8 @@ export const FIXED_PAGES = [
   "/help",
   "/help/consult",
   "/help/qa",
+  "/help/training",
+  "/column/training",
   "/stats",
 ];
 

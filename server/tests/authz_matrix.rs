@@ -64,6 +64,12 @@ fn sample(endpoint: &str) -> Option<&'static str> {
         "help/consult_answer" => "id=no-such-consult&answer=",
         "help/consult_publish" => "id=no-such-consult&publish=true&question=&answer=",
         "help/answer_days_save" => "days=0",
+        "training/public" | "training/sessions" => "",
+        "training/session" => "id=no-such-session",
+        // Fails validation: nothing is stored.
+        "training/session_save" => "title=",
+        "training/attendee_add" => "session=no-such-session",
+        "training/sign_in" => "id=no-such-attendee",
         "GET /verify/{code}/report.pdf" => "",
         "POST /credit/report" => "subject=no-such-subject",
         "POST /verify/check" => "",

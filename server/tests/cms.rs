@@ -425,8 +425,32 @@ async fn uploads_are_accepted_by_content_only() {
     assert_eq!(r.headers()["content-type"], "image/png");
     assert_eq!(r.bytes().await.unwrap().as_ref(), png.as_slice());
     // The same content again is the same stored file.
-    let (_, again) = upload("另一个名字.png", png, token).await;
+    let (_, again) = upload("另一个名字.png", png, token.clone()).await;
     assert_eq!(again["file"], file.as_str());
+    // A training video (MP4, by its `ftyp` box) downloads as an attachment and in ranges.
+    let mut mp4 = b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2avc1mp41".to_vec();
+    mp4.extend((0..4000u32).map(|i| (i % 251) as u8));
+    let (status, body) = upload("培训视频.mp4", mp4.clone(), token).await;
+    assert_eq!(status, 200, "{body}");
+    let video = body["file"].as_str().unwrap().to_string();
+    assert!(video.ends_with(".mp4"));
+    let r = common::plain_client()
+        .get(format!("{base}/files/{video}?name=培训视频.mp4"))
+        .header("range", "bytes=100-199")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 206);
+    assert_eq!(r.headers()["content-type"], "video/mp4");
+    assert!(r.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment;"));
+    assert_eq!(r.bytes().await.unwrap().as_ref(), &mp4[100..200]);
+    let missing = reqwest::get(format!("{base}/files/{}.mp4", "0".repeat(64)))
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
     // Without the editor's permission: refused.
     let reviewer = as_user(&base, "reviewer").await;
     let r = reviewer

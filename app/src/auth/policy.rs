@@ -87,6 +87,8 @@ pub enum Action {
     ConsultAnswer,
     /// Publish an answered consultation (texts masked) as public Q&A, or take it down.
     ConsultPublish,
+    /// Training sessions (培训) and their sign-in lists: create, edit, sign in, export.
+    TrainingManage,
     /// The statistics dashboard, its exports and the monthly statistics report.
     StatsView,
 }
@@ -231,6 +233,8 @@ pub const POLICY: &[(Role, Action, Scope)] = &[
     (Operator, ConsultPublish, All),
     // Statistics of the platform: the credit office's regular analysis (二.2).
     (Operator, StatsView, All),
+    // Training for the platform's users and for credit repair (三.1(6), docs/domain.md §10).
+    (Operator, TrainingManage, All),
 ];
 
 /// The widest scope any of the roles has for the action, or `None` when none may perform it.
@@ -287,6 +291,16 @@ pub const ENDPOINTS: &[(&str, Access)] = &[
     ("help/consult_answer", Access::Action(ConsultAnswer)),
     ("help/consult_publish", Access::Action(ConsultPublish)),
     ("help/answer_days_save", Access::Action(ConsultRoute)),
+    ("training/public", Access::Public),
+    ("training/sessions", Access::Action(TrainingManage)),
+    ("training/session", Access::Action(TrainingManage)),
+    ("training/session_save", Access::Action(TrainingManage)),
+    ("training/attendee_add", Access::Action(TrainingManage)),
+    ("training/sign_in", Access::Action(TrainingManage)),
+    (
+        "POST /console/export/training.xlsx",
+        Access::Action(TrainingManage),
+    ),
     ("GET /credit/lists/{list}/export.xlsx", Access::Public),
     ("stats/public", Access::Public),
     ("stats/dashboard", Access::Action(Action::StatsView)),

@@ -15,6 +15,8 @@ pub enum Sniffed {
     Ooxml,
     /// OFD (GB/T 33190): a zip with `OFD.xml`.
     Ofd,
+    /// MP4 video (ISO base media): an `ftyp` box at offset 4.
+    Mp4,
     Executable,
     Unknown,
 }
@@ -38,6 +40,8 @@ pub fn sniff(bytes: &[u8]) -> Sniffed {
         Sniffed::Ooxml
     } else if starts(b"PK\x03\x04") && zip_has(b"OFD.xml") {
         Sniffed::Ofd
+    } else if bytes.get(4..8) == Some(b"ftyp") {
+        Sniffed::Mp4
     } else if starts(b"MZ")
         || starts(b"\x7fELF")
         || starts(b"#!")
@@ -87,6 +91,8 @@ const ACCEPTED: &[(&str, Sniffed, FileKind)] = &[
     ("xlsx", Sniffed::Ooxml, FileKind::Document),
     ("pptx", Sniffed::Ooxml, FileKind::Document),
     ("ofd", Sniffed::Ofd, FileKind::Document),
+    // Training videos (培训资料) are offered for download like a document.
+    ("mp4", Sniffed::Mp4, FileKind::Document),
 ];
 
 /// The content type of a stored extension (the file route serves it with this).
@@ -105,6 +111,7 @@ pub fn mime(ext: &str) -> &'static str {
         "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
         "ofd" => "application/ofd",
+        "mp4" => "video/mp4",
         _ => "application/octet-stream",
     }
 }
@@ -136,7 +143,7 @@ pub fn accept(original_name: &str, bytes: &[u8]) -> Result<Accepted, String> {
     }
     let Some((ext, expected, kind)) = ACCEPTED.iter().find(|(e, _, _)| *e == ext) else {
         return Err(
-            "只能上传图片（PNG、JPG、GIF、WebP）和文档（PDF、Word、Excel、PPT、WPS、OFD）。".into(),
+            "只能上传图片（PNG、JPG、GIF、WebP）、文档（PDF、Word、Excel、PPT、WPS、OFD）和视频（MP4）。".into(),
         );
     };
     if found != *expected {
@@ -176,6 +183,10 @@ mod tests {
         );
         let docx = [b"PK\x03\x04".as_slice(), b"....[Content_Types].xml...."].concat();
         assert_eq!(accept("a.docx", &docx).unwrap().kind, FileKind::Document);
+        let mp4 = b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2avc1mp41";
+        assert_eq!(accept("培训视频.MP4", mp4).unwrap().ext, "mp4");
+        assert_eq!(mime("mp4"), "video/mp4");
+        assert!(accept("clip.mp4", b"%PDF-1.7 ...").is_err());
     }
 
     #[test]

@@ -10,3 +10,5 @@ pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
+/// Training (培训): sessions with sign-in lists, and the materials column.
+pub mod training;

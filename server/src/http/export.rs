@@ -9,6 +9,8 @@ use app::collect::model::QualityScore;
 use app::credit::model::{GenericEntry, PublicRecord, ReportLogRow};
 use app::credit::service::stats;
 use app::error::AppError;
+use app::help::training::model::AttendeeRow;
+use app::help::training::service::attendees::sign_in_list;
 use app::server::authz::Caller;
 use app::server::AppState;
 use app::stats::model::{Activity, ClassCount, Received};
@@ -32,6 +34,8 @@ pub enum Export {
     Reports,
     /// One table of the statistics dashboard (`table`, and `month` for the monthly report).
     Stats,
+    /// A training session's sign-in list (`session`).
+    Training,
 }
 
 /// Every export route; the router and the authorisation matrix test both read this list.
@@ -43,6 +47,7 @@ pub const ROUTES: &[(&str, Export)] = &[
     ("/console/export/alarms.xlsx", Export::Alarms),
     ("/console/export/reports.xlsx", Export::Reports),
     ("/console/export/stats.xlsx", Export::Stats),
+    ("/console/export/training.xlsx", Export::Training),
 ];
 
 fn path_of(kind: Export) -> &'static str {
@@ -233,6 +238,7 @@ async fn sheet(
         ),
         Export::Reports => table(stats::log(state, caller, MAX_ROWS).await?),
         Export::Stats => stats_sheet(state, caller, &get("table"), &get("month")).await?,
+        Export::Training => table(sign_in_list(state, &get("session")).await?),
     })
 }
 
@@ -303,6 +309,28 @@ impl ExportRow for HolidayRow {
             "调休上班"
         };
         vec![self.day, kind.into(), self.name, self.source]
+    }
+}
+
+impl ExportRow for AttendeeRow {
+    const SHEET: &'static str = "签到表";
+    const HEADERS: &'static [&'static str] = &[
+        "姓名",
+        "单位",
+        "统一社会信用代码",
+        "联系电话",
+        "签到时间",
+        "证书编号",
+    ];
+    fn cells(self) -> Vec<String> {
+        vec![
+            self.name,
+            self.organisation,
+            self.uscc,
+            self.phone_masked,
+            self.signed_in_at.unwrap_or_default(),
+            self.certificate_no.unwrap_or_default(),
+        ]
     }
 }
 

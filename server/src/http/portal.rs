@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use http::{header, HeaderMap, HeaderValue, StatusCode};
 use std::collections::HashMap;
+use tower::ServiceExt;
 
 pub const SITEMAP_PATH: &str = "/sitemap.xml";
 pub const FEED_PATH: &str = "/rss/{feed}";
@@ -89,19 +90,24 @@ fn stored_name(name: &str) -> Option<(&str, &'static str)> {
 }
 
 /// `/files/{sha256}.{ext}[?name=…]`: images shown inline, documents downloaded under the given name.
+/// Streamed from disk with range requests (a training video of 30 MB resumes and seeks; it is never
+/// read into memory whole).
 pub async fn file(
     State(state): State<AppState>,
     Path(name): Path<String>,
     Query(query): Query<HashMap<String, String>>,
+    request: axum::extract::Request,
 ) -> Response {
     let Some((_, mime)) = stored_name(&name) else {
         return plain_error(&AppError::NotFound("该文件".into()));
     };
     let path = uploads_dir(&state).join(&name);
-    let bytes = match tokio::fs::read(&path).await {
-        Ok(b) => b,
-        Err(_) => return plain_error(&AppError::NotFound("该文件".into())),
-    };
+    let Ok(served) = tower_http::services::ServeFile::new(&path)
+        .oneshot(request)
+        .await;
+    if served.status() == StatusCode::NOT_FOUND {
+        return plain_error(&AppError::NotFound("该文件".into()));
+    }
     let disposition = if mime.starts_with("image/") {
         "inline".to_string()
     } else {
@@ -120,7 +126,7 @@ pub async fn file(
             app::ui::url::encode(&given)
         )
     };
-    let mut res = bytes.into_response();
+    let mut res = served.map(axum::body::Body::new);
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
     h.insert(

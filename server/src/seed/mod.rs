@@ -12,6 +12,7 @@ pub mod penalty_csv;
 mod policies;
 pub mod showcase;
 mod site_content;
+mod training;
 
 use app::error::AppError;
 use app::rules::date::Ymd;
@@ -137,6 +138,7 @@ pub async fn seed_demo(
     accounts::seed(state).await?;
     help::seed(state, opts.as_of).await?;
     report.articles += site_content::seed(state, opts.as_of).await?;
+    report.articles += training::seed(state, opts.as_of).await?;
     report.subjects = done;
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)

@@ -265,7 +265,7 @@ const GUIDES: &[Guide] = &[
 ];
 
 /// The demo editor, as the one who uploaded the forms and wrote the guides.
-async fn editor(state: &AppState) -> Result<Caller, AppError> {
+pub(super) async fn editor(state: &AppState) -> Result<Caller, AppError> {
     let r = sqlx::query(
         "SELECT id, public_id, username, display_name FROM users WHERE username = 'editor'",
     )

@@ -30,6 +30,7 @@ pub const CONSOLE_NAV: &[(&str, &str, Action)] = &[
     ("/console/stats", "统计分析", Action::StatsView),
     ("/console/cms", "网站内容", Action::CmsView),
     ("/console/help", "群众咨询", Action::ConsultView),
+    ("/console/training", "培训管理", Action::TrainingManage),
     ("/console/conflicts", "名称核实", Action::ConflictResolve),
     ("/console/catalogue", "信用目录", Action::CatalogueView),
     ("/console/users", "用户管理", Action::UserView),

@@ -412,7 +412,7 @@ fn AttachmentFields(draft: Draft) -> impl IntoView {
     } = draft;
     view! {
         <label for="a-attach">"附件（PDF、Word、Excel、WPS、OFD）"</label>
-        <input id="a-attach" type="file" accept=".pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.wps,.et,.ofd" on:change=draft.upload_to("attachment") />
+        <input id="a-attach" type="file" accept=".pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.wps,.et,.ofd,.mp4" on:change=draft.upload_to("attachment") />
         {draft.field_error("attachment")}
         <ul class="attachment-list" data-testid="attachments">
             {move || attachments.get().into_iter().enumerate().map(|(i, a): (usize, Attachment)| view! {
