@@ -39,15 +39,15 @@ async fn migrations_apply_and_are_idempotent() {
             .unwrap();
         assert_eq!(n, 0, "{table} starts empty");
     }
-    // The portal's twelve columns (docs/domain.md §13), the FAQ (0013) and the four service columns of
-    // migration 0017 are platform data, there from the start.
+    // The portal's twelve columns (docs/domain.md §13), the FAQ (0013), the four service columns of
+    // migration 0017 and the training materials (0018) are platform data, there from the start.
     let columns: i64 = sqlx::query("SELECT COUNT(*) FROM site_columns WHERE visible = 1")
         .fetch_one(&state.db.pool)
         .await
         .unwrap()
         .try_get(0)
         .unwrap();
-    assert_eq!(columns, 17);
+    assert_eq!(columns, 18);
     state.db.ping().await.expect("ping");
 }
 
