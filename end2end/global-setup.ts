@@ -41,6 +41,8 @@ export default async function globalSetup() {
       APP_REPORT_RATE_PER_HOUR: "100000",
       // Consultations from 127.0.0.1 in every project (their limit is tested in help.rs).
       APP_CONSULT_RATE_PER_HOUR: "100000",
+      // Case tracking pages from 127.0.0.1 in every project.
+      APP_TRACK_RATE_PER_MIN: "100000",
       LEPTOS_SITE_ROOT: path.join(root, "target", "site"),
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       RUST_LOG: process.env.E2E_RUST_LOG ?? "warn",

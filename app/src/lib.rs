@@ -3,8 +3,10 @@
 
 pub mod admin;
 pub mod auth;
+pub mod cases;
 pub mod cms;
 pub mod collect;
+pub mod commitments;
 pub mod credit;
 pub mod error;
 pub mod help;
@@ -56,6 +58,7 @@ pub fn is_static_page(path: &str) -> bool {
             "/help" | "/help/track" | "/help/qa" | "/help/training"
         )
         || path == "/stats"
+        || matches!(path, "/track" | "/repair")
 }
 
 /// Whether the page being rendered is a static one (on the server; the browser only ever renders
@@ -117,12 +120,17 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("verify"), ParamSegment("code")) view=credit::pages::report::VerifyPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("stats") view=stats::pages::public::PublicStatsPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("tools"), StaticSegment("uscc")) view=portal::pages::uscc_check::UsccCheckPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("commitments"), StaticSegment("new")) view=commitments::pages::public::CommitmentNewPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("commitments"), StaticSegment("submitted")) view=commitments::pages::public::CommitmentSubmittedPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("help"), StaticSegment("faq")) view=help::faq::FaqPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("help") view=help::pages::home::HelpHomePage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("help"), StaticSegment("consult")) view=help::pages::consult::ConsultPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("help"), StaticSegment("track")) view=help::pages::track::TrackPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("help"), StaticSegment("qa")) view=help::pages::qa::QaPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("help"), StaticSegment("training")) view=help::training::pages::public::TrainingPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("track") view=cases::pages::track::TrackPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("repair") view=cases::pages::repair::RepairPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("repair"), StaticSegment("apply")) view=cases::pages::repair::RepairApplyPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("login") view=auth::pages::LoginPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("login"), StaticSegment("totp")) view=auth::pages::TotpPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("account") view=auth::pages::AccountPage ssr=SsrMode::Async />
@@ -135,8 +143,11 @@ pub fn App() -> impl IntoView {
                         <Route path=StaticSegment("users") view=admin::pages::users::UsersPage />
                         <Route path=StaticSegment("cms") view=cms::pages::list::ArticlesPage />
                         <Route path=StaticSegment("help") view=help::pages::desk::ConsultsPage />
+                        <Route path=StaticSegment("commitments") view=commitments::pages::console::CommitmentsDeskPage />
                         <Route path=(StaticSegment("help"), ParamSegment("id")) view=help::pages::desk::ConsultDeskPage />
                         <Route path=StaticSegment("training") view=help::training::pages::console::TrainingSessionsPage />
+                        <Route path=StaticSegment("cases") view=cases::pages::desk::CasesPage />
+                        <Route path=(StaticSegment("cases"), ParamSegment("id")) view=cases::pages::desk::CaseDeskPage />
                         <Route path=(StaticSegment("training"), ParamSegment("id")) view=help::training::pages::session::TrainingSessionPage />
                         <Route path=(StaticSegment("cms"), StaticSegment("new")) view=cms::pages::editor::ArticleEditPage />
                         <Route path=(StaticSegment("cms"), StaticSegment("releases")) view=cms::pages::releases::ReleasesPage />

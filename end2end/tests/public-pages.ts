@@ -15,6 +15,8 @@ export const FIXED_PAGES = [
   "/credit/lists/red",
   "/credit/lists/black",
   "/credit/lists/watch",
+  "/credit/lists/commitments",
+  "/commitments/new",
   "/verify",
   "/tools/uscc",
   "/search?q=" + encodeURIComponent("信用"),
@@ -25,6 +27,8 @@ export const FIXED_PAGES = [
   "/help/qa",
   "/help/training",
   "/column/training",
+  "/repair",
+  "/track",
   "/stats",
 ];
 

@@ -54,6 +54,14 @@ pub fn runner(state: AppState) -> JobRunner {
                 .map_err(|e| e.to_string())
         })
         .schedule(app::help::service::due::JOB, Duration::hours(1))
+        .register(app::cases::service::due::JOB, |ctx| async move {
+            // Cases: a reminder a working day before a step is due, an alarm once overdue.
+            app::cases::service::due::scan(&ctx.state)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        })
+        .schedule(app::cases::service::due::JOB, Duration::hours(1))
         .register(app::collect::service::exchange::SCAN_JOB, |ctx| async move {
             // Pulls the files of catalogue entries with an exchange address that are due.
             app::collect::service::exchange::run_due(&ctx.state)

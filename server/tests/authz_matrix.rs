@@ -64,12 +64,27 @@ fn sample(endpoint: &str) -> Option<&'static str> {
         "help/consult_answer" => "id=no-such-consult&answer=",
         "help/consult_publish" => "id=no-such-consult&publish=true&question=&answer=",
         "help/answer_days_save" => "days=0",
+        "cases/track" => "code=NOSUCHCODE",
+        "cases/repair_target" => "record=nothing-here",
+        // Not a multipart form: answered with a redirect back to the form, nothing stored.
+        "POST /repair/submit" => "",
+        "cases/list" => "page=1",
+        "cases/case" => "id=no-such-case",
+        "cases/move" => "id=no-such-case&code=approve",
+        "cases/deadlines" => "",
+        // The defaults again: an allowed caller saves without changing anything.
+        "cases/deadlines_save" => "",
         "training/public" | "training/sessions" => "",
         "training/session" => "id=no-such-session",
         // Fails validation: nothing is stored.
         "training/session_save" => "title=",
         "training/attendee_add" => "session=no-such-session",
         "training/sign_in" => "id=no-such-attendee",
+        "commitments/form" => "",
+        // Fails validation (and, after a few calls from one address, the rate limit): nothing is stored.
+        "commitments/submit" => "uscc=&name=",
+        "commitments/list" => "page=1",
+        "commitments/fulfilment" => "id=no-such-commitment&fulfilment=&reason=",
         "GET /verify/{code}/report.pdf" => "",
         "POST /credit/report" => "subject=no-such-subject",
         "POST /verify/check" => "",
@@ -301,6 +316,8 @@ enum Kind {
     Class,
     /// A public consultation: scoped by the unit it was routed to.
     Consult,
+    /// A case (credit repair …): scoped by the unit handling it (clerks) or the subject's county.
+    Case,
 }
 
 fn scope_kind(endpoint: &str) -> Option<Kind> {
@@ -327,6 +344,7 @@ fn scope_kind(endpoint: &str) -> Option<Kind> {
         "help/consult" | "help/consult_route" | "help/consult_answer" | "help/consult_publish" => {
             Kind::Consult
         }
+        "cases/case" | "cases/move" => Kind::Case,
         _ => return None,
     })
 }
@@ -346,6 +364,7 @@ fn takes_an_id(endpoint: &str) -> bool {
         "no-such-record",
         "no-such-article",
         "no-such-consult",
+        "no-such-case",
     ];
     sample(endpoint).is_some_and(|s| marks.iter().any(|m| s.contains(m)))
         || endpoint.contains("{id}")
@@ -402,6 +421,9 @@ fn sees(who: &Who, o: &Obj) -> bool {
         (Kind::Record, Role::County) => same(&o.county, &who.county),
         (Kind::Consult, Role::Operator) => true,
         (Kind::Consult, Role::Clerk) => o.dept.is_some() && o.dept == who.dept,
+        (Kind::Case, Role::Operator) => true,
+        (Kind::Case, Role::Clerk) => o.dept.is_some() && o.dept == who.dept,
+        (Kind::Case, Role::County) => same(&o.county, &who.county),
         (Kind::Article, _) => {
             who.grants.is_empty() || o.columns.iter().all(|c| who.grants.contains(c))
         }
@@ -457,6 +479,9 @@ fn scoped_request(endpoint: &str, id: &str, role: Role, release: &str) -> (Strin
         "help/consult_route" => form(format!("id={id}&department=")),
         "help/consult_answer" => form(format!("id={id}&answer=")),
         "help/consult_publish" => form(format!("id={id}&publish=true&question=&answer=")),
+        "cases/case" => form(format!("id={id}")),
+        // Inside the scope a refusal without its reason fails validation (422), changing nothing.
+        "cases/move" => form(format!("id={id}&code=refuse")),
         "cms/article_diff" => form(format!("id={id}&from=1&to=1")),
         "cms/article_preview" | "cms/article_restore" => form(format!("id={id}&version=1")),
         "cms/article_move" => form(format!(
@@ -549,6 +574,40 @@ async fn unit(state: &app::server::AppState, code: &str) -> (i64, Option<String>
         .await
         .unwrap();
     (r.get("id"), r.get("county_code"))
+}
+
+/// Two repair cases for the scope matrix: handled by `pref` (a 吉首 subject) and by `fh` (凤凰县).
+async fn case_objects(pool: &sqlx::AnyPool, pref: i64, fh: i64) -> Vec<Obj> {
+    let mut objects = vec![];
+    for (n, dept, county) in [(1, pref, "433101"), (2, fh, "433123")] {
+        let public_id = format!("scope-case-{n}");
+        sqlx::query(
+            "INSERT INTO cases (public_id, tracking_code, kind, state, record_kind, record_id, record_public_id, \
+             subject_name, subject_uscc, department_id, county_code, applicant_name, contact_enc, contact_masked, \
+             submitted_on, created_at, updated_at) VALUES ($1, $2, 'repair', 'assigned', 'penalty', 0, 'none', \
+             '范围测试公司', '', $3, $4, '测试', 'x', '138****0000', '2026-01-05', '2026-01-05T01:00:00Z', \
+             '2026-01-05T01:00:00Z')",
+        )
+        .bind(&public_id)
+        .bind(format!("SCOPECASE{n}"))
+        .bind(dept)
+        .bind(county)
+        .execute(pool)
+        .await
+        .unwrap();
+        objects.push(Obj {
+            label: format!("case of unit {dept} in {county}"),
+            kind: Kind::Case,
+            id: public_id,
+            dept: Some(dept),
+            dept_county: None,
+            county: Some(county.into()),
+            class: String::new(),
+            code: String::new(),
+            columns: vec![],
+        });
+    }
+    objects
 }
 
 /// Every endpoint that takes the id of a subject, batch, record or article (or a class, for the data
@@ -743,6 +802,9 @@ async fn every_id_endpoint_refuses_objects_outside_the_callers_scope() {
         });
     }
 
+    // Repair cases on records of the prefecture unit (a 吉首 subject) and of the 凤凰县 unit.
+    objects.extend(case_objects(pool, pref, fh).await);
+
     // Articles in 新闻 only and in 新闻 + 通知公告, written before the CMS staff get their grants.
     let editor = common::client();
     common::login_demo(&editor, &base, "editor").await;
@@ -912,6 +974,8 @@ async fn every_id_endpoint_refuses_objects_outside_the_callers_scope() {
                         let action = match (*endpoint, move_for(who.role)) {
                             ("cms/article_move", Some((_, a))) => a,
                             ("cms/article_move", None) => continue,
+                            // Viewing a case is not deciding it: only callers who may decide try.
+                            ("cases/move", _) => app::auth::policy::Action::CaseDecide,
                             _ => *action,
                         };
                         if !may(&[who.role], action) {
@@ -1006,6 +1070,21 @@ async fn every_id_endpoint_refuses_objects_outside_the_callers_scope() {
             assert_eq!(status, 200, "help/consults as {}: {text}", who.label);
             for o in objects.iter().filter(|o| o.kind == Kind::Consult) {
                 listed("help/consults", who, o, &text, sees(who, o));
+            }
+        }
+        if may(&[who.role], app::auth::policy::Action::CaseView) {
+            let (status, text) = send(
+                &who.client,
+                &base,
+                "cases/list",
+                "/api/cases/list",
+                "page=1".into(),
+                None,
+            )
+            .await;
+            assert_eq!(status, 200, "cases/list as {}: {text}", who.label);
+            for o in objects.iter().filter(|o| o.kind == Kind::Case) {
+                listed("cases/list", who, o, &text, sees(who, o));
             }
         }
         if may(&[who.role], app::auth::policy::Action::CmsView) {

@@ -89,8 +89,18 @@ pub enum Action {
     ConsultPublish,
     /// Training sessions (培训) and their sign-in lists: create, edit, sign in, export.
     TrainingManage,
+    /// Credit commitments (信用承诺) accepted by the unit: the console list.
+    CommitmentView,
+    /// Record a commitment's fulfilment (已履约 / 未履约) as a new version through the pipeline.
+    CommitmentFulfil,
     /// The statistics dashboard, its exports and the monthly statistics report.
     StatsView,
+    /// Cases (credit repair, objections, complaints): the desk's list and one case.
+    CaseView,
+    /// The credit office's moves: accept and assign to a unit, hand off, reject, reply; the deadlines.
+    CaseAssign,
+    /// The unit's moves: decide (approve, refuse), ask for materials, return, extend once.
+    CaseDecide,
 }
 
 /// How far a permission reaches.
@@ -235,6 +245,20 @@ pub const POLICY: &[(Role, Action, Scope)] = &[
     (Operator, StatsView, All),
     // Training for the platform's users and for credit repair (三.1(6), docs/domain.md §10).
     (Operator, TrainingManage, All),
+    // Cases (docs/domain.md §10, §11): the office assigns, the unit whose record it is decides; a
+    // county user follows its county's cases.
+    (Clerk, CaseView, OwnDepartment),
+    (County, CaseView, OwnCounty),
+    (Operator, CaseView, All),
+    (Operator, CaseAssign, All),
+    (Clerk, CaseDecide, OwnDepartment),
+    (Operator, CaseDecide, All),
+    // Commitments (docs/domain.md §10): the accepting unit tracks fulfilment, a county watches its units.
+    (Clerk, CommitmentView, OwnDepartment),
+    (County, CommitmentView, OwnCounty),
+    (Operator, CommitmentView, All),
+    (Clerk, CommitmentFulfil, OwnDepartment),
+    (Operator, CommitmentFulfil, All),
 ];
 
 /// The widest scope any of the roles has for the action, or `None` when none may perform it.
@@ -292,6 +316,10 @@ pub const ENDPOINTS: &[(&str, Access)] = &[
     ("help/consult_publish", Access::Action(ConsultPublish)),
     ("help/answer_days_save", Access::Action(ConsultRoute)),
     ("training/public", Access::Public),
+    ("commitments/form", Access::Public),
+    ("commitments/submit", Access::Public),
+    ("commitments/list", Access::Action(CommitmentView)),
+    ("commitments/fulfilment", Access::Action(CommitmentFulfil)),
     ("training/sessions", Access::Action(TrainingManage)),
     ("training/session", Access::Action(TrainingManage)),
     ("training/session_save", Access::Action(TrainingManage)),
@@ -302,6 +330,14 @@ pub const ENDPOINTS: &[(&str, Access)] = &[
         Access::Action(TrainingManage),
     ),
     ("GET /credit/lists/{list}/export.xlsx", Access::Public),
+    ("cases/track", Access::Public),
+    ("cases/repair_target", Access::Public),
+    ("POST /repair/submit", Access::Public),
+    ("cases/list", Access::Action(CaseView)),
+    ("cases/case", Access::Action(CaseView)),
+    ("cases/move", Access::Action(CaseView)),
+    ("cases/deadlines", Access::Action(CaseAssign)),
+    ("cases/deadlines_save", Access::Action(CaseAssign)),
     ("stats/public", Access::Public),
     ("stats/dashboard", Access::Action(Action::StatsView)),
     ("POST /console/export/stats.xlsx", Access::Action(StatsView)),

@@ -105,6 +105,10 @@ pub struct PublicRecord {
     pub source_unit: String,
     /// Special reports only: the record was repaired (已修复).
     pub repaired: bool,
+    /// Penalties: the day repair may be applied for (docs/domain.md §7, §10); empty for licences.
+    pub repair_eligible_from: String,
+    /// Penalties: repair may be applied for today.
+    pub repair_open: bool,
 }
 
 /// One entry of a red, black or watch list, a commitment or another class's record.
@@ -224,9 +228,16 @@ pub struct ListFilters {
     /// A department's code (the source unit).
     #[serde(default)]
     pub unit: String,
-    /// Red, black and watch lists: a fragment of the listing authority (认定单位).
+    /// Red, black and watch lists: a fragment of the listing authority (认定单位); commitments: of the
+    /// accepting unit (承诺受理单位).
     #[serde(default)]
     pub authority: String,
+    /// Commitments: the type (承诺类型), exactly.
+    #[serde(default)]
+    pub kind: String,
+    /// Commitments: the fulfilment (履约状态), exactly.
+    #[serde(default)]
+    pub fulfilment: String,
     /// YYYY-MM-DD: the decision date (双公示) or the listed date (lists).
     #[serde(default)]
     pub from: String,
@@ -246,6 +257,8 @@ impl ListFilters {
             ("county", &self.county),
             ("unit", &self.unit),
             ("authority", &self.authority),
+            ("kind", &self.kind),
+            ("fulfilment", &self.fulfilment),
             ("from", &self.from),
             ("to", &self.to),
         ]

@@ -233,44 +233,19 @@ pub fn check_text(field: &str, text: &str, what: &str) -> Result<String, AppErro
 }
 
 // ---------------------------------------------------------------------------------------------
-// Tracking codes: 9 random characters and a check character, from an alphabet without 0/O and
-// 1/I/L, so a code read from a phone screen or over the telephone is typed right, and a mistyped
-// one is caught before any lookup.
+// Tracking codes: 9 random characters and a check character (`rules::code`, shared with cases).
 
-const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 /// Characters in a tracking code.
 pub const CODE_LEN: usize = 10;
 
-fn check_char(body: &[u8]) -> Option<u8> {
-    let mut sum = 0usize;
-    for (i, b) in body.iter().enumerate() {
-        let v = ALPHABET.iter().position(|a| a == b)?;
-        sum += v * (i + 2);
-    }
-    ALPHABET.get(sum % ALPHABET.len()).copied()
-}
-
 /// A tracking code from `random` (one value per character; any values will do).
 pub fn tracking_code(random: &[u32; CODE_LEN - 1]) -> String {
-    let body: Vec<u8> = random
-        .iter()
-        .filter_map(|r| ALPHABET.get(*r as usize % ALPHABET.len()).copied())
-        .collect();
-    let mut code = body.clone();
-    code.extend(check_char(&body));
-    String::from_utf8(code).unwrap_or_default()
+    crate::rules::code::with_check(random)
 }
 
 /// A code as typed, made canonical (upper case, spaces and hyphens dropped), if it is well formed.
 pub fn normalise_code(typed: &str) -> Option<String> {
-    let code: String = typed
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '-' | '\u{3000}'))
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
-    let bytes = code.as_bytes();
-    let (body, last) = bytes.split_at_checked(CODE_LEN - 1)?;
-    (bytes.len() == CODE_LEN && last.first().copied() == check_char(body)).then_some(code)
+    crate::rules::code::normalise(typed, CODE_LEN)
 }
 
 // ---------------------------------------------------------------------------------------------

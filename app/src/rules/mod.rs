@@ -3,6 +3,7 @@
 pub mod catalog;
 pub mod catalog_edit;
 pub mod clean;
+pub mod code;
 pub mod date;
 pub mod disclosure;
 pub mod division;

@@ -36,6 +36,10 @@ pub struct Config {
     pub report_rate_per_hour: u32,
     /// Public consultations (help centre) per IP per hour (`APP_CONSULT_RATE_PER_HOUR`).
     pub consult_rate_per_hour: u32,
+    /// Online credit commitments per IP per hour (`APP_COMMITMENT_RATE_PER_HOUR`).
+    pub commitment_rate_per_hour: u32,
+    /// Case lookups by tracking code (`/track`) per IP per minute (`APP_TRACK_RATE_PER_MIN`).
+    pub track_rate_per_minute: u32,
     /// Public list downloads (XLSX) per IP per minute (`APP_EXPORT_RATE_PER_MIN`).
     pub export_rate_per_minute: u32,
     /// Rows in one public list download (`APP_LIST_EXPORT_MAX_ROWS`).
@@ -155,6 +159,14 @@ impl Config {
                 .filter(|n| *n > 0)
                 .unwrap_or(30),
             consult_rate_per_hour: get("APP_CONSULT_RATE_PER_HOUR")
+                .and_then(|v| v.parse().ok())
+                .filter(|n| *n > 0)
+                .unwrap_or(5),
+            track_rate_per_minute: get("APP_TRACK_RATE_PER_MIN")
+                .and_then(|v| v.parse().ok())
+                .filter(|n| *n > 0)
+                .unwrap_or(20),
+            commitment_rate_per_hour: get("APP_COMMITMENT_RATE_PER_HOUR")
                 .and_then(|v| v.parse().ok())
                 .filter(|n| *n > 0)
                 .unwrap_or(5),

@@ -10,6 +10,10 @@ pub struct Limits {
     export: DefaultKeyedRateLimiter<String>,
     /// Public consultations (咨询): the help centre's form has no captcha.
     consult: DefaultKeyedRateLimiter<String>,
+    /// The public tracking page of cases (`/track`).
+    track: DefaultKeyedRateLimiter<String>,
+    /// Online credit commitments (信用承诺): a public form without a captcha.
+    commitment: DefaultKeyedRateLimiter<String>,
 }
 
 fn per(n: u32) -> NonZeroU32 {
@@ -31,12 +35,20 @@ impl Limits {
             report: RateLimiter::keyed(Quota::per_hour(per(reports_per_hour))),
             export: RateLimiter::keyed(Quota::per_minute(per(10))),
             consult: RateLimiter::keyed(Quota::per_hour(per(5))),
+            commitment: RateLimiter::keyed(Quota::per_hour(per(5))),
+            track: RateLimiter::keyed(Quota::per_minute(per(20))),
         }
     }
 
     /// Sets the public consultations allowed per IP per hour (`APP_CONSULT_RATE_PER_HOUR`).
     pub fn with_consults(mut self, consults_per_hour: u32) -> Self {
         self.consult = RateLimiter::keyed(Quota::per_hour(per(consults_per_hour)));
+        self
+    }
+
+    /// Sets the online commitments allowed per IP per hour (`APP_COMMITMENT_RATE_PER_HOUR`).
+    pub fn with_commitments(mut self, per_hour: u32) -> Self {
+        self.commitment = RateLimiter::keyed(Quota::per_hour(per(per_hour)));
         self
     }
 
@@ -66,8 +78,24 @@ impl Limits {
         allow(&self.export, ip)
     }
 
+    /// Sets the tracking-page lookups allowed per IP per minute (`APP_TRACK_RATE_PER_MIN`).
+    pub fn with_tracks(mut self, per_minute: u32) -> Self {
+        self.track = RateLimiter::keyed(Quota::per_minute(per(per_minute)));
+        self
+    }
+
+    /// One lookup of a case by tracking code from `ip`.
+    pub fn allow_track(&self, ip: Option<&str>) -> bool {
+        allow(&self.track, ip)
+    }
+
     /// One public consultation from `ip`.
     pub fn allow_consult(&self, ip: Option<&str>) -> bool {
         allow(&self.consult, ip)
+    }
+
+    /// One online credit commitment from `ip`.
+    pub fn allow_commitment(&self, ip: Option<&str>) -> bool {
+        allow(&self.commitment, ip)
     }
 }

@@ -21,7 +21,9 @@ impl AppState {
                 config.report_rate_per_hour,
             )
             .with_exports(config.export_rate_per_minute)
-            .with_consults(config.consult_rate_per_hour),
+            .with_consults(config.consult_rate_per_hour)
+            .with_commitments(config.commitment_rate_per_hour)
+            .with_tracks(config.track_rate_per_minute),
         );
         AppState {
             db,

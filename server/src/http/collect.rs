@@ -59,7 +59,7 @@ async fn upload_inner(
         "文件超过上限 {} MB：请拆分成多个文件分别上传。",
         state.config.upload_max_mb
     );
-    let Posted { fields, file } = read_posted(state, req, too_large).await?;
+    let Posted { fields, file, .. } = read_posted(state, req, too_large).await?;
     let class = fields.get("class").cloned().unwrap_or_default();
     let requested = fields.get("department").and_then(|d| d.parse::<i64>().ok());
     let department_id = batches::submitting_unit(state, &caller, requested).await?;

@@ -217,6 +217,9 @@ pub async fn list_export(
         let (_, headers, rows) = match list.as_str() {
             "licences" => export::table(x.records.into_iter().map(export::LicenceRow).collect()),
             "penalties" => export::table(x.records.into_iter().map(export::PenaltyRow).collect()),
+            "commitments" => {
+                export::table(x.entries.into_iter().map(export::CommitmentRow).collect())
+            }
             _ => export::table(x.entries.into_iter().map(export::ListEntryRow).collect()),
         };
         let sheet = list_sheet_name(&list);
@@ -240,6 +243,7 @@ fn list_sheet_name(list: &str) -> &'static str {
         "penalties" => "行政处罚",
         "red" => "红名单",
         "black" => "黑名单",
+        "commitments" => "信用承诺",
         _ => "重点关注名单",
     }
 }

@@ -430,6 +430,8 @@ pub(crate) struct LicenceRow(pub PublicRecord);
 pub(crate) struct PenaltyRow(pub PublicRecord);
 /// An entry of a red, black or watch list, as the list page shows it.
 pub(crate) struct ListEntryRow(pub GenericEntry);
+/// A commitment of the public commitments list.
+pub(crate) struct CommitmentRow(pub GenericEntry);
 
 impl ExportRow for LicenceRow {
     const SHEET: &'static str = "行政许可";
@@ -530,6 +532,39 @@ impl ExportRow for ListEntryRow {
             e.date.clone(),
             field("状态"),
             field("备注"),
+        ]
+    }
+}
+
+impl ExportRow for CommitmentRow {
+    const SHEET: &'static str = "信用承诺";
+    const HEADERS: &'static [&'static str] = &[
+        "承诺主体名称",
+        "统一社会信用代码",
+        "承诺类型",
+        "承诺内容",
+        "承诺日期",
+        "承诺受理单位",
+        "履约状态",
+    ];
+    fn cells(self) -> Vec<String> {
+        let e = self.0;
+        // The class's field labels (app/src/rules/catalog.rs `commitment_fields`).
+        let field = |label: &str| {
+            e.fields
+                .iter()
+                .find(|(l, _)| l == label)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
+        vec![
+            e.subject_name.clone(),
+            e.subject_uscc.clone(),
+            field("承诺类型"),
+            field("承诺内容"),
+            e.date.clone(),
+            field("承诺受理单位"),
+            field("履约状态"),
         ]
     }
 }

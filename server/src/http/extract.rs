@@ -103,10 +103,12 @@ fn bad_form(message: &str) -> AppError {
     AppError::field("file", "BAD_FORM", message)
 }
 
-/// A multipart form: its text fields and its one `file` (name, bytes).
+/// A multipart form: its text fields, its one `file` (name, bytes), and the files of other inputs
+/// (input name, file name, bytes; inputs left empty are skipped).
 pub(crate) struct Posted {
     pub fields: HashMap<String, String>,
     pub file: Option<(String, Vec<u8>)>,
+    pub files: Vec<(String, String, Vec<u8>)>,
 }
 
 /// Reads a multipart form and checks its CSRF token (the general check reads only url-encoded forms).
@@ -123,6 +125,7 @@ pub(crate) async fn read_posted(
         .map_err(|_| bad_form("请通过上传页面选择文件后提交。"))?;
     let mut fields: HashMap<String, String> = HashMap::new();
     let mut file: Option<(String, Vec<u8>)> = None;
+    let mut files: Vec<(String, String, Vec<u8>)> = vec![];
     loop {
         let field = match multipart.next_field().await {
             Ok(Some(f)) => f,
@@ -140,6 +143,14 @@ pub(crate) async fn read_posted(
                 .await
                 .map_err(|_| bad_form("上传中断，请重新上传。"))?;
             file = Some((file_name, bytes.to_vec()));
+        } else if let Some(file_name) = field.file_name().map(str::to_owned) {
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|_| bad_form("上传中断，请重新上传。"))?;
+            if !(file_name.is_empty() && bytes.is_empty()) {
+                files.push((name, file_name, bytes.to_vec()));
+            }
         } else {
             let text = field
                 .text()
@@ -152,7 +163,11 @@ pub(crate) async fn read_posted(
     if !app::server::csrf::valid(&state.secrets, cookie.as_deref(), token) {
         return Err(AppError::Forbidden);
     }
-    Ok(Posted { fields, file })
+    Ok(Posted {
+        fields,
+        file,
+        files,
+    })
 }
 
 /// The largest url-encoded form read (a console form's filters).

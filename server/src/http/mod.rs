@@ -1,6 +1,7 @@
 //! The HTTP router: Leptos pages and server functions, health, static assets, and the middleware
 //! stack (request id, access log, compression, security headers, CSP by hash, cache policy).
 pub mod api_v1;
+pub mod cases;
 pub mod cms;
 pub mod collect;
 pub mod credit;
@@ -119,6 +120,7 @@ fn rest(upload_max_mb: u64, test_hooks: bool) -> Routes {
         .merge(collect::router(upload_max_mb))
         .merge(cms::router())
         .merge(credit::router())
+        .merge(cases::router())
         .merge(api_v1::router());
     if test_hooks {
         routes.merge(test_hooks::router())

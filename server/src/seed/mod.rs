@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod bench_report;
 mod catalog;
+mod commitments;
 mod faq;
 mod generate;
 mod help;
@@ -135,6 +136,7 @@ pub async fn seed_demo(
         insert::advance_identities(state).await?;
     }
     showcase::seed(state, opts.as_of).await?;
+    commitments::seed(state, opts.as_of).await?;
     accounts::seed(state).await?;
     help::seed(state, opts.as_of).await?;
     report.articles += site_content::seed(state, opts.as_of).await?;

@@ -30,6 +30,8 @@ pub const CONSOLE_NAV: &[(&str, &str, Action)] = &[
     ("/console/stats", "统计分析", Action::StatsView),
     ("/console/cms", "网站内容", Action::CmsView),
     ("/console/help", "群众咨询", Action::ConsultView),
+    ("/console/commitments", "信用承诺", Action::CommitmentView),
+    ("/console/cases", "修复与异议", Action::CaseView),
     ("/console/training", "培训管理", Action::TrainingManage),
     ("/console/conflicts", "名称核实", Action::ConflictResolve),
     ("/console/catalogue", "信用目录", Action::CatalogueView),

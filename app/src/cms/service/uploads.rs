@@ -3,6 +3,7 @@
 use crate::cms::files::accept;
 use crate::error::AppError;
 use crate::portal::model::Attachment;
+use crate::server::audit::Actor;
 use crate::server::authz::Caller;
 use crate::server::AppState;
 use sha2::{Digest, Sha256};
@@ -12,6 +13,16 @@ use sqlx::Row;
 pub async fn store(
     state: &AppState,
     caller: &Caller,
+    original_name: &str,
+    bytes: &[u8],
+) -> Result<Attachment, AppError> {
+    store_as(state, &caller.actor(), original_name, bytes).await
+}
+
+/// The same for any actor: a case's materials from an applicant without an account (cases).
+pub async fn store_as(
+    state: &AppState,
+    caller: &Actor,
     original_name: &str,
     bytes: &[u8],
 ) -> Result<Attachment, AppError> {
@@ -60,7 +71,7 @@ pub async fn store(
             .bind(crate::cms::files::mime(accepted.ext))
             .bind(bytes.len() as i64)
             .bind(&name)
-            .bind(caller.user.user_id)
+            .bind(caller.user_id)
             .bind(state.clock.now_text())
             .execute(&mut *tx)
             .await?;

@@ -12,12 +12,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-const LISTS: [(&str, &str); 5] = [
+const LISTS: [(&str, &str); 6] = [
     ("licences", "行政许可"),
     ("penalties", "行政处罚"),
     ("red", "红名单"),
     ("black", "黑名单"),
     ("watch", "重点关注名单"),
+    ("commitments", "信用承诺"),
 ];
 
 #[component]
@@ -33,11 +34,14 @@ pub fn CreditListPage() -> impl IntoView {
         param("from"),
         param("to"),
     );
+    let (kind, fulfilment) = (param("kind"), param("fulfilment"));
     let filters = Memo::new(move |_| ListFilters {
         q: q.get(),
         county: county.get(),
         unit: unit.get(),
         authority: authority.get(),
+        kind: kind.get(),
+        fulfilment: fulfilment.get(),
         from: from.get(),
         to: to.get(),
     });
@@ -70,6 +74,8 @@ fn is_records(list: &str) -> bool {
 #[component]
 fn ListForm(list: String, filters: ListFilters, units: Vec<(String, String)>) -> impl IntoView {
     let records = is_records(&list);
+    let commitments = list == "commitments";
+    let (authority_label, date_label) = labels(&list);
     let q_label = if records {
         "名称（至少 2 个字）、统一社会信用代码或文书号"
     } else {
@@ -79,15 +85,16 @@ fn ListForm(list: String, filters: ListFilters, units: Vec<(String, String)>) ->
         <form class="filters list-filters" method="get" action=format!("/credit/lists/{list}")>
             <label>{q_label}<input type="search" name="q" value=filters.q.clone() maxlength="60" /></label>
             {(!records).then(|| view! {
-                <label>"认定单位"<input type="search" name="authority" value=filters.authority.clone() maxlength="60" /></label>
+                <label>{authority_label}<input type="search" name="authority" value=filters.authority.clone() maxlength="60" /></label>
             })}
+            {commitments.then(|| view! { <CommitmentSelects kind=filters.kind.clone() fulfilment=filters.fulfilment.clone() /> })}
             <CountySelect selected=filters.county.clone() />
             <UnitSelect selected=filters.unit.clone() units />
             {if records {
                 view! { <DateRange from=filters.from.clone() to=filters.to.clone() /> }.into_any()
             } else {
                 view! {
-                    <label>"列入日期自"<input type="date" name="from" value=filters.from.clone() /></label>
+                    <label>{format!("{date_label}自")}<input type="date" name="from" value=filters.from.clone() /></label>
                     <label>"至"<input type="date" name="to" value=filters.to.clone() /></label>
                 }.into_any()
             }}
@@ -99,19 +106,55 @@ fn ListForm(list: String, filters: ListFilters, units: Vec<(String, String)>) ->
     }
 }
 
+/// The labels of a list's authority and date filters.
+fn labels(list: &str) -> (&'static str, &'static str) {
+    match list {
+        "commitments" => ("受理单位", "承诺日期"),
+        "licences" | "penalties" => ("认定单位", "决定日期"),
+        _ => ("认定单位", "列入日期"),
+    }
+}
+
+/// The commitments list's own filters: type and fulfilment (plain selects of a GET form).
+#[component]
+fn CommitmentSelects(kind: String, fulfilment: String) -> impl IntoView {
+    use crate::commitments::rules::{FULFILMENTS, TYPES};
+    view! {
+        <label>"承诺类型"
+            <select name="kind">
+                <option value="">"全部"</option>
+                {TYPES.iter().map(|k| view! { <option value=*k selected=kind == *k>{*k}</option> }).collect_view()}
+            </select>
+        </label>
+        <label>"履约状态"
+            <select name="fulfilment">
+                <option value="">"全部"</option>
+                {FULFILMENTS.iter().map(|k| view! { <option value=*k selected=fulfilment == *k>{*k}</option> }).collect_view()}
+            </select>
+        </label>
+    }
+}
+
 /// The filters in force, in words.
 fn active(
     filters: &ListFilters,
     units: &[(String, String)],
-    records: bool,
+    list: &str,
 ) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
     let f = filters;
+    let (authority_label, date_label) = labels(list);
     if !f.q.trim().is_empty() {
         out.push(("名称或代码", f.q.trim().to_string()));
     }
     if !f.authority.trim().is_empty() {
-        out.push(("认定单位", f.authority.trim().to_string()));
+        out.push((authority_label, f.authority.trim().to_string()));
+    }
+    if !f.kind.trim().is_empty() {
+        out.push(("承诺类型", f.kind.trim().to_string()));
+    }
+    if !f.fulfilment.trim().is_empty() {
+        out.push(("履约状态", f.fulfilment.trim().to_string()));
     }
     if !f.county.is_empty() {
         let name = division::xiangxi_name(&f.county).unwrap_or(f.county.as_str());
@@ -125,12 +168,10 @@ fn active(
         out.push(("信源单位", name));
     }
     if !(f.from.is_empty() && f.to.is_empty()) {
-        let label = if records {
-            "决定日期"
-        } else {
-            "列入日期"
-        };
-        out.push((label, format!("{} 至 {}", f.from, f.to).trim().to_string()));
+        out.push((
+            date_label,
+            format!("{} 至 {}", f.from, f.to).trim().to_string(),
+        ));
     }
     out
 }
@@ -138,13 +179,13 @@ fn active(
 #[component]
 fn ListView(p: ListPage, filters: ListFilters) -> impl IntoView {
     let title = p.title.clone();
-    let records = is_records(&p.list);
+    let commitments = p.list == "commitments";
     let prev = (p.page > 1).then(|| with_param("page", &(p.page - 1).to_string()));
     let next = p
         .more
         .then(|| with_param("page", &(p.page + 1).to_string()));
     let empty = p.records.is_empty() && p.entries.is_empty();
-    let shown = active(&filters, &p.units, records);
+    let shown = active(&filters, &p.units, &p.list);
     let query = filters.query();
     let download = if query.is_empty() {
         format!("/credit/lists/{}/export.xlsx", p.list)
@@ -156,6 +197,13 @@ fn ListView(p: ListPage, filters: ListFilters) -> impl IntoView {
         <SocialMeta title=title.clone() description=format!("湘西州{title}，可按名称、代码、地区、单位和日期查询，按日期由近及远排列。") />
         <section class="panel" aria-labelledby="list-title">
             <h1 id="list-title">{title}</h1>
+            {commitments.then(|| view! {
+                <p class="list-links">
+                    <a class="button" href="/commitments/new">"在线作出信用承诺"</a>
+                    " "<a href="/column/commitment">"信用承诺办理指南"</a>
+                    <span class="muted small">"　标注“未履约”的承诺即为失信信息。"</span>
+                </p>
+            })}
             <ListForm list=p.list.clone() filters=filters.clone() units=p.units.clone() />
             {(!shown.is_empty()).then(|| view! {
                 <p class="active-filters">"当前条件："

@@ -23,6 +23,22 @@ pub fn RecordCard(r: PublicRecord, #[prop(optional)] with_subject: bool) -> impl
             {(!r.display_until.is_empty()).then(|| view! { <span>{format!("公示至 {}", r.display_until)}</span> })}
             {(!r.valid_to.is_empty()).then(|| view! { <span>{format!("有效期至：{}", r.valid_to)}</span> })}
         </div>
+        {(!with_subject && !r.repaired && !r.repair_eligible_from.is_empty()).then(|| repair_line(r.public_id.clone(), r.repair_open, r.repair_eligible_from.clone()))}
+    }
+}
+
+/// A penalty on the subject page: the way to credit repair, or from when and why not yet (§7, §10).
+fn repair_line(public_id: String, open: bool, from: String) -> impl IntoView {
+    if open {
+        view! {
+            <p class="record-repair">
+                <a href=format!("/repair/apply?record={public_id}")>"申请信用修复"</a>
+            </p>
+        }
+        .into_any()
+    } else {
+        view! { <p class="record-repair small muted">{crate::cases::repair::not_yet(&from)}</p> }
+            .into_any()
     }
 }
 

@@ -233,6 +233,38 @@ pub async fn entries(
     sql: &mut Sql,
     f: &ListFilters,
 ) -> Result<Option<String>, AppError> {
+    entries_on(state, sql, f, "authority", "listed_on").await
+}
+
+/// Conditions of the commitments list: as a list's, on the accepting unit and the commitment date,
+/// and the type and fulfilment exactly.
+pub async fn commitments(
+    state: &AppState,
+    sql: &mut Sql,
+    f: &ListFilters,
+) -> Result<Option<String>, AppError> {
+    let message = entries_on(state, sql, f, "accepting_unit", "committed_on").await?;
+    for (key, value) in [("commitment_type", &f.kind), ("fulfilment", &f.fulfilment)] {
+        if !value.trim().is_empty() {
+            let p = sql.bind(value.trim());
+            sql.text.push_str(&format!(
+                " AND {} = {p}",
+                payload_field(state.db.backend, "g", key)
+            ));
+        }
+    }
+    Ok(message)
+}
+
+/// Conditions on generic entries: the subject, county and unit, a fragment of the payload's
+/// `authority` field, and a range of its `date` field.
+async fn entries_on(
+    state: &AppState,
+    sql: &mut Sql,
+    f: &ListFilters,
+    authority_key: &'static str,
+    date_key: &'static str,
+) -> Result<Option<String>, AppError> {
     let backend = state.db.backend;
     let mut message = None;
     let q = f.q.trim();
@@ -252,10 +284,10 @@ pub async fn entries(
         let p = sql.bind(&format!("%{}%", escape_like(f.authority.trim())));
         sql.text.push_str(&format!(
             " AND {} LIKE {p} ESCAPE '\\'",
-            payload_field(backend, "g", "authority")
+            payload_field(backend, "g", authority_key)
         ));
     }
-    let listed = payload_field(backend, "g", "listed_on");
+    let listed = payload_field(backend, "g", date_key);
     if let Some(d) = date(&f.from) {
         let p = sql.bind(d);
         sql.text.push_str(&format!(" AND {listed} >= {p}"));

@@ -21,6 +21,7 @@ pub fn title(list: &str) -> Option<&'static str> {
         "red" => "守信激励对象（红名单）",
         "black" => "严重失信主体名单（黑名单）",
         "watch" => "重点关注名单",
+        "commitments" => "信用承诺公示",
         _ => return None,
     })
 }
@@ -29,7 +30,8 @@ pub fn title(list: &str) -> Option<&'static str> {
 #[derive(Debug, Clone, Copy)]
 enum Source {
     Records(Kind),
-    Entries,
+    /// Generic records, newest first by this payload date.
+    Entries(&'static str),
 }
 
 /// A list's query: the condition on its rows with the filters, its parameters, and the message to
@@ -67,8 +69,20 @@ async fn query(state: &AppState, list: &str, filters: &ListFilters) -> Result<Qu
                 visibility::generic_sql("g")
             );
             (
-                Source::Entries,
+                Source::Entries("listed_on"),
                 list_filter::entries(state, &mut sql, filters).await?,
+                None,
+            )
+        }
+        "commitments" => {
+            let p = sql.bind(crate::commitments::rules::CLASS);
+            sql.text = format!(
+                "g.class_id = (SELECT dc.id FROM data_classes dc WHERE dc.code = {p}) AND {}",
+                visibility::generic_sql("g")
+            );
+            (
+                Source::Entries("committed_on"),
+                list_filter::commitments(state, &mut sql, filters).await?,
                 None,
             )
         }
@@ -86,9 +100,9 @@ async fn query(state: &AppState, list: &str, filters: &ListFilters) -> Result<Qu
 fn order(state: &AppState, source: Source) -> String {
     match source {
         Source::Records(_) => "ORDER BY r.decision_date DESC, r.id DESC".into(),
-        Source::Entries => format!(
+        Source::Entries(date) => format!(
             "ORDER BY {} DESC, g.id DESC",
-            list_filter::payload_field(state.db.backend, "g", "listed_on")
+            list_filter::payload_field(state.db.backend, "g", date)
         ),
     }
 }
@@ -106,7 +120,7 @@ async fn rows(
             records::fetch(state, kind, &q.sql.text, &q.sql.binds, &tail).await?,
             vec![],
         ),
-        Source::Entries => (
+        Source::Entries(_) => (
             vec![],
             records::fetch_generic(state, &q.sql.text, &q.sql.binds, &tail).await?,
         ),
@@ -128,7 +142,7 @@ async fn count(
     let from = match q.source {
         Source::Records(Kind::Licence) => "licences r",
         Source::Records(Kind::Penalty) => "penalties r",
-        Source::Entries => "generic_records g",
+        Source::Entries(_) => "generic_records g",
     };
     let cond = &q.sql.text;
     let cap = COUNT_CAP + 1;

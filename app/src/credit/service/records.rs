@@ -11,13 +11,14 @@ use std::collections::HashMap;
 const PENALTY_COLUMNS: &str = "r.public_id, s.public_id AS subject_public_id, r.subject_name, r.subject_category, \
     COALESCE(r.subject_uscc, '') AS subject_uscc, r.decision_no, r.decision_date, r.authority, r.categories AS category, \
     r.content, r.violation_type AS title, r.violation_facts AS detail, r.legal_basis AS basis, r.fine_fen, \
-    '' AS valid_from, '' AS valid_to, r.display_until, r.severity, r.source_unit, r.repaired";
+    '' AS valid_from, '' AS valid_to, r.display_until, r.severity, r.source_unit, r.repaired, \
+    r.repair_eligible_from";
 
 const LICENCE_COLUMNS: &str = "r.public_id, s.public_id AS subject_public_id, r.subject_name, r.subject_category, \
     COALESCE(r.subject_uscc, '') AS subject_uscc, r.decision_no, r.decision_date, r.authority, r.licence_category AS category, \
     r.content, r.decision_doc_name AS title, TRIM(COALESCE(r.certificate_name, '') || ' ' || COALESCE(r.licence_no, '')) AS detail, \
     '' AS basis, CAST(NULL AS BIGINT) AS fine_fen, r.valid_from, r.valid_to, '' AS display_until, '' AS severity, \
-    r.source_unit, 0 AS repaired";
+    r.source_unit, 0 AS repaired, '' AS repair_eligible_from";
 
 /// licence | penalty
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -152,6 +153,11 @@ fn record(kind: Kind, r: &AnyRow, scrub: &Scrub) -> Result<PublicRecord, AppErro
         },
         source_unit: text("source_unit")?,
         repaired: r.try_get::<i64, _>("repaired")? == 1,
+        repair_open: crate::cases::repair::eligible(
+            &r.try_get::<String, _>("repair_eligible_from")?,
+            &scrub.today.iso(),
+        ),
+        repair_eligible_from: r.try_get("repair_eligible_from")?,
     })
 }
 
@@ -209,10 +215,17 @@ pub async fn fetch_generic(
             .map(|k| text(k))
             .find(|d| !d.is_empty())
             .unwrap_or_else(|| created.chars().take(10).collect());
+        let class_code: String = r.try_get("class_code")?;
+        // A broken commitment is itself a negative record (docs/domain.md §10): named as one.
+        let class_name = if crate::commitments::rules::is_breach(&class_code, &text("fulfilment")) {
+            crate::commitments::rules::BREACH_LABEL.to_string()
+        } else {
+            r.try_get("class_name")?
+        };
         out.push(GenericEntry {
             public_id: r.try_get("public_id")?,
-            class_code: r.try_get("class_code")?,
-            class_name: r.try_get("class_name")?,
+            class_code,
+            class_name,
             subject_public_id: r.try_get("subject_public_id")?,
             subject_name: scrub.text(&r.try_get::<String, _>("subject_name")?),
             subject_uscc: r.try_get("subject_uscc")?,

@@ -11,7 +11,6 @@ use crate::error::{AppError, FieldError};
 use crate::rules::date::{beijing_minute, Ymd};
 use crate::server::authz::Caller;
 use crate::server::AppState;
-use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
@@ -124,13 +123,8 @@ fn validate(req: &ReportRequest, staff: bool, today: Ymd) -> Result<(Ymd, Ymd), 
 }
 
 fn random_code(len: usize) -> String {
-    // No 0/O, 1/I/L: read aloud or typed from paper without mistakes.
-    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
-    let mut rng = rand::thread_rng();
-    (0..len)
-        // The alphabet is constant and not empty: the fallback is never taken.
-        .map(|_| ALPHABET.choose(&mut rng).map_or('2', |&b| b as char))
-        .collect()
+    // No 0/O, 1/I/L: read aloud or typed from paper without mistakes (the one alphabet of codes).
+    crate::rules::code::random(len)
 }
 
 /// Issues a report: checks, collects the sections, renders and signs the PDF, and logs the request.

@@ -222,6 +222,8 @@ mod tests {
         let (mut sqlite, postgres) = (schema(&sqlite_sql), schema(&postgres_sql));
         // SQLite's helper for the search index triggers (PostgreSQL has generate_series).
         assert_eq!(sqlite.remove("gram_positions"), Some(vec!["n".to_string()]));
+        // SQLite cannot alter a CHECK: 0019 rebuilds record_versions under a temporary name.
+        assert!(sqlite.remove("record_versions_new").is_some());
         assert!(sqlite.len() >= 17, "{:?}", sqlite.keys());
         assert_eq!(sqlite, postgres);
     }

@@ -153,7 +153,11 @@ impl<'a> Checker<'a> {
             spec.fields
                 .iter()
                 .enumerate()
-                .filter(|(_, f)| matches!(f.field_type, FieldType::Date | FieldType::Enum))
+                // A commitment's 履约状态 changes the record (a new version), not which record it is.
+                .filter(|(_, f)| {
+                    matches!(f.field_type, FieldType::Date | FieldType::Enum)
+                        && f.key != "fulfilment"
+                })
                 .map(|(i, _)| c.value(i))
                 .collect::<Vec<_>>()
                 .join("/")
