@@ -503,6 +503,15 @@ impl ExportRow for PenaltyRow {
     }
 }
 
+/// A generic entry's value for a field label of its class ("" when the entry has none).
+fn field_value(e: &GenericEntry, label: &str) -> String {
+    e.fields
+        .iter()
+        .find(|(l, _)| l == label)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
 impl ExportRow for ListEntryRow {
     const SHEET: &'static str = "名单";
     const HEADERS: &'static [&'static str] = &[
@@ -517,13 +526,7 @@ impl ExportRow for ListEntryRow {
     fn cells(self) -> Vec<String> {
         let e = self.0;
         // The class's field labels (app/src/rules/catalog.rs `list_fields`).
-        let field = |label: &str| {
-            e.fields
-                .iter()
-                .find(|(l, _)| l == label)
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default()
-        };
+        let field = |label: &str| field_value(&e, label);
         vec![
             e.subject_name.clone(),
             e.subject_uscc.clone(),
@@ -550,13 +553,7 @@ impl ExportRow for CommitmentRow {
     fn cells(self) -> Vec<String> {
         let e = self.0;
         // The class's field labels (app/src/rules/catalog.rs `commitment_fields`).
-        let field = |label: &str| {
-            e.fields
-                .iter()
-                .find(|(l, _)| l == label)
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default()
-        };
+        let field = |label: &str| field_value(&e, label);
         vec![
             e.subject_name.clone(),
             e.subject_uscc.clone(),
