@@ -58,7 +58,7 @@ pub fn is_static_page(path: &str) -> bool {
             "/help" | "/help/track" | "/help/qa" | "/help/training"
         )
         || path == "/stats"
-        || matches!(path, "/track" | "/repair")
+        || matches!(path, "/track" | "/repair" | "/objection")
 }
 
 /// Whether the page being rendered is a static one (on the server; the browser only ever renders
@@ -129,8 +129,12 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("help"), StaticSegment("qa")) view=help::pages::qa::QaPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("help"), StaticSegment("training")) view=help::training::pages::public::TrainingPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("track") view=cases::pages::track::TrackPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("my"), StaticSegment("cases")) view=cases::pages::mine::MyCasesPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("repair") view=cases::pages::repair::RepairPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("repair"), StaticSegment("apply")) view=cases::pages::repair::RepairApplyPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("objection") view=cases::pages::objection::ObjectionPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("objection"), StaticSegment("apply")) view=cases::pages::objection::ObjectionApplyPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("complaint"), StaticSegment("apply")) view=cases::pages::objection::ComplaintApplyPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("login") view=auth::pages::LoginPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("login"), StaticSegment("totp")) view=auth::pages::TotpPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("account") view=auth::pages::AccountPage ssr=SsrMode::Async />
@@ -147,6 +151,8 @@ pub fn App() -> impl IntoView {
                         <Route path=(StaticSegment("help"), ParamSegment("id")) view=help::pages::desk::ConsultDeskPage />
                         <Route path=StaticSegment("training") view=help::training::pages::console::TrainingSessionsPage />
                         <Route path=StaticSegment("cases") view=cases::pages::desk::CasesPage />
+                        <Route path=(StaticSegment("cases"), StaticSegment("stats")) view=cases::pages::stats::CaseStatsPage />
+                        <Route path=(StaticSegment("cases"), StaticSegment("deadlines")) view=cases::pages::deadlines::CaseDeadlinesPage />
                         <Route path=(StaticSegment("cases"), ParamSegment("id")) view=cases::pages::desk::CaseDeskPage />
                         <Route path=(StaticSegment("training"), ParamSegment("id")) view=help::training::pages::session::TrainingSessionPage />
                         <Route path=(StaticSegment("cms"), StaticSegment("new")) view=cms::pages::editor::ArticleEditPage />

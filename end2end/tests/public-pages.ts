@@ -29,6 +29,8 @@ export const FIXED_PAGES = [
   "/column/training",
   "/repair",
   "/track",
+  "/objection",
+  "/complaint/apply",
   "/stats",
 ];
 
@@ -47,4 +49,17 @@ export async function foundPages(page: Page, jsEnabled: boolean): Promise<string
     await firstLink(page, "/credit/lists/penalties", "/credit/record/", jsEnabled),
     await firstLink(page, "/column/repair", "/article/", jsEnabled),
   ];
+}
+
+/** The subject pages the first three result pages of a search for "公司" link to, in order. */
+export async function companySubjects(page: Page, jsEnabled: boolean): Promise<string[]> {
+  const subjects: string[] = [];
+  for (const n of [1, 2, 3]) {
+    await open(page, `/credit?q=${encodeURIComponent("公司")}&page=${n}`, jsEnabled);
+    const found = await page
+      .locator('a[href^="/credit/subject/"]')
+      .evaluateAll((as) => as.map((a) => a.getAttribute("href") ?? ""));
+    for (const f of found) if (!subjects.includes(f)) subjects.push(f);
+  }
+  return subjects;
 }

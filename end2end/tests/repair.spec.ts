@@ -2,10 +2,11 @@
 // two uploads (on a phone, with JavaScript on or off: a plain multipart form); it gets a tracking code;
 // the credit office (desktop, with JavaScript) assigns the case and approves it; the penalty leaves the
 // subject page and the applicant reads the result by code (a GET form that works without JavaScript).
+import { execFileSync } from "node:child_process";
 import { Browser, Page } from "@playwright/test";
 import { test, expect, open } from "./fixtures";
 import { createUser, loginToConsole } from "./auth-helpers";
-import { SHOWCASE } from "./public-pages";
+import { SHOWCASE, companySubjects } from "./public-pages";
 
 const PDF = Buffer.from("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n");
 const PNG = Buffer.from("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489", "hex");
@@ -21,14 +22,7 @@ interface Target {
 
 /** A subject page (not the showcase's, which other tests read) offering a repair not yet applied for. */
 async function repairable(page: Page, jsEnabled: boolean, skip: number): Promise<Target> {
-  const subjects: string[] = [];
-  for (const n of [1, 2, 3]) {
-    await open(page, `/credit?q=${encodeURIComponent("公司")}&page=${n}`, jsEnabled);
-    const found = await page
-      .locator('a[href^="/credit/subject/"]')
-      .evaluateAll((as) => as.map((a) => a.getAttribute("href") ?? ""));
-    for (const f of found) if (!subjects.includes(f)) subjects.push(f);
-  }
+  const subjects = await companySubjects(page, jsEnabled);
   let seen = 0;
   for (const subject of subjects) {
     await open(page, subject, jsEnabled);
@@ -47,9 +41,11 @@ async function repairable(page: Page, jsEnabled: boolean, skip: number): Promise
   throw new Error("no repairable penalty in the demo data");
 }
 
-async function applyFor(page: Page, t: Target, jsEnabled: boolean): Promise<string> {
+/** Applies; answers the tracking code and the penalty's decision number. */
+async function applyFor(page: Page, t: Target, jsEnabled: boolean): Promise<{ code: string; decisionNo: string }> {
   await open(page, t.apply, jsEnabled);
   await expect(page.getByTestId("commitment-text")).toContainText("信用修复");
+  const decisionNo = (await page.getByTestId("repair-target").locator("dd").nth(1).innerText()).trim();
   await page.getByLabel("统一社会信用代码").fill(t.uscc);
   await page.getByLabel("申请人姓名").fill("张建华");
   await page.getByLabel("联系电话").fill("13907431234");
@@ -63,11 +59,11 @@ async function applyFor(page: Page, t: Target, jsEnabled: boolean): Promise<stri
   const code = (await page.getByTestId("tracking-code").innerText()).trim();
   expect(code).toMatch(/^[2-9A-HJKMNP-Z]{16}$/);
   await expect(page.getByTestId("tracked-state")).toHaveText("已提交，待受理");
-  return code;
+  return { code, decisionNo };
 }
 
 /** The credit office, in its own desktop browser with JavaScript: assign to the record's unit, approve. */
-async function officeApproves(browser: Browser, baseURL: string, request: import("@playwright/test").APIRequestContext, code: string) {
+async function officeApproves(browser: Browser, baseURL: string, request: import("@playwright/test").APIRequestContext, code: string, subject: string): Promise<string> {
   const office = await createUser(request, baseURL, "operator");
   const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 800 }, javaScriptEnabled: true, locale: "zh-CN" });
   const page = await context.newPage();
@@ -82,21 +78,57 @@ async function officeApproves(browser: Browser, baseURL: string, request: import
     await page.locator('form[data-move="approve"] textarea').fill("罚款已缴清，整改到位。");
     await page.locator('form[data-move="approve"]').getByRole("button").click();
     await expect(page.getByTestId("case-state")).toHaveText("准予修复");
+    return await specialReportText(page, subject);
   } finally {
     await context.close();
   }
+}
+
+/** The text of a special report on the subject (the last five years), pulled by the signed-in office. */
+async function specialReportText(page: Page, subjectPath: string): Promise<string> {
+  const subject = subjectPath.split("/").pop()!;
+  const today = new Date().toISOString().slice(0, 10);
+  const from = `${Number(today.slice(0, 4)) - 5}${today.slice(4)}`;
+  const form = new URLSearchParams({
+    "request[kind]": "special",
+    "request[subject]": subject,
+    "request[applicant]": "李四",
+    "request[purpose]": "招投标",
+    "request[matter]": "政府采购",
+    "request[from]": from,
+    "request[to]": today,
+    "request[sections][0]": "trust",
+  });
+  const issued = await page.request.post("/api/credit/staff_report", {
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    data: form.toString(),
+  });
+  expect(issued.status()).toBe(200);
+  const pdf = await page.request.get((await issued.json()).download);
+  expect(pdf.status()).toBe(200);
+  // Poppler's pdftotext (installed by scripts/setup.sh --test) reads the PDF's text.
+  return execFileSync("pdftotext", ["-enc", "UTF-8", "-", "-"], { input: await pdf.body() }).toString();
 }
 
 test("a company applies for repair, the office approves, the record leaves public view", async ({ page, jsEnabled, browser, baseURL, request }, info) => {
   test.setTimeout(90_000);
   const t = await repairable(page, jsEnabled, OFFSET[info.project.name] ?? 0);
   const record = new URL(t.apply, "http://x").searchParams.get("record")!;
-  const code = await applyFor(page, t, jsEnabled);
-  await officeApproves(browser, baseURL!, request, code);
+  const { code, decisionNo } = await applyFor(page, t, jsEnabled);
+  const searched = `/credit/lists/penalties?q=${encodeURIComponent(decisionNo)}`;
+  await open(page, searched, jsEnabled);
+  await expect(page.locator(`a[href="/credit/record/penalty/${record}"]`)).toHaveCount(1);
+  const report = await officeApproves(browser, baseURL!, request, code, t.subject);
+  // A special report still lists the penalty, marked 已修复.
+  expect(report).toContain(decisionNo);
+  expect(report).toContain("已修复");
   // The penalty is gone from the subject page (a new address: the browser may keep the old page for
   // the 60 s a public page may be cached).
   await open(page, `${t.subject}?after=repair`, jsEnabled);
   await expect(page.locator(`a[href="/repair/apply?record=${record}"]`)).toHaveCount(0);
+  await expect(page.locator(`a[href="/credit/record/penalty/${record}"]`)).toHaveCount(0);
+  // And from the public search of penalties.
+  await open(page, `${searched}&after=repair`, jsEnabled);
   await expect(page.locator(`a[href="/credit/record/penalty/${record}"]`)).toHaveCount(0);
   // The applicant reads the result by code, typed on the tracking page.
   await open(page, "/track", jsEnabled);

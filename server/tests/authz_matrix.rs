@@ -68,6 +68,15 @@ fn sample(endpoint: &str) -> Option<&'static str> {
         "cases/repair_target" => "record=nothing-here",
         // Not a multipart form: answered with a redirect back to the form, nothing stored.
         "POST /repair/submit" => "",
+        // The path names a case and a material that do not exist: 404 for those who may look.
+        "GET /case-files/{case}/{file}" => "",
+        // Not multipart forms either: a redirect back to the form (or the tracking page), nothing stored.
+        "POST /objection/submit" | "POST /complaint/submit" | "POST /track/supplement" => "",
+        "cases/record_target" => "record=nothing-here",
+        // An empty entry fails validation (422) for those who may enter cases.
+        "cases/enter" => "",
+        "cases/suspend" => "id=no-such-case&on=true",
+        "cases/mine" | "cases/stats" => "",
         "cases/list" => "page=1",
         "cases/case" => "id=no-such-case",
         "cases/move" => "id=no-such-case&code=approve",
@@ -344,7 +353,9 @@ fn scope_kind(endpoint: &str) -> Option<Kind> {
         "help/consult" | "help/consult_route" | "help/consult_answer" | "help/consult_publish" => {
             Kind::Consult
         }
-        "cases/case" | "cases/move" => Kind::Case,
+        "cases/case" | "cases/move" | "cases/suspend" | "GET /case-files/{case}/{file}" => {
+            Kind::Case
+        }
         _ => return None,
     })
 }
@@ -480,6 +491,9 @@ fn scoped_request(endpoint: &str, id: &str, role: Role, release: &str) -> (Strin
         "help/consult_answer" => form(format!("id={id}&answer=")),
         "help/consult_publish" => form(format!("id={id}&publish=true&question=&answer=")),
         "cases/case" => form(format!("id={id}")),
+        // Inside the scope a repair case's display cannot be suspended (409), changing nothing.
+        "cases/suspend" => form(format!("id={id}&on=true")),
+        "GET /case-files/{case}/{file}" => (format!("/case-files/{id}/{id}-file"), String::new()),
         // Inside the scope a refusal without its reason fails validation (422), changing nothing.
         "cases/move" => form(format!("id={id}&code=refuse")),
         "cms/article_diff" => form(format!("id={id}&from=1&to=1")),
@@ -577,7 +591,8 @@ async fn unit(state: &app::server::AppState, code: &str) -> (i64, Option<String>
 }
 
 /// Two repair cases for the scope matrix: handled by `pref` (a 吉首 subject) and by `fh` (凤凰县).
-async fn case_objects(pool: &sqlx::AnyPool, pref: i64, fh: i64) -> Vec<Obj> {
+async fn case_objects(state: &app::server::AppState, pref: i64, fh: i64) -> Vec<Obj> {
+    let pool = &state.db.pool;
     let mut objects = vec![];
     for (n, dept, county) in [(1, pref, "433101"), (2, fh, "433123")] {
         let public_id = format!("scope-case-{n}");
@@ -592,6 +607,22 @@ async fn case_objects(pool: &sqlx::AnyPool, pref: i64, fh: i64) -> Vec<Obj> {
         .bind(format!("SCOPECASE{n}"))
         .bind(dept)
         .bind(county)
+        .execute(pool)
+        .await
+        .unwrap();
+        // One material each, on disk in the private store, so that a download in scope succeeds.
+        let bytes = format!("%PDF-1.4\nscope case {n}\n%%EOF\n").into_bytes();
+        let stored = app::cms::service::uploads::store_private(state, "材料.pdf", &bytes)
+            .await
+            .unwrap();
+        sqlx::query(
+            "INSERT INTO case_files (public_id, case_id, purpose, file_name, original_name, size_bytes, created_at) \
+             SELECT $1, id, 'proof', $2, '材料.pdf', $3, '2026-01-05T01:00:00Z' FROM cases WHERE public_id = $4",
+        )
+        .bind(format!("{public_id}-file"))
+        .bind(&stored.file)
+        .bind(stored.size)
+        .bind(&public_id)
         .execute(pool)
         .await
         .unwrap();
@@ -803,7 +834,7 @@ async fn every_id_endpoint_refuses_objects_outside_the_callers_scope() {
     }
 
     // Repair cases on records of the prefecture unit (a 吉首 subject) and of the 凤凰县 unit.
-    objects.extend(case_objects(pool, pref, fh).await);
+    objects.extend(case_objects(&state, pref, fh).await);
 
     // Articles in 新闻 only and in 新闻 + 通知公告, written before the CMS staff get their grants.
     let editor = common::client();

@@ -9,81 +9,28 @@
 #![allow(clippy::too_many_lines)]
 mod common;
 use app::server::AppState;
-use server::seed::{seed_demo, SeedOptions};
 use sqlx::Row;
 use time::macros::datetime;
 
-const PDF: &[u8] = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
-const PNG: &[u8] =
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00";
+use common::cases::{
+    code_of, count, displayed_penalty, form_token, post_multipart, text, PDF, PNG,
+};
 
 /// A seeded server on Monday 7 December 2026, with the public-form limit raised.
 async fn seeded() -> (AppState, String) {
-    let url = common::fresh_database_url().await;
-    let config = common::test_config_with(
-        &url,
-        &[
-            ("APP_CONSULT_RATE_PER_HOUR", "1000"),
-            ("APP_TRACK_RATE_PER_MIN", "1000"),
-        ],
-    );
-    let state = common::state_with_config(config, app::server::clock::Clock::adjustable()).await;
-    state.clock.set(datetime!(2026-12-07 02:00 UTC)).unwrap();
-    let opts = SeedOptions {
-        subjects: 12,
-        seed: 7,
-        as_of: state.clock.today(),
-    };
-    seed_demo(&state, &opts, |_, _| {}).await.expect("seed");
-    let base = common::serve(state.clone()).await;
-    (state, base)
+    common::cases::seeded_on(datetime!(2026-12-07 02:00 UTC)).await
 }
 
 /// A penalty on public display that may be repaired today, moved to the demo clerk's unit:
 /// (record public id, decision number, subject public id, USCC).
 async fn repairable(state: &AppState, base: &str) -> (String, String, String, String) {
     let today = state.clock.today().iso();
-    let rows = sqlx::query(
-        "SELECT p.id, p.public_id, p.decision_no, s.public_id AS sid, s.uscc FROM penalties p \
-         JOIN subjects s ON s.id = p.subject_id WHERE p.published = 1 AND p.withdrawn = 0 AND p.repaired = 0 \
-         AND p.repair_eligible_from <= $1 AND p.display_until >= $1 AND s.uscc IS NOT NULL ORDER BY p.id",
+    displayed_penalty(
+        state,
+        base,
+        &format!(" AND p.repair_eligible_from <= '{today}'"),
     )
-    .bind(&today)
-    .fetch_all(&state.db.pool)
     .await
-    .unwrap();
-    let c = common::plain_client();
-    for r in rows {
-        let sid: String = r.get("sid");
-        let no: String = r.get("decision_no");
-        let html = text(&c, format!("{base}/credit/subject/{sid}")).await;
-        if html.contains(&no) {
-            let clerk_dept: i64 =
-                sqlx::query_scalar("SELECT department_id FROM users WHERE username = 'clerk'")
-                    .fetch_one(&state.db.pool)
-                    .await
-                    .unwrap();
-            sqlx::query("UPDATE penalties SET department_id = $1 WHERE id = $2")
-                .bind(clerk_dept)
-                .bind(r.get::<i64, _>("id"))
-                .execute(&state.db.pool)
-                .await
-                .unwrap();
-            return (r.get("public_id"), no, sid, r.get("uscc"));
-        }
-    }
-    panic!("the demo data has no repairable penalty on display");
-}
-
-/// The CSRF token the application form renders (the client keeps its cookie).
-async fn form_token(c: &reqwest::Client, base: &str, record: &str) -> String {
-    let html = text(c, format!("{base}/repair/apply?record={record}")).await;
-    assert!(html.contains("信用修复承诺书"), "{html}");
-    html.split("name=\"csrf_token\" value=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .expect("the form carries a CSRF token")
-        .to_string()
 }
 
 /// Posts an application; answers the redirect target.
@@ -94,57 +41,26 @@ async fn apply(
     uscc: &str,
     files: &[(&str, &str, &[u8])],
 ) -> String {
-    let token = form_token(c, base, record).await;
-    let mut form = reqwest::multipart::Form::new()
-        .text("csrf_token", token)
-        .text("record", record.to_string())
-        .text("uscc", uscc.to_string())
-        .text("name", "张建华")
-        .text("contact", "13907431234")
-        .text("commitment", "1");
-    for (input, name, bytes) in files {
-        form = form.part(
-            input.to_string(),
-            reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_string()),
-        );
-    }
-    let r = c
-        .post(format!("{base}/repair/submit?record={record}"))
-        .header("accept", "text/html")
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
-    let loc = r.headers()["location"].to_str().unwrap().to_string();
-    decoded(&loc)
-}
-
-fn decoded(s: &str) -> String {
-    form_urlencoded::parse(s.replace('?', "&").as_bytes())
-        .map(|(k, v)| {
-            if v.is_empty() {
-                k.into_owned()
-            } else {
-                format!("{k}={v}")
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-fn code_of(location: &str) -> String {
-    location
-        .split("code=")
-        .nth(1)
-        .and_then(|s| s.split('&').next())
-        .unwrap()
-        .to_string()
-}
-
-/// A page's text.
-async fn text(c: &reqwest::Client, url: String) -> String {
-    c.get(url).send().await.unwrap().text().await.unwrap()
+    let token = form_token(
+        c,
+        format!("{base}/repair/apply?record={record}"),
+        "信用修复承诺书",
+    )
+    .await;
+    post_multipart(
+        c,
+        format!("{base}/repair/submit?record={record}"),
+        &[
+            ("csrf_token", &token),
+            ("record", record),
+            ("uscc", uscc),
+            ("name", "张建华"),
+            ("contact", "13907431234"),
+            ("commitment", "1"),
+        ],
+        files,
+    )
+    .await
 }
 
 /// The public penalty list searched for a decision number.
@@ -168,13 +84,6 @@ async fn call(
     form: &[(&str, &str)],
 ) -> (u16, String) {
     common::post_form(c, base, endpoint, form).await
-}
-
-async fn count(state: &AppState, sql: &str) -> i64 {
-    sqlx::query_scalar(sql)
-        .fetch_one(&state.db.pool)
-        .await
-        .unwrap()
 }
 
 /// Applies with two uploads and checks the tracking page; a second application on the same record is
@@ -222,6 +131,58 @@ async fn apply_twice(
     let html = text(public, format!("{base}/repair/apply?record={record}")).await;
     assert!(html.contains("正在办理"), "{html}");
     (code, case)
+}
+
+/// The applicant's materials are downloaded through the case (scoped, audited), never from the
+/// public `/files/` route; another unit and a visitor get nothing.
+async fn materials_are_private(
+    state: &AppState,
+    base: &str,
+    unit: &reqwest::Client,
+    other: &reqwest::Client,
+    case_json: &str,
+) {
+    let href = case_json
+        .split("\"href\":\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("a material link")
+        .to_string();
+    assert!(href.starts_with("/case-files/"), "{href}");
+    let r = unit.get(format!("{base}{href}")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["cache-control"], "private, no-store");
+    assert!(r.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment"));
+    assert_eq!(r.bytes().await.unwrap().as_ref(), PDF);
+    let r = other.get(format!("{base}{href}")).send().await.unwrap();
+    assert_eq!(r.status(), 404, "another unit's clerk");
+    let r = common::client()
+        .get(format!("{base}{href}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401, "a visitor");
+    let stored: String = sqlx::query_scalar("SELECT file_name FROM case_files ORDER BY id LIMIT 1")
+        .fetch_one(&state.db.pool)
+        .await
+        .unwrap();
+    let r = common::client()
+        .get(format!("{base}/files/{stored}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404, "not published content");
+    assert_eq!(
+        count(
+            state,
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'cases.material_download'"
+        )
+        .await,
+        1
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -292,6 +253,7 @@ async fn a_repair_journey_takes_the_record_off_public_view() {
         body.contains("approve") && body.contains("罚款缴纳凭证.pdf"),
         "{body}"
     );
+    materials_are_private(&state, &base, &unit, &other, &body).await;
     let (s, _) = call(
         &unit,
         &base,

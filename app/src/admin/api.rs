@@ -48,12 +48,14 @@ pub async fn create_user(
     unit_kind: String,
     #[server(default)] department: String,
     #[server(default)] county: String,
+    #[server(default)] subject_uscc: String,
 ) -> Result<TemporaryPassword, AppError> {
     authz::serve(Action::UserCreate, move |state, caller| async move {
         let unit = service::users::Unit {
             kind: unit_kind,
             department,
             county,
+            subject_uscc,
         };
         service::users::create(&state, &caller, &username, &display_name, &unit).await
     })
@@ -67,12 +69,14 @@ pub async fn update_user(
     unit_kind: String,
     #[server(default)] department: String,
     #[server(default)] county: String,
+    #[server(default)] subject_uscc: String,
 ) -> Result<(), AppError> {
     authz::serve(Action::UserUpdate, move |state, caller| async move {
         let unit = service::users::Unit {
             kind: unit_kind,
             department,
             county,
+            subject_uscc,
         };
         service::users::update(&state, &caller, &id, &display_name, &unit).await
     })

@@ -26,6 +26,9 @@ pub struct UserDetail {
     pub locked_until: Option<String>,
     pub totp_enabled: bool,
     pub must_change_password: bool,
+    /// The USCC a subject account is bound to.
+    #[serde(default)]
+    pub subject_uscc: Option<String>,
     pub sessions: Vec<LoginRecord>,
 }
 

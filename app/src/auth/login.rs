@@ -225,7 +225,7 @@ pub async fn login(
     Ok(if totp_pending {
         LoginNext::Totp
     } else {
-        LoginNext::Go(safe_next(next))
+        LoginNext::Go(landing(state, user_id, next).await?)
     })
 }
 
@@ -346,12 +346,31 @@ pub async fn totp_step(
     e.record(&mut tx, state).await?;
     tx.commit().await?;
     auth.totp_pending = false;
+    let user_id = auth.user_id;
     session.cycle_id().await.map_err(session_error)?;
     session
         .insert(AUTH_KEY, auth)
         .await
         .map_err(session_error)?;
-    Ok(LoginNext::Go(safe_next(next)))
+    Ok(LoginNext::Go(landing(state, user_id, next).await?))
+}
+
+/// Where a login goes: the page asked for, else the console; a subject account, which has no console,
+/// goes to its cases (`/my/cases`).
+async fn landing(state: &AppState, user_id: i64, next: &str) -> Result<String, AppError> {
+    use crate::auth::policy::{may, Action};
+    let to = safe_next(next);
+    if to != "/console" {
+        return Ok(to);
+    }
+    let roles = crate::server::session::roles_of(state, user_id).await?;
+    Ok(
+        if !may(&roles, Action::ConsoleEnter) && may(&roles, Action::CaseOwn) {
+            "/my/cases".to_string()
+        } else {
+            to
+        },
+    )
 }
 
 /// Ends this login. Without a login it does nothing (and says nothing).

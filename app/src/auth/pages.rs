@@ -143,6 +143,9 @@ fn AccountView(o: AccountOverview, ended: Action<(), Result<u64, AppError>>) -> 
                 <dt>"动态验证码"</dt><dd>{if o.totp_enabled { "已绑定" } else { "未绑定" }}</dd>
             </dl>
             <p class="actions">
+                {o.me.roles.contains(&crate::auth::model::Role::Subject).then(|| view! {
+                    <a class="button" href="/my/cases" data-testid="my-cases-link">"我的办件"</a>
+                })}
                 <a class="button" href="/account/password">"修改密码"</a>
                 <a class="button button-secondary" href="/account/totp">{if o.totp_enabled { "重新绑定动态验证码" } else { "绑定动态验证码" }}</a>
             </p>

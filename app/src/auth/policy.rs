@@ -101,6 +101,8 @@ pub enum Action {
     CaseAssign,
     /// The unit's moves: decide (approve, refuse), ask for materials, return, extend once.
     CaseDecide,
+    /// A subject account's own cases (those on its bound USCC), at `/my/cases`.
+    CaseOwn,
 }
 
 /// How far a permission reaches.
@@ -253,6 +255,8 @@ pub const POLICY: &[(Role, Action, Scope)] = &[
     (Operator, CaseAssign, All),
     (Clerk, CaseDecide, OwnDepartment),
     (Operator, CaseDecide, All),
+    // A subject account follows the cases on its own USCC (the service filters by it).
+    (Subject, CaseOwn, All),
     // Commitments (docs/domain.md §10): the accepting unit tracks fulfilment, a county watches its units.
     (Clerk, CommitmentView, OwnDepartment),
     (County, CommitmentView, OwnCounty),
@@ -333,11 +337,24 @@ pub const ENDPOINTS: &[(&str, Access)] = &[
     ("cases/track", Access::Public),
     ("cases/repair_target", Access::Public),
     ("POST /repair/submit", Access::Public),
+    ("GET /case-files/{case}/{file}", Access::Action(CaseView)),
+    ("cases/record_target", Access::Public),
+    ("POST /objection/submit", Access::Public),
+    ("POST /complaint/submit", Access::Public),
+    ("POST /track/supplement", Access::Public),
+    ("cases/enter", Access::Action(CaseAssign)),
+    ("cases/suspend", Access::Action(CaseAssign)),
     ("cases/list", Access::Action(CaseView)),
     ("cases/case", Access::Action(CaseView)),
     ("cases/move", Access::Action(CaseView)),
     ("cases/deadlines", Access::Action(CaseAssign)),
     ("cases/deadlines_save", Access::Action(CaseAssign)),
+    ("cases/mine", Access::Action(CaseOwn)),
+    ("cases/stats", Access::Action(CaseView)),
+    (
+        "POST /console/export/case_stats.xlsx",
+        Access::Action(CaseView),
+    ),
     ("stats/public", Access::Public),
     ("stats/dashboard", Access::Action(Action::StatsView)),
     ("POST /console/export/stats.xlsx", Access::Action(StatsView)),

@@ -32,6 +32,38 @@ pub async fn get_repair_target(record: String) -> Result<RepairTarget, AppError>
     .await
 }
 
+/// The record an objection or complaint form is about (public facts only).
+#[server(endpoint = "cases/record_target")]
+pub async fn get_record_target(record: String) -> Result<super::model::RecordTarget, AppError> {
+    authz::serve_public(move |state| async move {
+        super::service::intake::record_target(&state, &record).await
+    })
+    .await
+}
+
+/// Staff enter an objection or complaint received by phone, at the counter or by letter; answers
+/// the new case's tracking code.
+#[server(endpoint = "cases/enter")]
+pub async fn enter_case(
+    #[server(default)] form: super::intake::Intake,
+) -> Result<String, AppError> {
+    authz::serve(Action::CaseAssign, move |state, caller| async move {
+        Ok(super::service::intake::enter(&state, &caller, &form)
+            .await?
+            .code)
+    })
+    .await
+}
+
+/// The operator suspends (`on`) or resumes the public display of an open objection's record.
+#[server(endpoint = "cases/suspend")]
+pub async fn suspend_display(id: String, #[server(default)] on: bool) -> Result<(), AppError> {
+    authz::serve(Action::CaseAssign, move |state, caller| async move {
+        super::service::suspend::set(&state, &caller, &id, on).await
+    })
+    .await
+}
+
 #[server(endpoint = "cases/list")]
 pub async fn list_cases(
     #[server(default)] filter: CaseFilter,
@@ -91,6 +123,26 @@ pub async fn save_case_deadlines(
 ) -> Result<(), AppError> {
     authz::serve(Action::CaseAssign, move |state, caller| async move {
         super::service::save_deadlines(&state, &caller, days).await
+    })
+    .await
+}
+
+/// A subject account's own cases (those on the USCC bound to the account).
+#[server(endpoint = "cases/mine")]
+pub async fn my_cases() -> Result<Vec<super::model::CaseRow>, AppError> {
+    authz::serve(Action::CaseOwn, move |state, caller| async move {
+        super::service::mine::mine(&state, &caller).await
+    })
+    .await
+}
+
+/// The case statistics within the caller's scope.
+#[server(endpoint = "cases/stats")]
+pub async fn case_stats(
+    #[server(default)] filter: super::stats::StatsFilter,
+) -> Result<super::stats::CaseStats, AppError> {
+    authz::serve(Action::CaseView, move |state, caller| async move {
+        super::service::stats::stats(&state, &caller, &filter).await
     })
     .await
 }

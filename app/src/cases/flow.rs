@@ -135,6 +135,20 @@ impl Flow {
     }
 }
 
+/// Every state of every flow once, for the desk's filter: (code, label), the label of the first flow
+/// that has it (`submitted` reads the same in all).
+pub fn all_states() -> Vec<(&'static str, &'static str)> {
+    let mut seen: Vec<(&'static str, &'static str)> = vec![];
+    for k in Kind::ALL {
+        for st in k.flow().states {
+            if !seen.iter().any(|(c, _)| *c == st.code) {
+                seen.push((st.code, st.label));
+            }
+        }
+    }
+    seen
+}
+
 /// Why a move cannot be made.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {

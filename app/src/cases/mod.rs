@@ -4,8 +4,12 @@
 pub mod api;
 pub mod deadline;
 pub mod flow;
+pub mod intake;
 pub mod model;
+#[cfg(feature = "ssr")]
+pub mod notice;
 pub mod pages;
 pub mod repair;
 #[cfg(feature = "ssr")]
 pub mod service;
+pub mod stats;

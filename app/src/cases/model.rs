@@ -94,6 +94,24 @@ pub struct CaseDetail {
     pub moves: Vec<MoveOption>,
     /// (public id, name) of active units, for a move that picks one.
     pub units: Vec<(String, String)>,
+    /// How it came: 网站, 电话, 窗口, 信函.
+    #[serde(default)]
+    pub channel_label: String,
+    /// An objection's ground (信息错误 …).
+    #[serde(default)]
+    pub ground_label: String,
+    /// An objection's or complaint's description.
+    #[serde(default)]
+    pub description: String,
+    /// The record's public display is suspended (open objections).
+    #[serde(default)]
+    pub record_suspended: bool,
+    /// The caller may suspend or resume the record's display.
+    #[serde(default)]
+    pub can_suspend: bool,
+    /// Where staff correct the record (the collection pipeline's form: a new version).
+    #[serde(default)]
+    pub correct_href: Option<String>,
 }
 
 /// What the applicant reads by tracking code.
@@ -133,4 +151,19 @@ pub struct RepairTarget {
 pub struct Applied {
     pub code: String,
     pub result_due_on: String,
+}
+
+/// The record an objection or complaint form is about, as the form shows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordTarget {
+    pub record_public_id: String,
+    /// penalty | licence
+    pub record_kind: String,
+    pub subject_name: String,
+    pub decision_no: String,
+    pub decision_date: String,
+    pub authority: String,
+    pub title: String,
+    /// An objection on it is open already.
+    pub objection_open: bool,
 }

@@ -61,20 +61,7 @@ pub fn check(a: &Application, proofs: usize, authorisations: usize) -> Result<Ch
             None
         }
     };
-    let name = a.name.trim().to_string();
-    if name.is_empty() {
-        fail("name", "NAME_MISSING", "请填写申请人姓名。".into());
-    } else if name.chars().count() > 30 {
-        fail("name", "NAME_TOO_LONG", "姓名不能超过 30 个字。".into());
-    }
-    let contact = parse_contact(&a.contact).filter(|c| matches!(c, Contact::Mobile(_)));
-    if contact.is_none() {
-        fail(
-            "contact",
-            "CONTACT_INVALID",
-            "请填写正确的手机号码（11 位）或带区号的固定电话。".into(),
-        );
-    }
+    let (name, contact) = applicant(&a.name, &a.contact, &mut fail);
     if !(MIN_FILES..=MAX_FILES).contains(&proofs) {
         fail(
             "proof",
@@ -133,16 +120,41 @@ pub fn check(a: &Application, proofs: usize, authorisations: usize) -> Result<Ch
     }
 }
 
+/// The applicant's name and telephone, checked alike on every public form of cases (repair,
+/// objection, complaint) and on the staff's entry of an offline case.
+pub fn applicant(
+    name: &str,
+    contact: &str,
+    fail: &mut impl FnMut(&str, &str, String),
+) -> (String, Option<Contact>) {
+    let name = name.trim().to_string();
+    if name.is_empty() {
+        fail("name", "NAME_MISSING", "请填写申请人姓名。".into());
+    } else if name.chars().count() > 30 {
+        fail("name", "NAME_TOO_LONG", "姓名不能超过 30 个字。".into());
+    }
+    let contact = parse_contact(contact).filter(|c| matches!(c, Contact::Mobile(_)));
+    if contact.is_none() {
+        fail(
+            "contact",
+            "CONTACT_INVALID",
+            "请填写正确的手机号码（11 位）或带区号的固定电话。".into(),
+        );
+    }
+    (name, contact)
+}
+
 /// Whether a penalty may be repaired on `today` (both `YYYY-MM-DD`): the minimum display period of
 /// its severity has passed (docs/domain.md §7).
 pub fn eligible(repair_eligible_from: &str, today: &str) -> bool {
     !repair_eligible_from.is_empty() && repair_eligible_from <= today
 }
 
-/// Why a penalty cannot be repaired yet, for the subject page.
+/// Why a penalty cannot be repaired yet, for the subject page. The date already follows the regime the
+/// office chose (`rules::disclosure::Regime`, whose minimum periods differ), so the reason names none.
 pub fn not_yet(repair_eligible_from: &str) -> String {
     format!(
-        "自 {repair_eligible_from} 起可申请信用修复（须届满最短公示期：一般失信行为 3 个月，严重失信行为 1 年）。"
+        "自 {repair_eligible_from} 起可申请信用修复（须届满该失信信息的最短公示期，按本平台现行公示期限规则计算）。"
     )
 }
 

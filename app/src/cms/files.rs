@@ -121,6 +121,17 @@ pub fn is_accepted_ext(ext: &str) -> bool {
     ACCEPTED.iter().any(|(e, _, _)| *e == ext)
 }
 
+/// The extension of a stored name (`{sha256}.{ext}`, lower-case hex), if it is one: what a download
+/// route accepts before it touches the disk.
+pub fn stored_ext(name: &str) -> Option<&str> {
+    let (hash, ext) = name.split_once('.')?;
+    let hashed = hash.len() == 64
+        && hash
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    (hashed && is_accepted_ext(ext)).then_some(ext)
+}
+
 /// An accepted upload: the extension it is stored under and its kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Accepted {

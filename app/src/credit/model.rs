@@ -109,6 +109,9 @@ pub struct PublicRecord {
     pub repair_eligible_from: String,
     /// Penalties: repair may be applied for today.
     pub repair_open: bool,
+    /// An objection on it is open (shown as "异议处理中", docs/domain.md §11).
+    #[serde(default)]
+    pub objection_open: bool,
 }
 
 /// One entry of a red, black or watch list, a commitment or another class's record.

@@ -39,6 +39,8 @@ pub struct PenaltyFacts {
     pub withdrawn: bool,
     pub repaired: bool,
     pub taken_down: bool,
+    /// Display suspended by the operator while an objection is open (docs/domain.md §11).
+    pub suspended: bool,
     pub decision_date: String,
     pub display_until: String,
     pub severity: String,
@@ -64,6 +66,7 @@ pub fn penalty_shown(p: &PenaltyFacts, policy: &DisclosurePolicy, today: &str) -
         && !p.withdrawn
         && !p.repaired
         && !p.taken_down
+        && !p.suspended
         && p.decision_date.as_str() <= today
         && p.display_until.as_str() >= today
         && (policy.publish_minor || p.severity != "minor")
@@ -94,7 +97,7 @@ pub fn penalty_sql(r: &str, policy: &DisclosurePolicy, today: Ymd) -> String {
     let t = day(today);
     let mut sql = format!(
         "{r}.published = 1 AND {r}.withdrawn = 0 AND {r}.repaired = 0 AND {r}.taken_down_at IS NULL \
-         AND {r}.decision_date <= {t} AND {r}.display_until >= {t}"
+         AND {r}.display_suspended = 0 AND {r}.decision_date <= {t} AND {r}.display_until >= {t}"
     );
     if !policy.publish_minor {
         sql.push_str(&format!(" AND {r}.severity <> 'minor'"));
@@ -113,11 +116,12 @@ pub fn penalty_sql(r: &str, policy: &DisclosurePolicy, today: Ymd) -> String {
     sql
 }
 
-/// The SQL condition for licences on public display: valid today, and never a minor's.
+/// The SQL condition for licences on public display: valid today, not suspended during an objection,
+/// and never a minor's.
 pub fn licence_sql(r: &str, today: Ymd) -> String {
     let t = day(today);
     format!(
-        "{r}.published = 1 AND {r}.withdrawn = 0 AND {r}.state = '有效' AND {r}.decision_date <= {t} \
+        "{r}.published = 1 AND {r}.withdrawn = 0 AND {r}.display_suspended = 0 AND {r}.state = '有效' AND {r}.decision_date <= {t} \
          AND {r}.valid_to >= {t} AND ({r}.subject_category <> '{PERSON_CATEGORY}' OR NOT {})",
         minor_subject(r)
     )
@@ -167,7 +171,7 @@ mod tests {
     }
 
     #[test]
-    fn repaired_withdrawn_taken_down_warnings_and_minor_are_hidden() {
+    fn repaired_withdrawn_taken_down_suspended_warnings_and_minor_are_hidden() {
         let policy = DisclosurePolicy::default();
         let today = "2026-06-01";
         for hide in [
@@ -181,6 +185,10 @@ mod tests {
             },
             PenaltyFacts {
                 taken_down: true,
+                ..penalty()
+            },
+            PenaltyFacts {
+                suspended: true,
                 ..penalty()
             },
             PenaltyFacts {

@@ -49,6 +49,9 @@ pub struct Config {
     /// Hosts an exchange pull may be redirected to besides the configured address's own host
     /// (`APP_EXCHANGE_ALLOW_HOSTS`, comma-separated).
     pub exchange_allow_hosts: Vec<String>,
+    /// Where notices to applicants go (`APP_NOTICE_CHANNEL`): `log` (default) writes a log line and
+    /// the notice table only; an SMS or email gateway is a further channel of `cases::notice`.
+    pub notice_channel: String,
 }
 
 /// Reads `KEY=VALUE` lines; `#` starts a comment; values may be quoted.
@@ -188,6 +191,10 @@ impl Config {
                 .map(|h| h.trim().to_ascii_lowercase())
                 .filter(|h| !h.is_empty())
                 .collect(),
+            notice_channel: get("APP_NOTICE_CHANNEL")
+                .unwrap_or("log")
+                .trim()
+                .to_ascii_lowercase(),
         })
     }
 

@@ -36,6 +36,8 @@ pub enum Export {
     Stats,
     /// A training session's sign-in list (`session`).
     Training,
+    /// The case statistics (`kind`, `from`, `to`), within the caller's scope.
+    CaseStats,
 }
 
 /// Every export route; the router and the authorisation matrix test both read this list.
@@ -48,6 +50,7 @@ pub const ROUTES: &[(&str, Export)] = &[
     ("/console/export/reports.xlsx", Export::Reports),
     ("/console/export/stats.xlsx", Export::Stats),
     ("/console/export/training.xlsx", Export::Training),
+    ("/console/export/case_stats.xlsx", Export::CaseStats),
 ];
 
 fn path_of(kind: Export) -> &'static str {
@@ -239,6 +242,16 @@ async fn sheet(
         Export::Reports => table(stats::log(state, caller, MAX_ROWS).await?),
         Export::Stats => stats_sheet(state, caller, &get("table"), &get("month")).await?,
         Export::Training => table(sign_in_list(state, &get("session")).await?),
+        Export::CaseStats => {
+            use app::cases::stats::{export_rows, StatsFilter, EXPORT_HEADERS};
+            let f = StatsFilter {
+                kind: get("kind"),
+                from: get("from"),
+                to: get("to"),
+            };
+            let s = app::cases::service::stats::stats(state, caller, &f).await?;
+            ("办件统计", EXPORT_HEADERS.to_vec(), export_rows(&s))
+        }
     })
 }
 

@@ -24,7 +24,9 @@ pub fn router() -> Routes {
 
 /// Where the CMS keeps uploaded files (`{sha256}.{ext}`).
 pub fn uploads_dir(state: &AppState) -> std::path::PathBuf {
-    state.config.data_path("uploads")
+    state
+        .config
+        .data_path(app::cms::service::uploads::PUBLIC_DIR)
 }
 
 fn origin(state: &AppState, headers: &HeaderMap) -> String {
@@ -78,15 +80,8 @@ pub async fn feed(
 }
 
 /// A stored name: 64 lower-case hex digits, a dot, a known extension.
-fn stored_name(name: &str) -> Option<(&str, &'static str)> {
-    let (hash, ext) = name.split_once('.')?;
-    let ok = hash.len() == 64
-        && hash
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-    ok.then_some(())?;
-    app::cms::files::is_accepted_ext(ext).then_some(())?;
-    Some((hash, app::cms::files::mime(ext)))
+fn stored_name(name: &str) -> Option<&'static str> {
+    app::cms::files::stored_ext(name).map(app::cms::files::mime)
 }
 
 /// `/files/{sha256}.{ext}[?name=…]`: images shown inline, documents downloaded under the given name.
@@ -98,7 +93,7 @@ pub async fn file(
     Query(query): Query<HashMap<String, String>>,
     request: axum::extract::Request,
 ) -> Response {
-    let Some((_, mime)) = stored_name(&name) else {
+    let Some(mime) = stored_name(&name) else {
         return plain_error(&AppError::NotFound("该文件".into()));
     };
     let path = uploads_dir(&state).join(&name);

@@ -70,8 +70,8 @@ pub async fn csrf_check(State(state): State<AppState>, req: Request, next: Next)
     // Checking a report's file changes nothing, so it carries no token.
     let exempt = req.uri().path() == super::elder::PATH
         || req.uri().path() == super::collect::UPLOAD_PATH
-        // The repair application is multipart too: its handler checks the token (cases::submit).
-        || req.uri().path() == super::cases::SUBMIT_PATH
+        // The public case forms are multipart too: their handler checks the token (cases::public_form).
+        || super::cases::MULTIPART_PATHS.contains(&req.uri().path())
         || req.uri().path() == super::credit::CHECK_PATH;
     let plain_form = !exempt
         && req.method() == Method::POST

@@ -3,6 +3,7 @@
 //! bounded at any size and an interrupted run leaves whole chunks only.
 pub mod accounts;
 pub mod bench_report;
+mod case_accounts;
 mod catalog;
 mod commitments;
 mod faq;
@@ -138,6 +139,7 @@ pub async fn seed_demo(
     showcase::seed(state, opts.as_of).await?;
     commitments::seed(state, opts.as_of).await?;
     accounts::seed(state).await?;
+    case_accounts::seed(state).await?;
     help::seed(state, opts.as_of).await?;
     report.articles += site_content::seed(state, opts.as_of).await?;
     report.articles += training::seed(state, opts.as_of).await?;

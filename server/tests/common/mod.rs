@@ -2,6 +2,7 @@
 //! postgres with TEST_PG_URL pointing at a server the test script started). PostgreSQL tests
 //! fail when the server is missing: they are never skipped.
 #![allow(dead_code)]
+pub mod cases;
 pub mod collect;
 use app::server::{clock::Clock, config::Config, db::Db, secrets::Secrets, AppState};
 use std::collections::HashMap;

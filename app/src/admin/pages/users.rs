@@ -172,6 +172,10 @@ fn TemporaryPasswordNotice(t: TemporaryPassword) -> impl IntoView {
     }
 }
 
+/// What binding a subject account does.
+const SUBJECT_USCC_HINT: &str =
+    "18 位代码；信用主体账户登录后在“我的办件”查看该主体的信用修复、异议申诉等办件。";
+
 #[component]
 fn CreateUserForm(create: ServerAction<CreateUser>) -> impl IntoView {
     let orgs = Resource::new(|| (), |_| list_orgs(String::new(), String::new(), 0, true));
@@ -181,11 +185,12 @@ fn CreateUserForm(create: ServerAction<CreateUser>) -> impl IntoView {
             <h2 id="new-user">"新建账户"</h2>
             <p class="muted">"系统管理员创建账户；角色由安全管理员另行授予（三员分立）。"</p>
             {move || create.value().get().and_then(|r| r.ok()).map(|t| view! { <TemporaryPasswordNotice t /> })}
-            <FormAlert error fields=&["username", "display_name"] />
+            <FormAlert error fields=&["username", "display_name", "subject_uscc"] />
             <ActionForm action=create>
                 <CsrfField />
                 <Field name="username" label="用户名" required=true hint="3–32 位小写字母、数字或 _ . -，以字母开头" error />
                 <Field name="display_name" label="姓名" required=true error />
+                <Field name="subject_uscc" label="绑定主体统一社会信用代码（信用主体账户填写）" hint=SUBJECT_USCC_HINT error />
                 <Suspense>
                     {move || Suspend::new(async move {
                         orgs.await.ok().map(|o| view! { <UnitFields orgs=o kind="office".into() department=None county=None /> })
@@ -324,13 +329,19 @@ fn UserView(
         }})}
         {can(Perm::UserUpdate).then(|| {
             let (kind, department, county, name, id) = (u.unit_kind.clone(), u.department.clone(), u.county.clone(), u.row.display_name.clone(), id.clone());
+            // The USCC field is for subject accounts (and stays visible while one is bound).
+            let uscc = u.subject_uscc.clone().unwrap_or_default();
+            let subject = u.row.roles.contains(&Role::Subject) || !uscc.is_empty();
             view! {
                 <section class="panel" aria-labelledby="edit-title">
                     <h2 id="edit-title">"修改账户信息"</h2>
-                    <FormAlert error=update_error fields=&["display_name"] />
+                    <FormAlert error=update_error fields=&["display_name", "subject_uscc"] />
                     <ActionForm action=update>
                         <input type="hidden" name="id" value=id />
                         <Field name="display_name" label="姓名" required=true value=name error=update_error />
+                        {subject.then(|| view! {
+                            <Field name="subject_uscc" label="绑定主体统一社会信用代码" value=uscc hint=SUBJECT_USCC_HINT error=update_error />
+                        })}
                         <Suspense>
                             {move || {
                                 let (kind, department, county) = (kind.clone(), department.clone(), county.clone());

@@ -126,7 +126,7 @@ pub async fn list(
 
 async fn find(state: &AppState, public_id: &str) -> Result<(i64, AnyRow), AppError> {
     let r = sqlx::query(&format!(
-        "SELECT {USER_COLUMNS}, u.failed_logins, u.totp_enabled, u.must_change_password {USER_FROM} \
+        "SELECT {USER_COLUMNS}, u.failed_logins, u.totp_enabled, u.must_change_password, u.subject_uscc {USER_FROM} \
          WHERE u.public_id = $1"
     ))
     .bind(public_id)
@@ -177,6 +177,7 @@ pub async fn detail(state: &AppState, public_id: &str) -> Result<UserDetail, App
             .filter(|t| t.as_str() > now.as_str()),
         totp_enabled: r.try_get::<i64, _>("totp_enabled")? == 1,
         must_change_password: r.try_get::<i64, _>("must_change_password")? == 1,
+        subject_uscc: r.try_get("subject_uscc")?,
         sessions,
     })
 }
@@ -206,6 +207,31 @@ pub struct Unit {
     pub kind: String,
     pub department: String,
     pub county: String,
+    /// A subject account's USCC (its cases at `/my/cases`); empty for none.
+    pub subject_uscc: String,
+}
+
+/// The USCC a subject account is bound to, checked like every USCC; empty means none.
+fn bound_uscc(raw: &str) -> Result<Option<String>, AppError> {
+    if raw.trim().is_empty() {
+        return Ok(None);
+    }
+    crate::rules::uscc::validate(raw)
+        .map(|info| Some(info.code))
+        .map_err(|e| AppError::field("subject_uscc", e.code(), e.message()))
+}
+
+async fn set_bound_uscc(
+    conn: &mut sqlx::AnyConnection,
+    id: i64,
+    uscc: Option<&str>,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE users SET subject_uscc = $1 WHERE id = $2")
+        .bind(uscc)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
 
 async fn resolve_unit(
@@ -319,11 +345,12 @@ pub async fn create(
     check_username(&username).map_err(|m| AppError::field("username", "USERNAME_INVALID", m))?;
     let display_name = check_display_name(display_name)?;
     let resolved = resolve_unit(state, unit).await?;
+    let uscc = bound_uscc(&unit.subject_uscc)?;
     let temp = temporary_password();
     let hash = password::hash(temp.clone()).await?;
     let now = state.clock.now_text();
     let mut tx = state.db.begin().await?;
-    let (_, public_id) = insert_account(
+    let (id, public_id) = insert_account(
         &mut tx,
         &now,
         &username,
@@ -333,10 +360,11 @@ pub async fn create(
         true,
     )
     .await?;
+    set_bound_uscc(&mut tx, id, uscc.as_deref()).await?;
     caller
         .event("user.create", "success")
         .on("user", &public_id)
-        .with(serde_json::json!({ "username": username, "unit": unit.kind }))
+        .with(serde_json::json!({ "username": username, "unit": unit.kind, "subject_uscc": uscc }))
         .record(&mut tx, state)
         .await?;
     tx.commit().await?;
@@ -357,6 +385,7 @@ pub async fn update(
     let (id, _) = find(state, public_id).await?;
     let display_name = check_display_name(display_name)?;
     let resolved = resolve_unit(state, unit).await?;
+    let uscc = bound_uscc(&unit.subject_uscc)?;
     let roles = roles_of(state, id).await?;
     check_role_set(
         &roles,
@@ -385,10 +414,11 @@ pub async fn update(
     .bind(id)
     .execute(&mut *tx)
     .await?;
+    set_bound_uscc(&mut tx, id, uscc.as_deref()).await?;
     caller
         .event("user.update", "success")
         .on("user", public_id)
-        .with(serde_json::json!({ "display_name": display_name, "unit": unit.kind }))
+        .with(serde_json::json!({ "display_name": display_name, "unit": unit.kind, "subject_uscc": uscc }))
         .record(&mut tx, state)
         .await?;
     tx.commit().await?;

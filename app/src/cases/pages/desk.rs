@@ -1,8 +1,8 @@
 //! The console's case desk (`/console/cases`, `/console/cases/{id}`): the list with its filters (in the
 //! URL; open cases first, the most urgent first) and one case — facts, materials, history and the
 //! moves the caller may make, each a button with its text field.
-use crate::cases::api::{get_case, list_cases, MoveCase};
-use crate::cases::flow::Kind;
+use crate::cases::api::{get_case, list_cases, MoveCase, SuspendDisplay};
+use crate::cases::flow::{all_states, Kind};
 use crate::cases::model::{CaseDetail, CaseFilter, MoveOption};
 use crate::ui::form::{CsrfField, FormAlert};
 use crate::ui::status::await_view;
@@ -21,6 +21,13 @@ fn standing_label(s: &str) -> &'static str {
     }
 }
 
+/// The credit office sets the deadlines (the link shows to it only; the server checks anyway).
+fn may_assign() -> bool {
+    use_context::<crate::auth::model::Me>().is_some_and(|me| {
+        crate::auth::policy::may(&me.roles, crate::auth::policy::Action::CaseAssign)
+    })
+}
+
 #[component]
 pub fn CasesPage() -> impl IntoView {
     let (kind, state, unit, page) = (param("kind"), param("state"), param("unit"), page_param());
@@ -30,7 +37,12 @@ pub fn CasesPage() -> impl IntoView {
     );
     view! {
         <Title text="信用修复与异议办件" />
-        <h1>"办件（信用修复、异议申诉）"</h1>
+        <h1>"办件（信用修复、异议申诉、投诉）"</h1>
+        <p class="small no-print">
+            <a href="/console/cases/stats" data-testid="case-stats-link">"办件统计"</a>
+            {may_assign().then(|| view! { " · " <a href="/console/cases/deadlines">"办理期限设置"</a> })}
+        </p>
+        {may_assign().then(|| view! { <super::entry::EntryForm /> })}
         {await_view(data, move |l| {
             let pages = ((l.total + l.per_page - 1) / l.per_page.max(1)).max(1);
             let has_units = !l.units.is_empty();
@@ -47,8 +59,7 @@ pub fn CasesPage() -> impl IntoView {
                     <label>"状态"
                         <select name="state">
                             <option value="">"全部"</option>
-                            {[("open", "未办结"), ("submitted", "待受理"), ("assigned", "待决定"), ("supplement", "待补正"),
-                              ("approved", "准予修复"), ("refused", "不予修复")].into_iter().map(|(v, t)| view! {
+                            {std::iter::once(("open", "未办结")).chain(all_states()).map(|(v, t)| view! {
                                 <option value=v selected=move || state.get() == v>{t}</option>
                             }).collect_view()}
                         </select>
@@ -127,7 +138,15 @@ fn CaseView(c: CaseDetail, act: ServerAction<MoveCase>) -> impl IntoView {
         <dl class="facts" data-testid="case-facts">
             <dt>"状态"</dt><dd data-testid="case-state">{c.row.state_label.clone()}</dd>
             <dt>"主体"</dt><dd>{format!("{}（{}）", c.row.subject_name, c.subject_uscc)}</dd>
-            <dt>"涉及信息"</dt><dd><a href=format!("/console/records/penalty/{}", c.record_public_id)>{c.record_public_id.clone()}</a></dd>
+            <dt>"来源渠道"</dt><dd>{c.channel_label.clone()}</dd>
+            {(!c.record_public_id.is_empty()).then(|| view! {
+                <dt>"涉及信息"</dt>
+                <dd>
+                    <a href=format!("/console/records/{}/{}", c.record_kind, c.record_public_id)>{c.record_public_id.clone()}</a>
+                    {c.record_suspended.then(|| view! { " " <span class="badge" data-testid="case-suspended">"已暂停公示"</span> })}
+                </dd>
+            })}
+            {(!c.ground_label.is_empty()).then(|| view! { <dt>"异议理由"</dt><dd>{c.ground_label.clone()}</dd> })}
             <dt>"承办单位"</dt><dd>{c.row.department.clone().unwrap_or_else(|| "—".into())}</dd>
             <dt>"申请人"</dt><dd>{format!("{}（{}）{}", c.applicant_name, c.contact_masked, if c.by_agent { "，代理人申请" } else { "" })}</dd>
             <dt>"提交日期"</dt><dd>{c.row.submitted_on.clone()}</dd>
@@ -139,6 +158,16 @@ fn CaseView(c: CaseDetail, act: ServerAction<MoveCase>) -> impl IntoView {
             {c.extend_reason.clone().map(|r| view! { <dt>"延期理由"</dt><dd>{r}</dd> })}
             {(!c.certificate_no.is_empty()).then(|| view! { <dt>"培训证书"</dt><dd>{c.certificate_no.clone()}</dd> })}
         </dl>
+        {(!c.description.is_empty()).then(|| view! {
+            <h2>"情况说明"</h2>
+            <p class="pre-line" data-testid="case-description">{c.description.clone()}</p>
+        })}
+        {c.can_suspend.then(|| view! { <SuspendForm id=id.clone() suspended=c.record_suspended /> })}
+        {c.correct_href.clone().map(|href| view! {
+            <p class="notice" data-testid="case-correct">
+                "信息确有错误的，由认定单位通过"<a href=href>"数据报送"</a>"更正（形成新版本并重新公示），再办理“核实完毕”。"
+            </p>
+        })}
         {(!c.commitment.is_empty()).then(|| view! {
             <details><summary>"信用修复承诺（申请人已勾选同意）"</summary><p class="pre-line">{c.commitment.clone()}</p></details>
         })}
@@ -164,6 +193,34 @@ fn CaseView(c: CaseDetail, act: ServerAction<MoveCase>) -> impl IntoView {
                 {c.moves.into_iter().map(|m| view! { <MoveForm id=id.clone() m units=units.clone() act /> }).collect_view()}
             </div>
         })}
+    }
+}
+
+/// The operator suspends (or resumes) the public display of the record of an open objection.
+#[component]
+fn SuspendForm(id: String, suspended: bool) -> impl IntoView {
+    let act = ServerAction::<SuspendDisplay>::new();
+    let error = Signal::derive(move || act.value().get().and_then(|r| r.err()));
+    // After a change the page shows the new state (the facts above reload with the next visit).
+    let now_suspended = Signal::derive(move || match act.value().get() {
+        Some(Ok(())) => !suspended,
+        _ => suspended,
+    });
+    view! {
+        <ActionForm action=act attr:class="panel move-form" attr:data-testid="suspend-form">
+            <CsrfField />
+            <input type="hidden" name="id" value=id />
+            <input type="hidden" name="on" value=move || (!now_suspended.get()).to_string() />
+            <p>{move || if now_suspended.get() {
+                "该信息已暂停公示，异议办结时自动恢复。"
+            } else {
+                "异议办理期间，可暂停公示该信息（网站、查询、名单、报告同时生效）。"
+            }}</p>
+            <FormAlert error=error fields=&[] />
+            <button type="submit" class="button button-secondary">
+                {move || if now_suspended.get() { "恢复公示" } else { "暂停公示" }}
+            </button>
+        </ActionForm>
     }
 }
 

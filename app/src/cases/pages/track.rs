@@ -10,14 +10,14 @@ use leptos_meta::{Meta, Title};
 
 #[component]
 pub fn TrackPage() -> impl IntoView {
-    let (code, new) = (param("code"), param("new"));
+    let (code, new, error) = (param("code"), param("new"), param("error"));
     view! {
         <Title text="办理进度查询" />
         <Meta name="robots" content="noindex" />
         <Breadcrumbs trail=vec![] here="办理进度查询".to_string() />
         {move || (!code.get().trim().is_empty()).then(|| await_fetch(
             move || track_case(code.get()),
-            move |t| view! { <TrackedView t new=!new.get_untracked().is_empty() /> },
+            move |t| view! { <TrackedView t new=!new.get_untracked().is_empty() error=error.get_untracked() /> },
         ))}
         <section class="panel narrow" aria-labelledby="track-title">
             // The page's one h1: the form's title until a case is shown, which then has its own.
@@ -41,7 +41,9 @@ pub fn TrackPage() -> impl IntoView {
 }
 
 #[component]
-fn TrackedView(t: Tracked, new: bool) -> impl IntoView {
+fn TrackedView(t: Tracked, new: bool, error: String) -> impl IntoView {
+    let supplement =
+        (t.state == "supplement").then(|| view! { <SupplementForm code=t.code.clone() error /> });
     view! {
         <section class="panel narrow" aria-labelledby="tracked-title" data-testid="tracked-case">
             {new.then(|| view! {
@@ -63,6 +65,7 @@ fn TrackedView(t: Tracked, new: bool) -> impl IntoView {
             {t.waiting_for_applicant.then(|| view! {
                 <p class="notice">"请按办理记录中的要求补正材料；补正期间不计入办理期限。"</p>
             })}
+            {supplement}
             <h2>"办理记录"</h2>
             <ol class="timeline" data-testid="tracked-steps">
                 {t.steps.into_iter().map(|s| view! {
@@ -74,5 +77,30 @@ fn TrackedView(t: Tracked, new: bool) -> impl IntoView {
                 }).collect_view()}
             </ol>
         </section>
+    }
+}
+
+/// Where the supplement form posts.
+pub const SUPPLEMENT_PATH: &str = "/track/supplement";
+
+/// The applicant's supplement (补正): text and files, a multipart POST that works without JavaScript.
+#[component]
+fn SupplementForm(code: String, error: String) -> impl IntoView {
+    let action = format!("{SUPPLEMENT_PATH}?code={}", crate::ui::url::encode(&code));
+    view! {
+        <h2>"补正材料"</h2>
+        {(!error.is_empty()).then(|| view! {
+            <div class="notice notice-error" role="alert" data-testid="supplement-error"><p>{error.clone()}</p></div>
+        })}
+        <form method="post" action=action enctype="multipart/form-data" class="stack repair-form" data-testid="supplement-form">
+            <crate::ui::form::CsrfField />
+            <input type="hidden" name="code" value=code />
+            <label for="supplement-text">"补正说明"</label>
+            <textarea id="supplement-text" name="text" rows="3" maxlength="2000" required></textarea>
+            <label for="supplement-files">"补正材料（最多 5 份，图片或 PDF/Word）"</label>
+            <input id="supplement-files" name="supplement" type="file" multiple
+                accept=".pdf,.jpg,.jpeg,.png,.doc,.docx,.ofd,.wps" />
+            <button type="submit" class="button">"提交补正材料"</button>
+        </form>
     }
 }

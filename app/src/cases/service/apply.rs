@@ -5,10 +5,9 @@
 use super::super::deadline::Clock;
 use super::super::flow::Kind;
 use super::super::model::{Applied, RepairTarget};
-use super::super::repair::{self, Application, CODE_LEN, COMMITMENT};
+use super::super::repair::{self, Application, COMMITMENT};
 use super::add_step;
-use crate::cms::files::accept;
-use crate::cms::service::uploads;
+use super::materials::{attach, insert_case, NewCase};
 use crate::commitments::service::repair::{record_repair_commitment, RepairCommitment};
 use crate::error::AppError;
 use crate::server::audit::Actor;
@@ -141,12 +140,7 @@ async fn checked(
             ));
         }
     }
-    // Every file is judged before any is stored.
-    for f in files {
-        accept(&f.name, &f.bytes).map_err(|m| {
-            AppError::field(f.purpose, "UPLOAD_REFUSED", format!("“{}”：{m}", f.name))
-        })?;
-    }
+    super::materials::judge(files)?;
     Ok((checked, t))
 }
 
@@ -159,13 +153,7 @@ pub async fn submit(
 ) -> Result<Applied, AppError> {
     let (checked, t) = checked(state, form, &files).await?;
     let who = applicant(meta);
-    let mut stored = Vec::with_capacity(files.len());
-    for f in &files {
-        stored.push((
-            f.purpose,
-            uploads::store_as(state, &who, &f.name, &f.bytes).await?,
-        ));
-    }
+    let stored = super::materials::store(state, &files).await?;
     let cal = calendar::load(&state.db).await?;
     let today = state.clock.today();
     let clock = Clock::new(Kind::Repair, &cal, today, &super::deadlines(state).await?);
@@ -178,93 +166,69 @@ pub async fn submit(
         "certificate_no": checked.certificate_no,
         "note": checked.note,
     });
-    // 31^15 codes: a clash is all but impossible, but the unique index decides; try again on one.
-    for _ in 0..3 {
-        let code = crate::rules::code::random_tracking(CODE_LEN);
-        let mut tx = state.db.begin().await?;
-        let case_id: Option<i64> = sqlx::query(
-            "INSERT INTO cases (public_id, tracking_code, kind, state, record_kind, record_id, record_public_id, \
-             subject_name, subject_uscc, department_id, county_code, applicant_name, contact_enc, contact_masked, \
-             by_agent, details, result_due_on, submitted_on, created_at, updated_at) \
-             VALUES ($1, $2, 'repair', 'submitted', 'penalty', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
-             $14, $15, $16, $16) ON CONFLICT (tracking_code) DO NOTHING RETURNING id",
-        )
-        .bind(&public_id)
-        .bind(&code)
-        .bind(t.id)
-        .bind(&t.public.record_public_id)
-        .bind(&t.public.subject_name)
-        .bind(&checked.uscc)
-        .bind(t.department_id)
-        .bind(t.county_code.clone())
-        .bind(&checked.name)
-        .bind(state.secrets.encrypt_id(checked.contact.value()))
-        .bind(checked.contact.masked())
-        .bind(i64::from(checked.by_agent))
-        .bind(details.to_string())
-        .bind(&result_due)
-        .bind(today.iso())
-        .bind(&now)
-        .fetch_optional(&mut *tx)
-        .await?
-        .map(|r| r.try_get("id"))
-        .transpose()?;
-        let Some(case_id) = case_id else {
-            continue;
-        };
-        let step = add_step(
+    let mut tx = state.db.begin().await?;
+    let (case_id, code) = insert_case(
+        &mut tx,
+        &NewCase {
+            public_id: &public_id,
+            kind: "repair",
+            state: "submitted",
+            record: ("penalty", t.id, &t.public.record_public_id),
+            subject: (&t.public.subject_name, &checked.uscc),
+            department_id: t.department_id,
+            county_code: t.county_code.as_deref(),
+            applicant_name: &checked.name,
+            contact: (
+                state.secrets.encrypt_id(checked.contact.value()),
+                checked.contact.masked(),
+            ),
+            by_agent: checked.by_agent,
+            details: &details,
+            clock: &clock,
+            channel: "portal",
+            submitted_on: &today.iso(),
+            now: &now,
+        },
+    )
+    .await?;
+    let step = add_step(
+        &mut tx,
+        case_id,
+        "submit",
+        None,
+        "submitted",
+        (None, "申请人"),
+        "提交信用修复申请，并作出信用修复承诺。",
+        None,
+        &now,
+    )
+    .await?;
+    attach(&mut tx, case_id, step, &stored, &now).await?;
+    // The 信用修复型 commitment enters the commitments register with the application.
+    if let Some(department_id) = t.department_id {
+        let batch = record_repair_commitment(
             &mut tx,
-            case_id,
-            "submit",
-            None,
-            "submitted",
-            (None, "申请人"),
-            "提交信用修复申请，并作出信用修复承诺。",
-            None,
-            &now,
+            state,
+            &RepairCommitment {
+                subject_name: t.public.subject_name.clone(),
+                subject_uscc: checked.uscc.clone(),
+                text: COMMITMENT.to_string(),
+                department_id,
+                case_ref: code.clone(),
+            },
         )
         .await?;
-        for (purpose, a) in &stored {
-            sqlx::query(
-                "INSERT INTO case_files (public_id, case_id, step_id, purpose, file_name, original_name, size_bytes, \
-                 created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(uuid::Uuid::now_v7().simple().to_string())
+        let mut with_batch = details.clone();
+        if let Some(map) = with_batch.as_object_mut() {
+            map.insert("commitment_batch".into(), serde_json::Value::String(batch));
+        }
+        sqlx::query("UPDATE cases SET details = $1 WHERE id = $2")
+            .bind(with_batch.to_string())
             .bind(case_id)
-            .bind(step)
-            .bind(*purpose)
-            .bind(&a.file)
-            .bind(&a.name)
-            .bind(a.size)
-            .bind(&now)
             .execute(&mut *tx)
             .await?;
-        }
-        // The 信用修复型 commitment enters the commitments register with the application.
-        if let Some(department_id) = t.department_id {
-            let batch = record_repair_commitment(
-                &mut tx,
-                state,
-                &RepairCommitment {
-                    subject_name: t.public.subject_name.clone(),
-                    subject_uscc: checked.uscc.clone(),
-                    text: COMMITMENT.to_string(),
-                    department_id,
-                    case_ref: code.clone(),
-                },
-            )
-            .await?;
-            let mut with_batch = details.clone();
-            if let Some(map) = with_batch.as_object_mut() {
-                map.insert("commitment_batch".into(), serde_json::Value::String(batch));
-            }
-            sqlx::query("UPDATE cases SET details = $1 WHERE id = $2")
-                .bind(with_batch.to_string())
-                .bind(case_id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        who.audit(
+    }
+    who.audit(
             &mut tx,
             state,
             "cases.repair.apply",
@@ -272,14 +236,10 @@ pub async fn submit(
             serde_json::json!({ "record": t.public.record_public_id, "files": stored.len(), "result_due_on": result_due }),
         )
         .await?;
-        tx.commit().await?;
-        return Ok(Applied {
-            code,
-            result_due_on: result_due,
-        });
-    }
-    Err(AppError::internal(
-        "tracking code",
-        "three clashes in a row",
-    ))
+    tx.commit().await?;
+    crate::cases::notice::on_submitted(state, case_id).await;
+    Ok(Applied {
+        code,
+        result_due_on: result_due,
+    })
 }

@@ -58,6 +58,22 @@ async fn units(state: &AppState) -> Result<Vec<(String, String)>, AppError> {
         .collect()
 }
 
+/// The caller's scope over cases as a condition on `c` (none for the office); codes are bound.
+pub(crate) fn scope_clause(caller: &Caller, binds: &mut Vec<String>) -> Option<String> {
+    match caller.scope {
+        Scope::All => None,
+        // Integers and codes from the session, not from the request; still bound.
+        Scope::OwnDepartment => Some(format!(
+            "c.department_id = {}",
+            caller.user.department_id.unwrap_or(-1)
+        )),
+        Scope::OwnCounty => {
+            binds.push(caller.user.county_code.clone().unwrap_or_default());
+            Some(format!("c.county_code = ${}", binds.len()))
+        }
+    }
+}
+
 pub async fn list(
     state: &AppState,
     caller: &Caller,
@@ -67,18 +83,7 @@ pub async fn list(
     let page = clamp_page(page);
     let mut clauses: Vec<String> = vec![];
     let mut binds: Vec<String> = vec![];
-    match caller.scope {
-        Scope::All => {}
-        // Integers and codes from the session, not from the request; still bound.
-        Scope::OwnDepartment => clauses.push(format!(
-            "c.department_id = {}",
-            caller.user.department_id.unwrap_or(-1)
-        )),
-        Scope::OwnCounty => {
-            binds.push(caller.user.county_code.clone().unwrap_or_default());
-            clauses.push(format!("c.county_code = ${}", binds.len()));
-        }
-    }
+    clauses.extend(scope_clause(caller, &mut binds));
     if let Some(k) = Kind::parse(&f.kind) {
         binds.push(k.code().into());
         clauses.push(format!("c.kind = ${}", binds.len()));
@@ -164,9 +169,48 @@ pub(crate) async fn steps(
     .collect()
 }
 
+/// Where staff download a case's material: a scoped route, never the public `/files/` (an
+/// applicant's proofs are not published content).
+pub const MATERIAL_PATH: &str = "/case-files/{case}/{file}";
+
+fn material_href(case: &str, file: &str) -> String {
+    format!("/case-files/{case}/{file}")
+}
+
+/// A material of a case the caller may see (audited: it is the applicant's personal data): its
+/// stored name and the applicant's file name.
+pub async fn material(
+    state: &AppState,
+    caller: &Caller,
+    case_public_id: &str,
+    file_public_id: &str,
+) -> Result<(String, String), AppError> {
+    let s = load(state, caller, case_public_id).await?;
+    let r = sqlx::query(
+        "SELECT file_name, original_name FROM case_files WHERE case_id = $1 AND public_id = $2",
+    )
+    .bind(s.id)
+    .bind(file_public_id)
+    .fetch_optional(&state.db.pool)
+    .await?
+    .ok_or_else(|| AppError::NotFound("该材料".into()))?;
+    let mut conn = state.db.pool.acquire().await?;
+    caller
+        .audit(
+            &mut conn,
+            state,
+            "cases.material_download",
+            Some(("case", &s.public_id)),
+            serde_json::json!({ "file": file_public_id }),
+        )
+        .await?;
+    Ok((r.try_get("file_name")?, r.try_get("original_name")?))
+}
+
 async fn files(state: &AppState, case_id: i64) -> Result<Vec<FileView>, AppError> {
     sqlx::query(
-        "SELECT purpose, file_name, original_name, size_bytes FROM case_files WHERE case_id = $1 ORDER BY id",
+        "SELECT c.public_id AS case_id, f.public_id, f.purpose, f.original_name, f.size_bytes \
+         FROM case_files f JOIN cases c ON c.id = f.case_id WHERE f.case_id = $1 ORDER BY f.id",
     )
     .bind(case_id)
     .fetch_all(&state.db.pool)
@@ -174,7 +218,8 @@ async fn files(state: &AppState, case_id: i64) -> Result<Vec<FileView>, AppError
     .iter()
     .map(|r| {
         let purpose: String = r.try_get("purpose")?;
-        let file: String = r.try_get("file_name")?;
+        let case: String = r.try_get("case_id")?;
+        let file: String = r.try_get("public_id")?;
         Ok(FileView {
             purpose_label: match purpose.as_str() {
                 "authorisation" => "授权委托材料",
@@ -184,7 +229,7 @@ async fn files(state: &AppState, case_id: i64) -> Result<Vec<FileView>, AppError
             .into(),
             name: r.try_get("original_name")?,
             size: r.try_get("size_bytes")?,
-            href: format!("/files/{file}"),
+            href: material_href(&case, &file),
         })
     })
     .collect()
@@ -240,5 +285,23 @@ pub async fn detail(
         files: files(state, s.id).await?,
         moves,
         units,
+        channel_label: super::super::intake::channel_label(&s.channel).into(),
+        ground_label: super::super::intake::ground_label(&s.detail_text("ground")).into(),
+        description: s.detail_text("description"),
+        record_suspended: super::suspend::suspended(state, &s).await?,
+        can_suspend: s.kind == Kind::Objection
+            && !s.closed()
+            && super::suspend::table(&s.record_kind).is_some()
+            && may(&caller.user.roles, crate::auth::policy::Action::CaseAssign),
+        correct_href: correct_href(&s),
     })
+}
+
+/// Where the unit corrects an objection's record once it agrees (verifying or replying): the
+/// collection pipeline's form for the record's class, which writes the correction as a new version.
+fn correct_href(s: &Stored) -> Option<String> {
+    (s.kind == Kind::Objection
+        && matches!(s.state.as_str(), "verifying" | "replying")
+        && super::suspend::table(&s.record_kind).is_some())
+    .then(|| format!("/console/collect/form?class={}", s.record_kind))
 }

@@ -3,8 +3,14 @@
 pub mod apply;
 pub mod desk;
 pub mod due;
+pub mod intake;
+pub mod materials;
+pub mod mine;
 pub mod moves;
 pub mod public;
+pub mod stats;
+pub mod supplement;
+pub mod suspend;
 
 use super::deadline::{Clock, Deadlines, SETTING};
 use super::flow::Kind;
@@ -39,12 +45,14 @@ pub(crate) struct Stored {
     pub clock: Clock,
     pub extend_reason: Option<String>,
     pub submitted_on: String,
+    /// portal | phone | counter | letter
+    pub channel: String,
 }
 
 pub(crate) const COLUMNS: &str = "c.id, c.public_id, c.tracking_code, c.kind, c.state, c.record_kind, \
      c.record_id, c.record_public_id, c.subject_name, c.subject_uscc, c.department_id, d.name AS department_name, \
      c.county_code, c.applicant_name, c.contact_masked, c.by_agent, c.details, c.step, c.step_started_on, \
-     c.step_due_on, c.result_due_on, c.paused_since, c.paused_days, c.extended, c.extend_reason, c.submitted_on";
+     c.step_due_on, c.result_due_on, c.paused_since, c.paused_days, c.extended, c.extend_reason, c.submitted_on, c.channel";
 
 pub(crate) const FROM: &str = "FROM cases c LEFT JOIN departments d ON d.id = c.department_id";
 
@@ -88,6 +96,7 @@ impl Stored {
             },
             extend_reason: r.try_get("extend_reason")?,
             submitted_on: r.try_get("submitted_on")?,
+            channel: r.try_get("channel")?,
         })
     }
 

@@ -67,6 +67,7 @@ pub async fn make(
         &mover.actor(),
         &mover.user.display_name,
         department,
+        &[],
     )
     .await
 }
@@ -99,6 +100,7 @@ async fn pick_unit(state: &AppState, s: &Stored, m: &Move, unit: &str) -> Result
 
 /// Writes a move: state, unit, clock, history line, the repair itself, audit; then the case's alarms
 /// are resolved once it is closed or no longer late.
+#[allow(clippy::too_many_arguments)] // one move's parts, named at the call (like `add_step`)
 pub(crate) async fn commit(
     state: &AppState,
     s: &Stored,
@@ -107,6 +109,7 @@ pub(crate) async fn commit(
     actor: &Actor,
     actor_name: &str,
     department: Option<i64>,
+    files: &[(&'static str, crate::portal::model::Attachment)],
 ) -> Result<(), AppError> {
     let cal = calendar::load(&state.db).await?;
     let today = state.clock.today();
@@ -121,8 +124,8 @@ pub(crate) async fn commit(
     let now = state.clock.now_text();
     let mut tx = state.db.begin().await?;
     let moved = sqlx::query(
-        "UPDATE cases SET state = $1, department_id = $2, closed_at = $3, updated_at = $4 \
-         WHERE id = $5 AND state = $6",
+        "UPDATE cases SET state = $1, department_id = $2, closed_at = $3, updated_at = $4, \
+         closed_on = $7, closed_due_on = $8 WHERE id = $5 AND state = $6",
     )
     .bind(m.to)
     .bind(department)
@@ -130,6 +133,14 @@ pub(crate) async fn commit(
     .bind(&now)
     .bind(s.id)
     .bind(&s.state)
+    // The day it closed and the deadline it had to keep then, for the on-time rate (the clock
+    // forgets its dates on closing).
+    .bind(closed.then(|| today.iso()))
+    .bind(
+        closed
+            .then(|| s.clock.next_due().map(|d| d.iso()))
+            .flatten(),
+    )
     .execute(&mut *tx)
     .await?
     .rows_affected();
@@ -144,7 +155,7 @@ pub(crate) async fn commit(
             .await?;
     }
     save_clock(&mut tx, s.id, &clock, &now).await?;
-    add_step(
+    let step = add_step(
         &mut tx,
         s.id,
         m.code,
@@ -156,8 +167,12 @@ pub(crate) async fn commit(
         &now,
     )
     .await?;
+    super::materials::attach(&mut tx, s.id, step, files, &now).await?;
     if s.kind == super::super::flow::Kind::Repair && m.code == "approve" {
         repair_record(&mut tx, s, actor, text, &now).await?;
+    }
+    if s.kind == super::super::flow::Kind::Objection && closed {
+        super::suspend::clear(&mut tx, s).await?;
     }
     actor
         .audit(
@@ -172,6 +187,7 @@ pub(crate) async fn commit(
     if s.kind == super::super::flow::Kind::Repair && m.code == "approve" {
         confirm_commitment(state, s, actor).await;
     }
+    super::super::notice::on_move(state, s, m, text).await;
     if closed || m.clock != ClockEffect::Keep {
         for key in alarm_keys(&s.public_id) {
             alarms::resolve_key(&state.db, &state.clock, &key, "案件已办理，自动解除。").await?;

@@ -6,7 +6,9 @@ use super::{Stored, COLUMNS, FROM};
 use crate::error::AppError;
 use crate::server::AppState;
 
-pub async fn track(state: &AppState, typed: &str) -> Result<Tracked, AppError> {
+/// The case with the tracking code `typed` (loosely typed: case and separators do not matter); a
+/// malformed and an unknown code are the same 404.
+pub(crate) async fn by_code(state: &AppState, typed: &str) -> Result<Stored, AppError> {
     let missing = || AppError::NotFound("该查询码对应的申请".into());
     let code = crate::rules::code::normalise(typed, CODE_LEN).ok_or_else(missing)?;
     let row = sqlx::query(&format!(
@@ -16,7 +18,11 @@ pub async fn track(state: &AppState, typed: &str) -> Result<Tracked, AppError> {
     .fetch_optional(&state.db.pool)
     .await?
     .ok_or_else(missing)?;
-    let s = Stored::from_row(&row)?;
+    Stored::from_row(&row)
+}
+
+pub async fn track(state: &AppState, typed: &str) -> Result<Tracked, AppError> {
+    let s = by_code(state, typed).await?;
     let flow = s.kind.flow();
     Ok(Tracked {
         code: s.tracking_code.clone(),

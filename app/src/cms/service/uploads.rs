@@ -19,13 +19,28 @@ pub async fn store(
     store_as(state, &caller.actor(), original_name, bytes).await
 }
 
-/// The same for any actor: a case's materials from an applicant without an account (cases).
-pub async fn store_as(
+/// Where the CMS's published files live (served to anyone at `/files/…`).
+pub const PUBLIC_DIR: &str = "uploads";
+/// Where applicants' materials live (a case's proofs and authorisations): never under `/files/`,
+/// only through the case desk's scoped download.
+pub const PRIVATE_DIR: &str = "case-files";
+
+/// A file accepted by content and written under its SHA-256 name.
+struct Written {
+    sha: String,
+    file_name: String,
+    name: String,
+    accepted: crate::cms::files::Accepted,
+}
+
+/// Judges `bytes` by content and writes them to `dir` under `{sha256}.{ext}`, next to the final
+/// place first and renamed there, so that no half-written file is ever read.
+async fn write_checked(
     state: &AppState,
-    caller: &Actor,
+    dir: &str,
     original_name: &str,
     bytes: &[u8],
-) -> Result<Attachment, AppError> {
+) -> Result<Written, AppError> {
     let name: String = original_name
         .rsplit(['/', '\\'])
         .next()
@@ -38,7 +53,7 @@ pub async fn store_as(
         accept(&name, bytes).map_err(|m| AppError::field("file", "UPLOAD_REFUSED", m))?;
     let sha = hex::encode(Sha256::digest(bytes));
     let file_name = format!("{sha}.{}", accepted.ext);
-    let dir = state.config.data_path("uploads");
+    let dir = state.config.data_path(dir);
     tokio::fs::create_dir_all(&dir)
         .await
         .map_err(|e| AppError::internal("uploads dir", e))?;
@@ -52,6 +67,49 @@ pub async fn store_as(
             .await
             .map_err(|e| AppError::internal("upload rename", e))?;
     }
+    Ok(Written {
+        sha,
+        file_name,
+        name,
+        accepted,
+    })
+}
+
+/// An applicant's material (a case's proof, authorisation or supplement), checked like any upload
+/// but kept in the private store: the case records it (`case_files`) and staff download it through
+/// the case's scoped route. Returns the stored name.
+pub async fn store_private(
+    state: &AppState,
+    original_name: &str,
+    bytes: &[u8],
+) -> Result<Attachment, AppError> {
+    let w = write_checked(state, PRIVATE_DIR, original_name, bytes).await?;
+    Ok(Attachment {
+        file: w.file_name,
+        name: w.name,
+        size: bytes.len() as i64,
+    })
+}
+
+/// The path of a private material, if `file_name` is a stored name (`{sha256}.{ext}`).
+pub fn private_path(state: &AppState, file_name: &str) -> Option<std::path::PathBuf> {
+    crate::cms::files::stored_ext(file_name)?;
+    Some(state.config.data_path(PRIVATE_DIR).join(file_name))
+}
+
+/// A published file, stored once per content and audited.
+async fn store_as(
+    state: &AppState,
+    caller: &Actor,
+    original_name: &str,
+    bytes: &[u8],
+) -> Result<Attachment, AppError> {
+    let Written {
+        sha,
+        file_name,
+        name,
+        accepted,
+    } = write_checked(state, PUBLIC_DIR, original_name, bytes).await?;
     let mut tx = state.db.begin().await?;
     // The same content uploaded again (under any name) is one stored file.
     let existing = sqlx::query("SELECT file_name FROM uploads WHERE sha256 = $1")

@@ -24,6 +24,23 @@ pub fn RecordCard(r: PublicRecord, #[prop(optional)] with_subject: bool) -> impl
             {(!r.valid_to.is_empty()).then(|| view! { <span>{format!("有效期至：{}", r.valid_to)}</span> })}
         </div>
         {(!with_subject && !r.repaired && !r.repair_eligible_from.is_empty()).then(|| repair_line(r.public_id.clone(), r.repair_open, r.repair_eligible_from.clone()))}
+        {(!with_subject).then(|| objection_line(r.public_id.clone(), r.objection_open))}
+    }
+}
+
+/// A record on the subject page: "异议处理中" while an objection is open, else the way to file one
+/// (docs/domain.md §11).
+fn objection_line(public_id: String, open: bool) -> impl IntoView {
+    if open {
+        view! { <p class="record-objection" data-testid="objection-open">"异议处理中"</p> }
+            .into_any()
+    } else {
+        view! {
+            <p class="record-objection">
+                <a href=format!("/objection/apply?record={public_id}")>"提出异议"</a>
+            </p>
+        }
+        .into_any()
     }
 }
 

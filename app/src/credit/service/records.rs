@@ -12,13 +12,13 @@ const PENALTY_COLUMNS: &str = "r.public_id, s.public_id AS subject_public_id, r.
     COALESCE(r.subject_uscc, '') AS subject_uscc, r.decision_no, r.decision_date, r.authority, r.categories AS category, \
     r.content, r.violation_type AS title, r.violation_facts AS detail, r.legal_basis AS basis, r.fine_fen, \
     '' AS valid_from, '' AS valid_to, r.display_until, r.severity, r.source_unit, r.repaired, \
-    r.repair_eligible_from";
+    r.repair_eligible_from, r.objection_open";
 
 const LICENCE_COLUMNS: &str = "r.public_id, s.public_id AS subject_public_id, r.subject_name, r.subject_category, \
     COALESCE(r.subject_uscc, '') AS subject_uscc, r.decision_no, r.decision_date, r.authority, r.licence_category AS category, \
     r.content, r.decision_doc_name AS title, TRIM(COALESCE(r.certificate_name, '') || ' ' || COALESCE(r.licence_no, '')) AS detail, \
     '' AS basis, CAST(NULL AS BIGINT) AS fine_fen, r.valid_from, r.valid_to, '' AS display_until, '' AS severity, \
-    r.source_unit, 0 AS repaired, '' AS repair_eligible_from";
+    r.source_unit, 0 AS repaired, '' AS repair_eligible_from, r.objection_open";
 
 /// licence | penalty
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,6 +158,7 @@ fn record(kind: Kind, r: &AnyRow, scrub: &Scrub) -> Result<PublicRecord, AppErro
             &scrub.today.iso(),
         ),
         repair_eligible_from: r.try_get("repair_eligible_from")?,
+        objection_open: r.try_get::<i64, _>("objection_open")? != 0,
     })
 }
 

@@ -145,7 +145,7 @@ pub async fn sections(
                             (visibility::penalty_sql("r", policy, today), vec![])
                         }
                         (Period::Between(from, to), _) => (
-                            "r.published = 1 AND r.withdrawn = 0 AND r.decision_date >= $2 AND r.decision_date <= $3"
+                            "r.published = 1 AND r.withdrawn = 0 AND r.display_suspended = 0 AND r.decision_date >= $2 AND r.decision_date <= $3"
                                 .to_string(),
                             vec![from.iso(), to.iso()],
                         ),
