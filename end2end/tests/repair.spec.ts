@@ -1,9 +1,10 @@
 // Credit repair (issue 20): a company finds its penalty on its subject page and applies for repair with
 // two uploads (on a phone, with JavaScript on or off: a plain multipart form); it gets a tracking code;
-// the credit office (desktop, with JavaScript) assigns the case and approves it; the penalty leaves the
-// subject page and the applicant reads the result by code (a GET form that works without JavaScript).
+// the credit office (desktop, with JavaScript) assigns the case to a unit, whose clerk approves it; the
+// penalty leaves the subject page and the penalty search, a special report marks it 已修复, and the
+// applicant reads the result by code (a GET form that works without JavaScript).
 import { execFileSync } from "node:child_process";
-import { Browser, Page } from "@playwright/test";
+import { APIRequestContext, Browser, Page } from "@playwright/test";
 import { test, expect, open } from "./fixtures";
 import { createUser, loginToConsole } from "./auth-helpers";
 import { SHOWCASE, companySubjects } from "./public-pages";
@@ -62,25 +63,43 @@ async function applyFor(page: Page, t: Target, jsEnabled: boolean): Promise<{ co
   return { code, decisionNo };
 }
 
-/** The credit office, in its own desktop browser with JavaScript: assign to the record's unit, approve. */
-async function officeApproves(browser: Browser, baseURL: string, request: import("@playwright/test").APIRequestContext, code: string, subject: string): Promise<string> {
-  const office = await createUser(request, baseURL, "operator");
+/** A desktop browser with JavaScript, signed in as `role` (a fresh account of the test hook). */
+async function deskBrowser(browser: Browser, baseURL: string, request: APIRequestContext, role: string, department_index?: number) {
+  const user = await createUser(request, baseURL, role, department_index === undefined ? {} : { department_index });
   const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 800 }, javaScriptEnabled: true, locale: "zh-CN" });
   const page = await context.newPage();
+  await loginToConsole(page, user.username, user.password, true);
+  return { user, context, page };
+}
+
+/** Opens the case with tracking code `code` from the desk's list of open cases. */
+async function openCase(page: Page, code: string) {
+  await open(page, "/console/cases?state=open", true);
+  await page.getByRole("link", { name: code }).click();
+  await expect(page.getByTestId("case-files")).toContainText("罚款缴纳凭证.pdf");
+}
+
+/** The credit office assigns the case to a unit; that unit's clerk approves it (both on desktops);
+ *  the office then pulls a special report on the subject: its text. */
+async function officeAssignsUnitApproves(browser: Browser, baseURL: string, request: APIRequestContext, code: string, subject: string): Promise<string> {
+  const unit = await deskBrowser(browser, baseURL, request, "clerk", 0);
+  const office = await deskBrowser(browser, baseURL, request, "operator");
   try {
-    await loginToConsole(page, office.username, office.password, true);
-    await open(page, "/console/cases?state=open", true);
-    await page.getByRole("link", { name: code }).click();
-    await expect(page.getByTestId("case-state")).toHaveText("已提交，待受理");
-    await expect(page.getByTestId("case-files")).toContainText("罚款缴纳凭证.pdf");
-    await page.locator('form[data-move="assign"]').getByRole("button").click();
-    await expect(page.getByTestId("case-state")).toHaveText("已受理，待认定单位决定");
-    await page.locator('form[data-move="approve"] textarea').fill("罚款已缴清，整改到位。");
-    await page.locator('form[data-move="approve"]').getByRole("button").click();
-    await expect(page.getByTestId("case-state")).toHaveText("准予修复");
-    return await specialReportText(page, subject);
+    await openCase(office.page, code);
+    await expect(office.page.getByTestId("case-state")).toHaveText("已提交，待受理");
+    const assign = office.page.locator('form[data-move="assign"]');
+    await assign.getByLabel("承办单位").selectOption(unit.user.departmentPublicId!);
+    await assign.getByRole("button").click();
+    await expect(office.page.getByTestId("case-state")).toHaveText("已受理，待认定单位决定");
+
+    await openCase(unit.page, code);
+    await unit.page.locator('form[data-move="approve"] textarea').fill("罚款已缴清，整改到位。");
+    await unit.page.locator('form[data-move="approve"]').getByRole("button").click();
+    await expect(unit.page.getByTestId("case-state")).toHaveText("准予修复");
+    return await specialReportText(office.page, subject);
   } finally {
-    await context.close();
+    await unit.context.close();
+    await office.context.close();
   }
 }
 
@@ -110,7 +129,7 @@ async function specialReportText(page: Page, subjectPath: string): Promise<strin
   return execFileSync("pdftotext", ["-enc", "UTF-8", "-", "-"], { input: await pdf.body() }).toString();
 }
 
-test("a company applies for repair, the office approves, the record leaves public view", async ({ page, jsEnabled, browser, baseURL, request }, info) => {
+test("a company applies for repair, its unit approves, the record leaves public view", async ({ page, jsEnabled, browser, baseURL, request }, info) => {
   test.setTimeout(90_000);
   const t = await repairable(page, jsEnabled, OFFSET[info.project.name] ?? 0);
   const record = new URL(t.apply, "http://x").searchParams.get("record")!;
@@ -118,7 +137,7 @@ test("a company applies for repair, the office approves, the record leaves publi
   const searched = `/credit/lists/penalties?q=${encodeURIComponent(decisionNo)}`;
   await open(page, searched, jsEnabled);
   await expect(page.locator(`a[href="/credit/record/penalty/${record}"]`)).toHaveCount(1);
-  const report = await officeApproves(browser, baseURL!, request, code, t.subject);
+  const report = await officeAssignsUnitApproves(browser, baseURL!, request, code, t.subject);
   // A special report still lists the penalty, marked 已修复.
   expect(report).toContain(decisionNo);
   expect(report).toContain("已修复");

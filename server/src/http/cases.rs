@@ -202,7 +202,7 @@ where
         .filter_map(|(input, name, bytes)| {
             let purpose = inputs.iter().find(|i| **i == input)?;
             Some(Upload {
-                purpose: *purpose,
+                purpose,
                 name,
                 bytes,
             })

@@ -2,7 +2,7 @@
 //! URL; open cases first, the most urgent first) and one case — facts, materials, history and the
 //! moves the caller may make, each a button with its text field.
 use crate::cases::api::{get_case, list_cases, MoveCase, SuspendDisplay};
-use crate::cases::flow::{all_states, Kind};
+use crate::cases::flow::all_states;
 use crate::cases::model::{CaseDetail, CaseFilter, MoveOption};
 use crate::ui::form::{CsrfField, FormAlert};
 use crate::ui::status::await_view;
@@ -48,14 +48,7 @@ pub fn CasesPage() -> impl IntoView {
             let has_units = !l.units.is_empty();
             view! {
                 <form class="filters" method="get" action="/console/cases">
-                    <label>"类型"
-                        <select name="kind">
-                            <option value="">"全部"</option>
-                            {Kind::ALL.into_iter().map(|k| view! {
-                                <option value=k.code() selected=move || kind.get() == k.code()>{k.label()}</option>
-                            }).collect_view()}
-                        </select>
-                    </label>
+                    <super::KindFilter kind />
                     <label>"状态"
                         <select name="state">
                             <option value="">"全部"</option>

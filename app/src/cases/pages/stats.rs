@@ -2,7 +2,6 @@
 //! on-time rate and the average duration, within the caller's scope like the desk; filters in the URL;
 //! charts with their tables and one XLSX download of the same numbers.
 use crate::cases::api::case_stats;
-use crate::cases::flow::Kind;
 use crate::cases::stats::{days_text, rate_text, CaseStats, Group, StatsFilter};
 use crate::stats::pages::figures::FigureTable;
 use crate::ui::bars::{ColumnChart, HBarChart};
@@ -39,14 +38,7 @@ pub fn CaseStatsPage() -> impl IntoView {
         <p class="small"><a href="/console/cases">"← 返回办件列表"</a></p>
         <h1>"办件统计"</h1>
         <form class="filters no-print" method="get" action="/console/cases/stats">
-            <label>"类型"
-                <select name="kind">
-                    <option value="">"全部"</option>
-                    {Kind::ALL.into_iter().map(|k| view! {
-                        <option value=k.code() selected=move || kind.get() == k.code()>{k.label()}</option>
-                    }).collect_view()}
-                </select>
-            </label>
+            <super::KindFilter kind />
             <label>"提交日期自"<input type="date" name="from" value=move || from.get() /></label>
             <label>"至"<input type="date" name="to" value=move || to.get() /></label>
             <button type="submit" class="button">"统计"</button>
