@@ -10,6 +10,7 @@ pub mod export;
 pub mod extract;
 mod gate;
 mod health;
+pub mod joint;
 pub mod page_cache;
 pub mod portal;
 pub mod security;
@@ -121,6 +122,7 @@ fn rest(upload_max_mb: u64, test_hooks: bool) -> Routes {
         .merge(cms::router())
         .merge(credit::router())
         .merge(cases::router())
+        .merge(joint::router())
         .merge(api_v1::router());
     if test_hooks {
         routes.merge(test_hooks::router())
@@ -141,8 +143,19 @@ pub async fn router(app_state: AppState, leptos: LeptosOptions) -> Result<Router
     Ok(build(app_state, leptos, store))
 }
 
+/// The app's route list, generated once per process. Generating it renders the app with resource
+/// loading suppressed by a process-wide flag (leptos_server's `SuppressResourceLoad`): a resource
+/// first polled by a page render at that moment — on another router of the same process, as in the
+/// integration tests, which build one router per test — never resolves, and its response hangs.
+/// Generated once, before any router exists, the window cannot meet a render.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 fn build(app_state: AppState, leptos: LeptosOptions, store: sessions::Store) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let state = ServerState {
         leptos: leptos.clone(),
         app: app_state.clone(),
