@@ -10,6 +10,7 @@ pub mod commitments;
 pub mod credit;
 pub mod error;
 pub mod help;
+pub mod joint;
 pub mod paging;
 pub mod portal;
 pub mod rules;
@@ -150,6 +151,8 @@ pub fn App() -> impl IntoView {
                         <Route path=StaticSegment("commitments") view=commitments::pages::console::CommitmentsDeskPage />
                         <Route path=(StaticSegment("help"), ParamSegment("id")) view=help::pages::desk::ConsultDeskPage />
                         <Route path=StaticSegment("training") view=help::training::pages::console::TrainingSessionsPage />
+                        <Route path=(StaticSegment("joint"), StaticSegment("measures")) view=joint::pages::measures::MeasuresPage />
+                        <Route path=(StaticSegment("joint"), StaticSegment("matters")) view=joint::pages::matters::MattersPage />
                         <Route path=StaticSegment("cases") view=cases::pages::desk::CasesPage />
                         <Route path=(StaticSegment("cases"), StaticSegment("stats")) view=cases::pages::stats::CaseStatsPage />
                         <Route path=(StaticSegment("cases"), StaticSegment("deadlines")) view=cases::pages::deadlines::CaseDeadlinesPage />

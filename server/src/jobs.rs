@@ -78,6 +78,16 @@ pub fn runner(state: AppState) -> JobRunner {
                 .map_err(|e| e.to_string())
         })
         .schedule(app::credit::service::takedown::JOB, Duration::hours(1))
+        .register(app::joint::service::expiry::JOB, |ctx| async move {
+            // List entries whose removal date has come are marked 已移出 as versions (docs/domain.md §8).
+            // Hourly, so that a day's removals are recorded soon after midnight; lists and checks
+            // compare the dates themselves anyway.
+            app::joint::service::expiry::run(&ctx.state)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        })
+        .schedule(app::joint::service::expiry::JOB, Duration::hours(1))
         .register(app::cms::service::schedule::JOB, |ctx| async move {
             // Scheduled publication and withdrawal of articles and releases; safe on every instance.
             app::cms::service::schedule::run_due(&ctx.state)

@@ -77,6 +77,13 @@ fn sample(endpoint: &str) -> Option<&'static str> {
         "cases/enter" => "",
         "cases/suspend" => "id=no-such-case&on=true",
         "cases/mine" | "cases/stats" => "",
+        "joint/measures" | "joint/matters" => "page=1",
+        // Allowed callers fail validation (422), changing nothing.
+        "joint/measure_add" | "joint/matter_save" => "",
+        "joint/measure_retire" => "id=no-such-measure&reason=",
+        // Not multipart: an allowed caller is sent back to the page with the message (303).
+        "POST /console/joint/measures/import" | "POST /console/joint/matters/import" => "",
+        "GET /console/joint/measures/sample.xlsx" => "",
         "cases/list" => "page=1",
         "cases/case" => "id=no-such-case",
         "cases/move" => "id=no-such-case&code=approve",

@@ -103,6 +103,14 @@ pub enum Action {
     CaseDecide,
     /// A subject account's own cases (those on its bound USCC), at `/my/cases`.
     CaseOwn,
+    /// The 联合奖惩 measures list (read).
+    MeasureView,
+    /// Import the national measures list, add local measures, retire one.
+    MeasureManage,
+    /// Service matters and their measures (read, within the scope).
+    MatterView,
+    /// Save and import service matters.
+    MatterManage,
 }
 
 /// How far a permission reaches.
@@ -263,6 +271,15 @@ pub const POLICY: &[(Role, Action, Scope)] = &[
     (Operator, CommitmentView, All),
     (Clerk, CommitmentFulfil, OwnDepartment),
     (Operator, CommitmentFulfil, All),
+    // 联合奖惩 (docs/domain.md §8): the measures are the same for everyone who checks; the office keeps them.
+    (Clerk, MeasureView, All),
+    (County, MeasureView, All),
+    (Operator, MeasureView, All),
+    (Operator, MeasureManage, All),
+    (Clerk, MatterView, OwnDepartment),
+    (County, MatterView, OwnCounty),
+    (Operator, MatterView, All),
+    (Operator, MatterManage, All),
 ];
 
 /// The widest scope any of the roles has for the action, or `None` when none may perform it.
@@ -354,6 +371,23 @@ pub const ENDPOINTS: &[(&str, Access)] = &[
     (
         "POST /console/export/case_stats.xlsx",
         Access::Action(CaseView),
+    ),
+    ("joint/measures", Access::Action(MeasureView)),
+    ("joint/measure_add", Access::Action(MeasureManage)),
+    ("joint/measure_retire", Access::Action(MeasureManage)),
+    (
+        "POST /console/joint/measures/import",
+        Access::Action(MeasureManage),
+    ),
+    (
+        "GET /console/joint/measures/sample.xlsx",
+        Access::Action(MeasureManage),
+    ),
+    ("joint/matters", Access::Action(MatterView)),
+    ("joint/matter_save", Access::Action(MatterManage)),
+    (
+        "POST /console/joint/matters/import",
+        Access::Action(MatterManage),
     ),
     ("stats/public", Access::Public),
     ("stats/dashboard", Access::Action(Action::StatsView)),

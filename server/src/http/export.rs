@@ -706,15 +706,32 @@ pub fn looks_like_formula(v: &str) -> bool {
 
 /// One sheet with a bold header row, frozen, and fitted column widths.
 pub fn xlsx(name: &str, headers: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, AppError> {
+    xlsx_sheets(&[(name, headers, rows)])
+}
+
+/// One sheet of a workbook to write, borrowed: its name, header row and rows.
+pub type SheetRef<'a> = (&'a str, &'a [&'a str], &'a [Vec<String>]);
+
+/// A workbook of several sheets, in order.
+pub fn xlsx_sheets(sheets: &[SheetRef<'_>]) -> Result<Vec<u8>, AppError> {
     let err = |e: rust_xlsxwriter::XlsxError| AppError::internal("xlsx", e);
     let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    sheet.set_name(name).map_err(err)?;
+    for (name, headers, rows) in sheets {
+        write_sheet(book.add_worksheet(), name, headers, rows).map_err(err)?;
+    }
+    book.save_to_buffer().map_err(err)
+}
+
+fn write_sheet(
+    sheet: &mut rust_xlsxwriter::Worksheet,
+    name: &str,
+    headers: &[&str],
+    rows: &[Vec<String>],
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    sheet.set_name(name)?;
     let bold = Format::new().set_bold();
     for (c, h) in headers.iter().enumerate() {
-        sheet
-            .write_string_with_format(0, c as u16, *h, &bold)
-            .map_err(err)?;
+        sheet.write_string_with_format(0, c as u16, *h, &bold)?;
     }
     // Text that a spreadsheet would read as a formula keeps Excel's quote prefix: shown and stored as
     // typed, never evaluated, also after the file is edited and saved again (formula injection).
@@ -722,15 +739,13 @@ pub fn xlsx(name: &str, headers: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8
     for (r, row) in rows.iter().enumerate() {
         for (c, v) in row.iter().enumerate() {
             if looks_like_formula(v) {
-                sheet
-                    .write_string_with_format(r as u32 + 1, c as u16, v, &text)
-                    .map_err(err)?;
+                sheet.write_string_with_format(r as u32 + 1, c as u16, v, &text)?;
             } else {
-                sheet.write_string(r as u32 + 1, c as u16, v).map_err(err)?;
+                sheet.write_string(r as u32 + 1, c as u16, v)?;
             }
         }
     }
-    sheet.set_freeze_panes(1, 0).map_err(err)?;
+    sheet.set_freeze_panes(1, 0)?;
     sheet.autofit();
-    book.save_to_buffer().map_err(err)
+    Ok(())
 }

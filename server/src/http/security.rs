@@ -72,7 +72,10 @@ pub async fn csrf_check(State(state): State<AppState>, req: Request, next: Next)
         || req.uri().path() == super::collect::UPLOAD_PATH
         // The public case forms are multipart too: their handler checks the token (cases::public_form).
         || super::cases::MULTIPART_PATHS.contains(&req.uri().path())
-        || req.uri().path() == super::credit::CHECK_PATH;
+        || req.uri().path() == super::credit::CHECK_PATH
+        // The measures import is multipart: its handler checks the token (joint::import).
+        || req.uri().path() == app::joint::pages::measures::IMPORT_PATH
+        || req.uri().path() == app::joint::pages::matters::MATTERS_IMPORT_PATH;
     let plain_form = !exempt
         && req.method() == Method::POST
         && req

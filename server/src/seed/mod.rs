@@ -10,6 +10,7 @@ mod faq;
 mod generate;
 mod help;
 mod insert;
+mod measures;
 pub mod penalty_csv;
 mod policies;
 pub mod showcase;
@@ -140,6 +141,8 @@ pub async fn seed_demo(
     commitments::seed(state, opts.as_of).await?;
     accounts::seed(state).await?;
     case_accounts::seed(state).await?;
+    measures::seed(state).await?;
+    measures::seed_matters(state).await?;
     help::seed(state, opts.as_of).await?;
     report.articles += site_content::seed(state, opts.as_of).await?;
     report.articles += training::seed(state, opts.as_of).await?;

@@ -32,6 +32,8 @@ pub const CONSOLE_NAV: &[(&str, &str, Action)] = &[
     ("/console/help", "群众咨询", Action::ConsultView),
     ("/console/commitments", "信用承诺", Action::CommitmentView),
     ("/console/cases", "修复与异议", Action::CaseView),
+    ("/console/joint/measures", "联合奖惩", Action::MeasureView),
+    ("/console/joint/matters", "办理事项", Action::MatterView),
     ("/console/training", "培训管理", Action::TrainingManage),
     ("/console/conflicts", "名称核实", Action::ConflictResolve),
     ("/console/catalogue", "信用目录", Action::CatalogueView),

@@ -227,6 +227,16 @@ pub fn payload_field(backend: Backend, g: &str, key: &'static str) -> String {
     }
 }
 
+/// A list entry not removed by `today`: no removal date, or a later one (`g` is the entry; `today`
+/// comes from the clock, never from a request).
+pub fn not_removed_by(backend: Backend, g: &str, today: crate::rules::date::Ymd) -> String {
+    let removed_on = payload_field(backend, g, "removed_on");
+    format!(
+        "(COALESCE({removed_on}, '') = '' OR {removed_on} > '{}')",
+        today.iso()
+    )
+}
+
 /// Conditions of a red, black or watch list (`g` is the entry) after the class and `shown`.
 pub async fn entries(
     state: &AppState,

@@ -65,8 +65,10 @@ async fn query(state: &AppState, list: &str, filters: &ListFilters) -> Result<Qu
             let p = sql.bind(&format!("{list}_list"));
             sql.text = format!(
                 "g.class_id = (SELECT dc.id FROM data_classes dc WHERE dc.code = {p}) AND {} \
-                 AND g.payload NOT LIKE '%\"status\":\"已移出\"%'",
-                visibility::generic_sql("g")
+                 AND g.payload NOT LIKE '%\"status\":\"已移出\"%' AND {}",
+                visibility::generic_sql("g"),
+                // An entry leaves the list on its removal date, before the daily job marks it.
+                list_filter::not_removed_by(state.db.backend, "g", today)
             );
             (
                 Source::Entries("listed_on"),

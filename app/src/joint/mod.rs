@@ -1,0 +1,13 @@
+//! 联合奖惩 (docs/domain.md §8): the red, black and watch lists as a lifecycle — an entry is in force
+//! from `listed_on` until `removed_on` or its status 已移出 (`lifecycle`), and a daily job ends the
+//! entries whose removal date has come (`service::expiry`); the measures list after the national base
+//! list (`measures`) and the departments' service matters the measures apply to (`matters`). The
+//! check and its feedback build on these.
+pub mod api;
+pub mod lifecycle;
+pub mod matters;
+pub mod measures;
+pub mod model;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;
