@@ -61,28 +61,16 @@ pub const COLUMNS: [(&str, &[&str]); 4] = [
 
 /// Where each column is; the measures column may be missing (matters without measures yet).
 pub fn columns(headers: &[String]) -> Result<[Option<usize>; 4], AppError> {
-    let mut at = [None; 4];
-    for (slot, (_, names)) in at.iter_mut().zip(COLUMNS.iter()) {
-        *slot = headers.iter().position(|h| names.contains(&h.trim()));
-    }
-    let missing: Vec<&str> = COLUMNS
-        .iter()
-        .zip(at.iter())
-        .filter(|((f, _), a)| a.is_none() && *f != "measures")
-        .map(|((_, names), _)| names.first().copied().unwrap_or_default())
-        .collect();
-    if missing.is_empty() {
-        Ok(at)
-    } else {
-        Err(AppError::field(
+    super::sheet::locate(headers, &COLUMNS, &["measures"]).map_err(|missing| {
+        AppError::field(
             "file",
             "COLUMNS_MISSING",
             format!(
                 "表格缺少以下列：{}（第一行为表头：事项编码、事项名称、实施部门、适用措施）。",
                 missing.join("、")
             ),
-        ))
-    }
+        )
+    })
 }
 
 /// One row: (code, name, department as written, the measures' codes).
@@ -90,14 +78,7 @@ pub fn row_fields(
     at: &[Option<usize>; 4],
     row: &[String],
 ) -> (String, String, String, Vec<String>) {
-    let cell = |i: usize| {
-        at.get(i)
-            .copied()
-            .flatten()
-            .and_then(|c| row.get(c))
-            .map(|s| s.trim().to_string())
-            .unwrap_or_default()
-    };
+    let cell = |i: usize| super::sheet::cell(at, row, i);
     (cell(0), cell(1), cell(2), split_codes(&cell(3)))
 }
 

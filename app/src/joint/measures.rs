@@ -186,43 +186,24 @@ pub const COLUMNS: [(&str, &[&str]); 6] = [
     ("agency", &["实施部门", "实施单位", "实施机关"]),
 ];
 
-/// Where each field's column is; a missing required column is one error naming it.
+/// Where each field's column is; the missing required columns are one error naming them. The type
+/// may be left out: it follows the list (rewards for the red list).
 pub fn columns(headers: &[String]) -> Result<[Option<usize>; 6], AppError> {
-    let mut at = [None; 6];
-    for (slot, (_, names)) in at.iter_mut().zip(COLUMNS.iter()) {
-        *slot = headers.iter().position(|h| names.contains(&h.trim()));
-    }
-    let missing: Vec<&str> = COLUMNS
-        .iter()
-        .zip(at.iter())
-        // The type may be left out: it follows the list (rewards for the red list).
-        .filter(|((f, _), a)| a.is_none() && *f != "kind")
-        .map(|((_, names), _)| names.first().copied().unwrap_or_default())
-        .collect();
-    if missing.is_empty() {
-        Ok(at)
-    } else {
-        Err(AppError::field(
+    super::sheet::locate(headers, &COLUMNS, &["kind"]).map_err(|missing| {
+        AppError::field(
             "file",
             "COLUMNS_MISSING",
             format!(
                 "表格缺少以下列：{}。请使用“下载样例”中的表头（第一行为表头）。",
                 missing.join("、")
             ),
-        ))
-    }
+        )
+    })
 }
 
 /// One spreadsheet row as a measure input.
 pub fn row_input(at: &[Option<usize>; 6], row: &[String]) -> MeasureInput {
-    let cell = |i: usize| {
-        at.get(i)
-            .copied()
-            .flatten()
-            .and_then(|c| row.get(c))
-            .cloned()
-            .unwrap_or_default()
-    };
+    let cell = |i: usize| super::sheet::cell(at, row, i);
     MeasureInput {
         code: cell(0),
         kind: cell(1),
