@@ -83,7 +83,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         <footer class="site-footer">
             <div class="container">
                 <p>"主办：湘西土家族苗族自治州社会信用体系建设领导小组办公室"</p>
-                <p>"本平台公示的信用信息来源于各信源单位，如有异议请通过" <a class="footer-link" href="/objection">"异议申诉"</a> "提出。"</p>
+                <p>"本平台公示的信用信息来源于各信源单位，如有异议请通过" <a class="footer-link" href="/column/objection">"异议申诉"</a> "提出。"</p>
                 <p><a class="footer-link" href="/login">"工作人员登录"</a></p>
             </div>
         </footer>
