@@ -28,7 +28,7 @@ trap cleanup EXIT
 
 step "演示数据与接口密钥 (demo data and an API key)"
 "$BIN" seed-demo --subjects 200 >/dev/null
-key=$("$BIN" api-key --department scjg --name schemathesis --scopes penalty,licence,red_list)
+key=$("$BIN" api-key --department scjg --name schemathesis --scopes penalty,licence,red_list,check)
 "$BIN" serve --no-demo --addr "127.0.0.1:$port" &
 pid=$!
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.5; done

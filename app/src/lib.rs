@@ -153,6 +153,12 @@ pub fn App() -> impl IntoView {
                         <Route path=StaticSegment("training") view=help::training::pages::console::TrainingSessionsPage />
                         <Route path=(StaticSegment("joint"), StaticSegment("measures")) view=joint::pages::measures::MeasuresPage />
                         <Route path=(StaticSegment("joint"), StaticSegment("matters")) view=joint::pages::matters::MattersPage />
+                        <Route path=(StaticSegment("joint"), StaticSegment("check")) view=joint::pages::check::CheckPage />
+                        <Route path=(StaticSegment("joint"), StaticSegment("stats")) view=joint::pages::stats::JointStatsPage />
+                        <Route path=(StaticSegment("joint"), StaticSegment("embed")) view=joint::pages::embed::EmbedPage />
+                        <Route path=(StaticSegment("joint"), StaticSegment("checks")) view=joint::pages::check::CheckLogPage />
+                        <Route path=(StaticSegment("joint"), StaticSegment("checks"), ParamSegment("id")) view=joint::pages::check::CheckDetailPage />
+                        <Route path=(StaticSegment("joint"), StaticSegment("batches"), ParamSegment("id")) view=joint::pages::batch::CheckBatchPage />
                         <Route path=StaticSegment("cases") view=cases::pages::desk::CasesPage />
                         <Route path=(StaticSegment("cases"), StaticSegment("stats")) view=cases::pages::stats::CaseStatsPage />
                         <Route path=(StaticSegment("cases"), StaticSegment("deadlines")) view=cases::pages::deadlines::CaseDeadlinesPage />

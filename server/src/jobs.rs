@@ -88,6 +88,26 @@ pub fn runner(state: AppState) -> JobRunner {
                 .map_err(|e| e.to_string())
         })
         .schedule(app::joint::service::expiry::JOB, Duration::hours(1))
+        .register(app::joint::service::feedback::JOB, |ctx| async move {
+            // Checks with hits whose feedback is late: a reminder to the unit, an alarm to the office.
+            app::joint::service::feedback::scan(&ctx.state)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        })
+        .schedule(app::joint::service::feedback::JOB, Duration::hours(1))
+        .register(app::joint::service::batch::JOB, |ctx| async move {
+            // A batch check: each chunk commits with its staged rows removed, so a retry resumes.
+            let payload: serde_json::Value =
+                serde_json::from_str(&ctx.payload).map_err(|e| e.to_string())?;
+            let batch_id = payload
+                .get("batch_id")
+                .and_then(serde_json::Value::as_i64)
+                .ok_or("payload without batch_id")?;
+            app::joint::service::batch::run(&ctx.state, batch_id)
+                .await
+                .map_err(|e| e.to_string())
+        })
         .register(app::cms::service::schedule::JOB, |ctx| async move {
             // Scheduled publication and withdrawal of articles and releases; safe on every instance.
             app::cms::service::schedule::run_due(&ctx.state)

@@ -84,6 +84,23 @@ fn sample(endpoint: &str) -> Option<&'static str> {
         // Not multipart: an allowed caller is sent back to the page with the message (303).
         "POST /console/joint/measures/import" | "POST /console/joint/matters/import" => "",
         "GET /console/joint/measures/sample.xlsx" => "",
+        "joint/check_form" => "",
+        // No such matter: an allowed caller fails validation (422), nothing is logged.
+        "joint/check" => "matter=NO-SUCH-MATTER&subject=",
+        "joint/checks" => "page=1",
+        "joint/check_get" => "id=no-such-check",
+        "joint/check_feedback" => "id=no-such-check",
+        "joint/check_batch" => "id=no-such-check",
+        "joint/stats" | "joint/embed_units" => "",
+        // An origin that is not one: an allowed caller fails validation (422), nothing is stored.
+        "joint/embed_origins_save" => "unit=x&origins=not-an-origin",
+        "POST /api/v1/embed-tickets" => "{}",
+        "GET /embed/check" | "POST /embed/check" | "GET /embed/check.js" | "GET /embed/check.css" => "",
+        // Not multipart: an allowed caller is sent back to the check page with the message (303).
+        "POST /console/joint/check/batch" => "",
+        "GET /console/joint/batches/{id}/results.xlsx" => "",
+        "POST /api/v1/checks" => "{}",
+        "POST /api/v1/checks/{id}/feedback" => "{}",
         "cases/list" => "page=1",
         "cases/case" => "id=no-such-case",
         "cases/move" => "id=no-such-case&code=approve",
@@ -334,6 +351,11 @@ enum Kind {
     Consult,
     /// A case (credit repair …): scoped by the unit handling it (clerks) or the subject's county.
     Case,
+    /// A 联合奖惩 check: scoped by the matter's unit (clerks, keys with the `check` scope) or that
+    /// unit's county (county users).
+    Check,
+    /// A batch check: scoped as a check.
+    CheckBatch,
 }
 
 fn scope_kind(endpoint: &str) -> Option<Kind> {
@@ -363,6 +385,10 @@ fn scope_kind(endpoint: &str) -> Option<Kind> {
         "cases/case" | "cases/move" | "cases/suspend" | "GET /case-files/{case}/{file}" => {
             Kind::Case
         }
+        "joint/check_get" | "joint/check_feedback" | "POST /api/v1/checks/{id}/feedback" => {
+            Kind::Check
+        }
+        "joint/check_batch" | "GET /console/joint/batches/{id}/results.xlsx" => Kind::CheckBatch,
         _ => return None,
     })
 }
@@ -383,6 +409,7 @@ fn takes_an_id(endpoint: &str) -> bool {
         "no-such-article",
         "no-such-consult",
         "no-such-case",
+        "no-such-check",
     ];
     sample(endpoint).is_some_and(|s| marks.iter().any(|m| s.contains(m)))
         || endpoint.contains("{id}")
@@ -442,6 +469,9 @@ fn sees(who: &Who, o: &Obj) -> bool {
         (Kind::Case, Role::Operator) => true,
         (Kind::Case, Role::Clerk) => o.dept.is_some() && o.dept == who.dept,
         (Kind::Case, Role::County) => same(&o.county, &who.county),
+        (Kind::Check | Kind::CheckBatch, Role::Operator) => true,
+        (Kind::Check | Kind::CheckBatch, Role::Clerk) => o.dept.is_some() && o.dept == who.dept,
+        (Kind::Check | Kind::CheckBatch, Role::County) => same(&o.dept_county, &who.county),
         (Kind::Article, _) => {
             who.grants.is_empty() || o.columns.iter().all(|c| who.grants.contains(c))
         }
@@ -453,6 +483,7 @@ fn key_sees(k: &Key, o: &Obj) -> bool {
     match o.kind {
         Kind::Batch => o.dept == Some(k.dept) && k.classes.contains(&o.class.as_str()),
         Kind::Class => k.classes.contains(&o.class.as_str()),
+        Kind::Check => o.dept == Some(k.dept) && k.classes.contains(&"check"),
         _ => false,
     }
 }
@@ -518,6 +549,15 @@ fn scoped_request(endpoint: &str, id: &str, role: Role, release: &str) -> (Strin
             .to_string(),
         ),
         "cms/release_change" => form(format!("id={release}&change=add&article={id}")),
+        // Inside the scope empty feedback fails validation (422), changing nothing.
+        "joint/check_get" | "joint/check_feedback" | "joint/check_batch" => form(format!("id={id}")),
+        "GET /console/joint/batches/{id}/results.xlsx" => {
+            (format!("/console/joint/batches/{id}/results.xlsx"), String::new())
+        }
+        "POST /api/v1/checks/{id}/feedback" => (
+            format!("/api/v1/checks/{id}/feedback"),
+            r#"{"applied":false,"result":""}"#.into(),
+        ),
         "GET /api/v1/batches/{id}" => (format!("/api/v1/batches/{id}"), String::new()),
         "POST /api/v1/batches/{id}/confirm" => {
             (format!("/api/v1/batches/{id}/confirm"), "{}".into())
@@ -640,6 +680,70 @@ async fn case_objects(state: &app::server::AppState, pref: i64, fh: i64) -> Vec<
             dept: Some(dept),
             dept_county: None,
             county: Some(county.into()),
+            class: String::new(),
+            code: String::new(),
+            columns: vec![],
+        });
+    }
+    objects
+}
+
+/// A logged check with a hit for a matter of each unit (unit id, the unit's county).
+async fn check_objects(state: &app::server::AppState, units: &[(i64, &str)]) -> Vec<Obj> {
+    let pool = &state.db.pool;
+    let mut objects = vec![];
+    for (n, (dept, county)) in units.iter().enumerate() {
+        let public_id = format!("scope-check-{n}");
+        sqlx::query(
+            "INSERT INTO matters (public_id, code, name, department_id, created_at, updated_at) \
+             VALUES ($1, $2, '范围测试事项', $3, '2026-01-05T01:00:00Z', '2026-01-05T01:00:00Z')",
+        )
+        .bind(format!("scope-matter-{n}"))
+        .bind(format!("SCOPE-MATTER-{n}"))
+        .bind(dept)
+        .execute(pool)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO joint_checks (public_id, matter_id, department_id, channel, checked_by, subject_kind, \
+             subject_shown, subject_name, checked_on, checked_at, hit_count, hits, measures, feedback_due) \
+             SELECT $1, id, $2, 'console', '测试', 'name', '范围测试公司', '范围测试公司', '2026-01-05', \
+             '2026-01-05T01:00:00Z', 1, '[]', '[]', '2026-01-12' FROM matters WHERE public_id = $3",
+        )
+        .bind(&public_id)
+        .bind(dept)
+        .bind(format!("scope-matter-{n}"))
+        .execute(pool)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO joint_check_batches (public_id, matter_id, department_id, file_name, status, created_at) \
+             SELECT $1, id, $2, '名单.xlsx', 'done', '2026-01-05T01:00:00Z' FROM matters WHERE public_id = $3",
+        )
+        .bind(format!("scope-check-batch-{n}"))
+        .bind(dept)
+        .bind(format!("scope-matter-{n}"))
+        .execute(pool)
+        .await
+        .unwrap();
+        objects.push(Obj {
+            label: format!("batch check for a matter of unit {dept}"),
+            kind: Kind::CheckBatch,
+            id: format!("scope-check-batch-{n}"),
+            dept: Some(*dept),
+            dept_county: Some((*county).into()),
+            county: None,
+            class: String::new(),
+            code: String::new(),
+            columns: vec![],
+        });
+        objects.push(Obj {
+            label: format!("check for a matter of unit {dept}"),
+            kind: Kind::Check,
+            id: public_id,
+            dept: Some(*dept),
+            dept_county: Some((*county).into()),
+            county: None,
             class: String::new(),
             code: String::new(),
             columns: vec![],
@@ -842,6 +946,7 @@ async fn every_id_endpoint_refuses_objects_outside_the_callers_scope() {
 
     // Repair cases on records of the prefecture unit (a 吉首 subject) and of the 凤凰县 unit.
     objects.extend(case_objects(&state, pref, fh).await);
+    objects.extend(check_objects(&state, &[(pref, "433100"), (fh, "433123")]).await);
 
     // Articles in 新闻 only and in 新闻 + 通知公告, written before the CMS staff get their grants.
     let editor = common::client();
@@ -937,6 +1042,7 @@ async fn every_id_endpoint_refuses_objects_outside_the_callers_scope() {
         ("penalty key of the prefecture unit", pref, vec!["penalty"]),
         ("licence key of the prefecture unit", pref, vec!["licence"]),
         ("penalty key of the 凤凰县 unit", fh, vec!["penalty"]),
+        ("check key of the prefecture unit", pref, vec!["check"]),
     ] {
         let scopes: Vec<String> = classes.iter().map(|c| c.to_string()).collect();
         let (_, key) = app::collect::service::api_keys::create(

@@ -111,6 +111,12 @@ pub enum Action {
     MatterView,
     /// Save and import service matters.
     MatterManage,
+    /// Check subjects against the lists for a matter (one or a spreadsheet), and see the check log.
+    CheckRun,
+    /// Record the feedback on a check (measures applied or not).
+    CheckFeedback,
+    /// The 联合奖惩 statistics and the 应查必查 view.
+    CheckStats,
 }
 
 /// How far a permission reaches.
@@ -280,6 +286,15 @@ pub const POLICY: &[(Role, Action, Scope)] = &[
     (County, MatterView, OwnCounty),
     (Operator, MatterView, All),
     (Operator, MatterManage, All),
+    // The check runs where matters are handled: a clerk for its unit's matters, a county user for its
+    // county's; the office checks for any and keeps the statistics.
+    (Clerk, CheckRun, OwnDepartment),
+    (County, CheckRun, OwnCounty),
+    (Operator, CheckRun, All),
+    (Clerk, CheckFeedback, OwnDepartment),
+    (County, CheckFeedback, OwnCounty),
+    (Operator, CheckFeedback, All),
+    (Operator, CheckStats, All),
 ];
 
 /// The widest scope any of the roles has for the action, or `None` when none may perform it.
@@ -385,6 +400,24 @@ pub const ENDPOINTS: &[(&str, Access)] = &[
     ),
     ("joint/matters", Access::Action(MatterView)),
     ("joint/matter_save", Access::Action(MatterManage)),
+    ("joint/check_form", Access::Action(CheckRun)),
+    ("joint/check", Access::Action(CheckRun)),
+    ("joint/checks", Access::Action(CheckRun)),
+    ("joint/check_get", Access::Action(CheckRun)),
+    ("joint/check_feedback", Access::Action(CheckFeedback)),
+    ("joint/check_batch", Access::Action(CheckRun)),
+    ("joint/stats", Access::Action(CheckStats)),
+    ("joint/embed_units", Access::Action(CheckRun)),
+    ("joint/embed_origins_save", Access::Action(MatterManage)),
+    (
+        "POST /console/export/joint_stats.xlsx",
+        Access::Action(CheckStats),
+    ),
+    ("POST /console/joint/check/batch", Access::Action(CheckRun)),
+    (
+        "GET /console/joint/batches/{id}/results.xlsx",
+        Access::Action(CheckRun),
+    ),
     (
         "POST /console/joint/matters/import",
         Access::Action(MatterManage),
@@ -535,6 +568,15 @@ pub const ENDPOINTS: &[(&str, Access)] = &[
     // The data API for units' systems (OpenAPI at /api/v1/openapi.json).
     ("GET /api/v1/openapi.json", Access::Public),
     ("POST /api/v1/batches/{class}", Access::ApiKey),
+    ("POST /api/v1/checks", Access::ApiKey),
+    ("POST /api/v1/checks/{id}/feedback", Access::ApiKey),
+    ("POST /api/v1/embed-tickets", Access::ApiKey),
+    // The embedded check page answers the holder of a ticket its unit's key asked for; a session
+    // counts for nothing there (the frame would not carry it).
+    ("GET /embed/check", Access::ApiKey),
+    ("POST /embed/check", Access::ApiKey),
+    ("GET /embed/check.js", Access::Public),
+    ("GET /embed/check.css", Access::Public),
     ("GET /api/v1/batches/{id}", Access::ApiKey),
     ("POST /api/v1/batches/{id}/confirm", Access::ApiKey),
 ];

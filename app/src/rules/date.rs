@@ -96,6 +96,17 @@ impl Ymd {
     }
 }
 
+/// A date filter as typed (`YYYY-MM-DD`, or empty for none); a wrong one names its field.
+pub fn filter_day(field: &str, v: &str) -> Result<Option<Ymd>, crate::error::AppError> {
+    let v = v.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    Ymd::parse_iso(v).map(Some).ok_or_else(|| {
+        crate::error::AppError::field(field, "DATE_INVALID", "请按 年-月-日 填写日期。")
+    })
+}
+
 /// An RFC 3339 UTC timestamp (as stored) shown in Beijing time to the minute: `2026-11-29 21:34`.
 /// Text that is not such a timestamp comes back unchanged.
 pub fn beijing_minute(utc: &str) -> String {

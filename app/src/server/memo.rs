@@ -14,6 +14,8 @@ pub struct Caches {
     pub units: TtlValue<Vec<(String, String)>>,
     /// The disclosure choices (a setting) every public credit query reads.
     pub disclosure: TtlValue<crate::credit::visibility::DisclosurePolicy>,
+    /// The working-day calendar and the feedback days of 联合奖惩 checks (every check with hits).
+    pub feedback_terms: TtlValue<(crate::rules::workdays::Calendar, u32)>,
 }
 
 impl Default for Caches {
@@ -23,6 +25,7 @@ impl Default for Caches {
             nav: TtlValue::new(Duration::from_secs(2)),
             units: TtlValue::new(Duration::from_secs(60)),
             disclosure: TtlValue::new(Duration::from_secs(2)),
+            feedback_terms: TtlValue::new(Duration::from_secs(60)),
         }
     }
 }

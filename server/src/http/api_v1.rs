@@ -19,6 +19,7 @@ use sqlx::Row;
 use utoipa::{OpenApi, ToSchema};
 
 mod body;
+mod checks;
 pub use body::{MAX_FIELDS, MAX_RECORDS};
 
 /// The largest request body read (the route's body limit says the same).
@@ -32,12 +33,20 @@ const MAX_FAULTS: i64 = 1_000;
         title = "湘西州公共信用信息平台 数据报送接口",
         version = "1.0.0",
         description = "信源单位系统通过本接口报送信用数据。每个请求是一个批次：平台按信用目录逐条检查（规则代码稳定），\
-                       返回问题明细；确认后干净的记录一次性发布。认证：`Authorization: Bearer <密钥>`，密钥由安全管理员发放。"
+                       返回问题明细；确认后干净的记录一次性发布。办理事项时，持 check 权限的密钥可按事项核查主体是否在有效的红黑名单中（联合奖惩核查），并反馈措施采取情况。认证：`Authorization: Bearer <密钥>`，密钥由安全管理员发放。"
     ),
-    paths(submit, get_batch, confirm_batch, openapi_json),
-    components(schemas(BatchRequest, BatchResponse, FaultItem, ConfirmResponse, ApiError, ErrorBody, FieldItem)),
+    paths(
+        submit, get_batch, confirm_batch, checks::run, checks::give_feedback, super::embed::ticket,
+        openapi_json
+    ),
+    components(schemas(
+        BatchRequest, BatchResponse, FaultItem, ConfirmResponse, ApiError, ErrorBody, FieldItem,
+        checks::CheckRequest, checks::CheckResponse, checks::HitItem, checks::MeasureItem,
+        checks::FeedbackRequest, checks::FeedbackResponse, super::embed::TicketRequest,
+        super::embed::TicketResponse
+    )),
     modifiers(&BearerAuth),
-    tags((name = "batches", description = "数据批次"))
+    tags((name = "batches", description = "数据批次"), (name = "checks", description = "联合奖惩核查与反馈"))
 )]
 pub struct ApiDoc;
 
@@ -107,7 +116,8 @@ pub struct FieldItem {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ErrorBody {
     /// Stable code: `UNAUTHORIZED`, `FORBIDDEN`, `NOT_FOUND`, `VALIDATION`, `CONFLICT`, `BAD_JSON`,
-    /// `BODY_TOO_LARGE`, `TOO_MANY_RECORDS`, `TOO_MANY_FIELDS`, `EMPTY_BATCH`, `INTERNAL`.
+    /// `BODY_TOO_LARGE`, `TOO_MANY_RECORDS`, `TOO_MANY_FIELDS`, `EMPTY_BATCH`, `SCOPE_MISSING`,
+    /// `MATTER_UNKNOWN`, `MATTER_OTHER_DEPARTMENT`, `INTERNAL`.
     pub code: String,
     pub message: String,
     pub fields: Vec<FieldItem>,
@@ -165,6 +175,18 @@ impl IntoResponse for ApiFailure {
     }
 }
 
+/// 403 `SCOPE_MISSING` for a key without the `check` scope (the checks and the embed tickets).
+pub(crate) fn require_check_scope(h: &api_keys::KeyHolder) -> Result<(), ApiFailure> {
+    if h.may_check() {
+        return Ok(());
+    }
+    Err(ApiFailure::own(
+        StatusCode::FORBIDDEN,
+        "SCOPE_MISSING",
+        "该密钥没有联合奖惩核查权限（check）：请安全管理员为本单位另行发放核查密钥。".into(),
+    ))
+}
+
 /// The data API's routes. A parameter is named per method on the one path shape: POST takes a class
 /// code, GET a batch id (the policy's endpoint table names them so).
 pub fn router() -> Routes {
@@ -177,6 +199,12 @@ pub fn router() -> Routes {
             post(submit).layer(DefaultBodyLimit::max(MAX_BODY_BYTES)),
         )
         .route_as("GET /api/v1/batches/{id}", batches, get(get_batch))
+        .route(&["POST"], "/api/v1/checks", post(checks::run))
+        .route(
+            &["POST"],
+            "/api/v1/checks/{id}/feedback",
+            post(checks::give_feedback),
+        )
         .route_as(
             "POST /api/v1/batches/{id}/confirm",
             "/api/v1/batches/{key}/confirm",

@@ -38,6 +38,8 @@ pub enum Export {
     Training,
     /// The case statistics (`kind`, `from`, `to`), within the caller's scope.
     CaseStats,
+    /// The 联合奖惩 check statistics (`from`, `to`).
+    JointStats,
 }
 
 /// Every export route; the router and the authorisation matrix test both read this list.
@@ -51,6 +53,7 @@ pub const ROUTES: &[(&str, Export)] = &[
     ("/console/export/stats.xlsx", Export::Stats),
     ("/console/export/training.xlsx", Export::Training),
     ("/console/export/case_stats.xlsx", Export::CaseStats),
+    ("/console/export/joint_stats.xlsx", Export::JointStats),
 ];
 
 fn path_of(kind: Export) -> &'static str {
@@ -109,10 +112,13 @@ pub fn error_page(e: &AppError, title: &str, back: &str, back_label: &str) -> Re
     (status, axum::response::Html(html)).into_response()
 }
 
-fn html_escape(s: &str) -> String {
+/// Text for HTML content or a quoted attribute.
+pub(crate) fn html_escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
 
 async fn run(
@@ -251,6 +257,15 @@ async fn sheet(
             };
             let s = app::cases::service::stats::stats(state, caller, &f).await?;
             ("办件统计", EXPORT_HEADERS.to_vec(), export_rows(&s))
+        }
+        Export::JointStats => {
+            use app::joint::stats::{export_rows, JointStatsFilter, EXPORT_HEADERS};
+            let f = JointStatsFilter {
+                from: get("from"),
+                to: get("to"),
+            };
+            let s = app::joint::service::stats::stats(state, &f).await?;
+            ("联合奖惩核查统计", EXPORT_HEADERS.to_vec(), export_rows(&s))
         }
     })
 }

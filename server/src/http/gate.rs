@@ -36,6 +36,19 @@ pub fn needs_login(path: &str) -> bool {
     })
 }
 
+/// Whether `path` is an address of the route `template` (a `{name}` segment takes any one segment).
+fn route_matches(template: &str, path: &str) -> bool {
+    let (mut t, mut p) = (template.split('/'), path.split('/'));
+    loop {
+        match (t.next(), p.next()) {
+            (None, None) => return true,
+            (Some(ts), Some(ps))
+                if ts == ps || (ts.starts_with('{') && ts.ends_with('}') && !ps.is_empty()) => {}
+            _ => return false,
+        }
+    }
+}
+
 pub async fn login_gate(
     State((state, rest_gets)): State<GateState>,
     req: Request,
@@ -43,7 +56,7 @@ pub async fn login_gate(
 ) -> Response {
     let page = matches!(*req.method(), Method::GET | Method::HEAD)
         && needs_login(req.uri().path())
-        && !rest_gets.iter().any(|p| p == req.uri().path());
+        && !rest_gets.iter().any(|p| route_matches(p, req.uri().path()));
     if !page {
         return next.run(req).await;
     }
@@ -80,7 +93,23 @@ fn to_login(uri: &http::Uri) -> Response {
 
 #[cfg(test)]
 mod tests {
-    use super::needs_login;
+    use super::{needs_login, route_matches};
+
+    #[test]
+    fn route_templates_match_their_addresses_only() {
+        let t = "/console/joint/batches/{id}/results.xlsx";
+        assert!(route_matches(t, "/console/joint/batches/ab12/results.xlsx"));
+        assert!(!route_matches(t, "/console/joint/batches//results.xlsx"));
+        assert!(!route_matches(t, "/console/joint/batches/ab12"));
+        assert!(!route_matches(
+            t,
+            "/console/joint/batches/ab12/results.xlsx/x"
+        ));
+        assert!(route_matches(
+            "/console/quality/report.xlsx",
+            "/console/quality/report.xlsx"
+        ));
+    }
 
     #[test]
     fn console_and_account_pages_need_a_login() {

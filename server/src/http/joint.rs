@@ -9,12 +9,13 @@ use app::collect::service::upload_limits::Limits;
 use app::collect::service::xlsx as sheet;
 use app::error::AppError;
 use app::joint::model::ImportReport;
+use app::joint::pages::batch::CHECK_BATCH_PATH;
 use app::joint::pages::matters::MATTERS_IMPORT_PATH;
 use app::joint::pages::measures::{IMPORT_PATH, SAMPLE_PATH};
-use app::joint::service::{matters, measures};
+use app::joint::service::{batch, check, matters, measures};
 use app::server::authz::Caller;
 use app::server::AppState;
-use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::extract::{DefaultBodyLimit, Path, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
@@ -34,6 +35,16 @@ pub fn router() -> Routes {
             post(import_matters).layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES + 64 * 1024)),
         )
         .route(&["GET"], SAMPLE_PATH, get(sample))
+        .route(
+            &["POST"],
+            CHECK_BATCH_PATH,
+            post(check_batch).layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES + 64 * 1024)),
+        )
+        .route(
+            &["GET"],
+            "/console/joint/batches/{id}/results.xlsx",
+            get(batch_results),
+        )
 }
 
 /// Back to `page` with the refusal's messages, one per line.
@@ -79,7 +90,7 @@ async fn uploaded(
     let (name, bytes) = file
         .filter(|(_, b)| !b.is_empty())
         .ok_or_else(|| AppError::field("file", "FILE_EMPTY", "请选择要导入的 XLSX 文件。"))?;
-    let (headers, rows) = read_sheet(state, &bytes)?;
+    let (headers, rows) = read_sheet(state, &bytes, measures::MAX_IMPORT_ROWS as u64 + 100)?;
     Ok((caller, name, headers, rows))
 }
 
@@ -116,16 +127,20 @@ pub async fn import_matters(
 
 /// The first sheet's header and rows, through the reader that distrusts every size a workbook
 /// declares. The upload goes to a scratch file that is removed whatever happens.
-fn read_sheet(state: &AppState, bytes: &[u8]) -> Result<(Vec<String>, Vec<Vec<String>>), AppError> {
+fn read_sheet(
+    state: &AppState,
+    bytes: &[u8],
+    max_rows: u64,
+) -> Result<(Vec<String>, Vec<Vec<String>>), AppError> {
     let dir = state.config.data_path("tmp");
     std::fs::create_dir_all(&dir).map_err(|e| AppError::internal("tmp dir", e))?;
-    let path = dir.join(format!("measures-{}.xlsx", uuid::Uuid::now_v7().simple()));
+    let path = dir.join(format!("joint-{}.xlsx", uuid::Uuid::now_v7().simple()));
     std::fs::write(&path, bytes).map_err(|e| AppError::internal("tmp write", e))?;
     let limits = Limits {
         max_bytes: MAX_IMPORT_BYTES as u64,
         max_columns: 50,
         max_xlsx_unpacked: 50 * 1024 * 1024,
-        max_rows: measures::MAX_IMPORT_ROWS as u64 + 100,
+        max_rows,
         max_shared_strings: 20 * 1024 * 1024,
         ..Limits::default()
     };
@@ -163,4 +178,56 @@ pub async fn sample(signed_in: Result<SignedIn, AppError>) -> Result<Response, A
         ("来源说明", &["来源"], &note),
     ])?;
     Ok(xlsx_download(file, "联合奖惩措施清单样例.xlsx"))
+}
+
+/// POST multipart `file` (XLSX of subjects), `matter` and `csrf_token`: a batch check, queued; on to
+/// its progress page.
+pub async fn check_batch(
+    State(state): State<AppState>,
+    signed_in: Result<SignedIn, AppError>,
+    req: Request,
+) -> Response {
+    let r = async {
+        let caller = signed_in?.require(Action::CheckRun)?;
+        let too_large = format!(
+            "文件超过 {} MB：请只保留主体名单所在的工作表。",
+            MAX_IMPORT_BYTES / 1024 / 1024
+        );
+        let Posted { fields, file, .. } = read_posted(&state, req, too_large).await?;
+        let code = fields.get("matter").map(String::as_str).unwrap_or_default();
+        let matter = check::matter_by_code(&state, code)
+            .await?
+            .ok_or_else(|| AppError::field("matter", "MATTER_UNKNOWN", "请选择正在办理的事项。"))?;
+        caller.check_unit(Some(matter.department_id), matter.county_code.as_deref())?;
+        let (name, bytes) = file.filter(|(_, b)| !b.is_empty()).ok_or_else(|| {
+            AppError::field("file", "FILE_EMPTY", "请选择要核查的主体名单（XLSX）。")
+        })?;
+        let (headers, rows) = read_sheet(&state, &bytes, batch::MAX_ROWS as u64 + 100)?;
+        batch::create(&state, &caller, &matter, &name, &headers, &rows).await
+    }
+    .await;
+    match r {
+        Ok(id) => Redirect::to(&format!("/console/joint/batches/{id}")).into_response(),
+        Err(e @ (AppError::Unauthorized | AppError::Forbidden)) => e.into_response(),
+        Err(e) => back("/console/joint/check", &e),
+    }
+}
+
+/// GET a batch check's results as XLSX (the batch must be in the caller's scope).
+pub async fn batch_results(
+    State(state): State<AppState>,
+    signed_in: Result<SignedIn, AppError>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let caller = signed_in?.require(Action::CheckRun)?;
+    let (unit, county, view) = batch::get(&state, &id).await?;
+    caller
+        .check_unit(Some(unit), county.as_deref())
+        .map_err(|_| AppError::NotFound("该批量核查".into()))?;
+    let rows = batch::results(&state, &id).await?;
+    let file = super::export::xlsx("核查结果", &batch::RESULT_HEADERS, &rows)?;
+    Ok(xlsx_download(
+        file,
+        &format!("联合奖惩核查结果-{}.xlsx", view.matter),
+    ))
 }

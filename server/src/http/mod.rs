@@ -6,6 +6,7 @@ pub mod cms;
 pub mod collect;
 pub mod credit;
 mod elder;
+mod embed;
 pub mod export;
 pub mod extract;
 mod gate;
@@ -123,6 +124,7 @@ fn rest(upload_max_mb: u64, test_hooks: bool) -> Routes {
         .merge(credit::router())
         .merge(cases::router())
         .merge(joint::router())
+        .merge(embed::router())
         .merge(api_v1::router());
     if test_hooks {
         routes.merge(test_hooks::router())

@@ -75,7 +75,11 @@ pub async fn csrf_check(State(state): State<AppState>, req: Request, next: Next)
         || req.uri().path() == super::credit::CHECK_PATH
         // The measures import is multipart: its handler checks the token (joint::import).
         || req.uri().path() == app::joint::pages::measures::IMPORT_PATH
-        || req.uri().path() == app::joint::pages::matters::MATTERS_IMPORT_PATH;
+        || req.uri().path() == app::joint::pages::matters::MATTERS_IMPORT_PATH
+        || req.uri().path() == app::joint::pages::batch::CHECK_BATCH_PATH
+        // The embedded check page is framed by units' systems, where our cookies are not sent: its
+        // form carries the unit's ticket instead, a credential no other site holds.
+        || req.uri().path() == app::joint::embed::PAGE_PATH;
     let plain_form = !exempt
         && req.method() == Method::POST
         && req
@@ -212,11 +216,21 @@ pub async fn headers_and_csp(State(state): State<AppState>, req: Request, next: 
         "x-content-type-options",
         HeaderValue::from_static("nosniff"),
     );
-    h.insert(
-        "referrer-policy",
-        HeaderValue::from_static("strict-origin-when-cross-origin"),
-    );
-    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    if !h.contains_key("referrer-policy") {
+        h.insert(
+            "referrer-policy",
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        );
+    }
+    // A page that may be framed says by whom (the embedded check page, per unit); every other page
+    // may not be framed at all.
+    let frame_ancestors = parts
+        .extensions
+        .get::<FrameAncestors>()
+        .map(|f| f.0.clone());
+    if frame_ancestors.is_none() {
+        h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    }
     h.insert(
         "cross-origin-opener-policy",
         HeaderValue::from_static("same-origin"),
@@ -247,7 +261,10 @@ pub async fn headers_and_csp(State(state): State<AppState>, req: Request, next: 
                 HeaderValue::from_static("private, no-store"),
             );
         }
-        let csp = content_security_policy(&script_hashes);
+        let csp = content_security_policy(
+            &script_hashes,
+            frame_ancestors.as_deref().unwrap_or("'none'"),
+        );
         if let Ok(v) = HeaderValue::from_str(&csp) {
             h.insert("content-security-policy", v);
         }
@@ -271,7 +288,11 @@ pub async fn headers_and_csp(State(state): State<AppState>, req: Request, next: 
     Response::from_parts(parts, body)
 }
 
-pub fn content_security_policy(script_hashes: &[String]) -> String {
+/// A response extension: the sources allowed to frame this page (`frame-ancestors`), instead of none.
+#[derive(Debug, Clone)]
+pub struct FrameAncestors(pub String);
+
+pub fn content_security_policy(script_hashes: &[String], frame_ancestors: &str) -> String {
     let hashes: String = script_hashes
         .iter()
         .map(|h| format!(" 'sha256-{h}'"))
@@ -279,7 +300,7 @@ pub fn content_security_policy(script_hashes: &[String]) -> String {
     format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self'; img-src 'self' data:; \
          font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
-         frame-ancestors 'none'"
+         frame-ancestors {frame_ancestors}"
     )
 }
 

@@ -34,6 +34,8 @@ pub const CONSOLE_NAV: &[(&str, &str, Action)] = &[
     ("/console/cases", "修复与异议", Action::CaseView),
     ("/console/joint/measures", "联合奖惩", Action::MeasureView),
     ("/console/joint/matters", "办理事项", Action::MatterView),
+    ("/console/joint/check", "联合奖惩核查", Action::CheckRun),
+    ("/console/joint/stats", "核查统计", Action::CheckStats),
     ("/console/training", "培训管理", Action::TrainingManage),
     ("/console/conflicts", "名称核实", Action::ConflictResolve),
     ("/console/catalogue", "信用目录", Action::CatalogueView),

@@ -4,22 +4,12 @@ use super::super::flow::Kind;
 use super::super::stats::{summarise, CaseStats, Fact, StatsFilter};
 use super::desk::scope_clause;
 use crate::error::AppError;
-use crate::rules::date::Ymd;
+use crate::rules::date::{filter_day, Ymd};
 use crate::server::authz::Caller;
 use crate::server::{calendar, AppState};
 use sqlx::Row;
 
 /// The filter's dates, checked (an unreadable date is a field error, not an empty page).
-fn date(field: &str, v: &str) -> Result<Option<Ymd>, AppError> {
-    let v = v.trim();
-    if v.is_empty() {
-        return Ok(None);
-    }
-    Ymd::parse_iso(v)
-        .map(Some)
-        .ok_or_else(|| AppError::field(field, "DATE_INVALID", "请按 年-月-日 填写日期。"))
-}
-
 pub async fn stats(
     state: &AppState,
     caller: &Caller,
@@ -31,11 +21,11 @@ pub async fn stats(
         binds.push(k.code().into());
         clauses.push(format!("c.kind = ${}", binds.len()));
     }
-    if let Some(d) = date("from", &f.from)? {
+    if let Some(d) = filter_day("from", &f.from)? {
         binds.push(d.iso());
         clauses.push(format!("c.submitted_on >= ${}", binds.len()));
     }
-    if let Some(d) = date("to", &f.to)? {
+    if let Some(d) = filter_day("to", &f.to)? {
         binds.push(d.iso());
         clauses.push(format!("c.submitted_on <= ${}", binds.len()));
     }

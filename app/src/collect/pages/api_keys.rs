@@ -53,6 +53,10 @@ pub fn ApiKeysPage() -> impl IntoView {
                                 }).collect_view()}
                             </div>
                         </fieldset>
+                        <fieldset>
+                            <legend>"其他权限"</legend>
+                            <label class="check"><input type="checkbox" name=format!("scopes[{}]", p.classes.len()) value="check" />"联合奖惩核查（本单位办理事项的核查与反馈）"</label>
+                        </fieldset>
                         <button type="submit" class="button">"生成密钥"</button>
                     </ActionForm>
                 </section>

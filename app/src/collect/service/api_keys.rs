@@ -1,10 +1,10 @@
 //! API keys for the REST channel: one unit each, scoped to data classes, revocable, stored only as a
 //! hash. The key is shown once, when it is made.
 use crate::error::AppError;
+use crate::server::db::ReadValue;
 use crate::server::{audit::Actor, AppState};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use sqlx::Row;
 
 /// What a valid key stands for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,9 +23,20 @@ impl KeyHolder {
 
     /// Whether the key covers a class: it submits, reads and confirms batches of these classes only.
     pub fn covers(&self, class_code: &str) -> bool {
-        self.scopes.iter().any(|s| s == class_code || s == "*")
+        class_code != CHECK_SCOPE && self.scopes.iter().any(|s| s == class_code || s == "*")
+    }
+
+    /// Whether the key may run 联合奖惩 checks for its unit's matters (named only, never by `*`).
+    pub fn may_check(&self) -> bool {
+        self.scopes.iter().any(|s| s == CHECK_SCOPE)
     }
 }
+
+/// The scope of a key that runs 联合奖惩 checks (`POST /api/v1/checks`); not a data class.
+pub const CHECK_SCOPE: &str = "check";
+/// `last_used_at` is written at most this often per key: a service system checks for every case it
+/// handles, and a write per request would queue every check behind the database's one writer.
+const LAST_USED_EVERY_SECS: i64 = 60;
 
 fn hash(key: &str) -> String {
     hex::encode(Sha256::digest(key.as_bytes()))
@@ -55,7 +66,7 @@ pub async fn create(
             "请至少选择一个可报送的数据类别。",
         ));
     }
-    for code in scopes {
+    for code in scopes.iter().filter(|c| c.as_str() != CHECK_SCOPE) {
         let known = sqlx::query("SELECT id FROM data_classes WHERE code = $1")
             .bind(code)
             .fetch_optional(&state.db.pool)
@@ -118,16 +129,22 @@ pub async fn verify(state: &AppState, presented: &str) -> Result<Option<KeyHolde
     let (Some("xxc"), Some(prefix), Some(_)) = (parts.next(), parts.next(), parts.next()) else {
         return Ok(None);
     };
-    let row = sqlx::query(
-        "SELECT id, department_id, key_hash, scopes FROM api_keys WHERE prefix = $1 AND revoked_at IS NULL",
-    )
-    .bind(prefix)
-    .fetch_optional(&state.db.pool)
-    .await?;
-    let Some(row) = row else {
+    // The fast read path: every data-API and check request starts here.
+    let rows = state
+        .db
+        .readers
+        .fetch(
+            &state.db.pool,
+            "SELECT id, department_id, key_hash, scopes, last_used_at FROM api_keys \
+             WHERE prefix = $1 AND revoked_at IS NULL",
+            &[prefix.to_string()],
+        )
+        .await?;
+    let Some(row) = rows.first() else {
         return Ok(None);
     };
-    let stored: String = row.try_get("key_hash")?;
+    let text = |i: usize| row.get(i).and_then(ReadValue::text);
+    let stored = text(2).unwrap_or_default();
     let given = hash(presented.trim());
     let same = stored.len() == given.len()
         && stored
@@ -135,26 +152,40 @@ pub async fn verify(state: &AppState, presented: &str) -> Result<Option<KeyHolde
             .zip(given.bytes())
             .fold(0u8, |acc, (a, b)| acc | (a ^ b))
             == 0;
+    let (Some(id), Some(department_id)) = (
+        row.first().and_then(ReadValue::int),
+        row.get(1).and_then(ReadValue::int),
+    ) else {
+        return Ok(None);
+    };
     if !same {
         return Ok(None);
     }
-    let id: i64 = row.try_get("id")?;
-    sqlx::query("UPDATE api_keys SET last_used_at = $2 WHERE id = $1")
-        .bind(id)
-        .bind(state.clock.now_text())
-        .execute(&state.db.pool)
-        .await?;
+    let now = state.clock.now_text();
+    if text(4).is_none_or(|l| seconds_between(&l, &now).is_none_or(|s| s >= LAST_USED_EVERY_SECS)) {
+        sqlx::query("UPDATE api_keys SET last_used_at = $2 WHERE id = $1")
+            .bind(id)
+            .bind(&now)
+            .execute(&state.db.pool)
+            .await?;
+    }
     Ok(Some(KeyHolder {
         key_id: id,
         prefix: prefix.to_string(),
-        department_id: row.try_get("department_id")?,
-        scopes: row
-            .try_get::<String, _>("scopes")?
+        department_id,
+        scopes: text(3)
+            .unwrap_or_default()
             .split(';')
             .filter(|s| !s.is_empty())
             .map(String::from)
             .collect(),
     }))
+}
+
+/// Seconds from one stored RFC 3339 time to another, if both read.
+fn seconds_between(from: &str, to: &str) -> Option<i64> {
+    use crate::server::clock::parse_rfc3339;
+    Some((parse_rfc3339(to)? - parse_rfc3339(from)?).whole_seconds())
 }
 
 /// Revokes a key, audited as `apikey.revoke` by `by`.

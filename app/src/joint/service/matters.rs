@@ -97,7 +97,10 @@ async fn linked(
 }
 
 /// The units the caller may pick (the office: all active ones; others: their own).
-async fn units(state: &AppState, caller: &Caller) -> Result<Vec<(String, String)>, AppError> {
+pub(crate) async fn units(
+    state: &AppState,
+    caller: &Caller,
+) -> Result<Vec<(String, String)>, AppError> {
     let (scope, bound) = unit_scope_clause(caller, 1, "d.id");
     let sql = format!(
         "SELECT d.public_id, d.name FROM departments d WHERE d.active = 1{scope} ORDER BY d.code"
