@@ -98,12 +98,7 @@ pub fn runner(state: AppState) -> JobRunner {
         .schedule(app::joint::service::feedback::JOB, Duration::hours(1))
         .register(app::joint::service::batch::JOB, |ctx| async move {
             // A batch check: each chunk commits with its staged rows removed, so a retry resumes.
-            let payload: serde_json::Value =
-                serde_json::from_str(&ctx.payload).map_err(|e| e.to_string())?;
-            let batch_id = payload
-                .get("batch_id")
-                .and_then(serde_json::Value::as_i64)
-                .ok_or("payload without batch_id")?;
+            let batch_id = batch_id(&ctx.payload)?;
             app::joint::service::batch::run(&ctx.state, batch_id)
                 .await
                 .map_err(|e| e.to_string())
@@ -129,12 +124,7 @@ pub fn runner(state: AppState) -> JobRunner {
         .schedule(app::cms::service::health::JOB, Duration::hours(1))
         .register(app::collect::service::intake::CHECK_JOB, |ctx| async move {
             // A retried check starts from a clean slate, so a crash mid-way leaves nothing half-done.
-            let payload: serde_json::Value =
-                serde_json::from_str(&ctx.payload).map_err(|e| e.to_string())?;
-            let batch_id = payload
-                .get("batch_id")
-                .and_then(serde_json::Value::as_i64)
-                .ok_or("payload without batch_id")?;
+            let batch_id = batch_id(&ctx.payload)?;
             app::collect::service::pipeline::check_file(&ctx.state, batch_id)
                 .await
                 .map(|_| ())
@@ -143,12 +133,7 @@ pub fn runner(state: AppState) -> JobRunner {
         // The check reads an uploaded file: if the process died on it, the file is not read again
         // (that would kill the next instance too); the batch fails and says why.
         .untrusted(app::collect::service::intake::CHECK_JOB, |ctx| async move {
-            let payload: serde_json::Value =
-                serde_json::from_str(&ctx.payload).map_err(|e| e.to_string())?;
-            let batch_id = payload
-                .get("batch_id")
-                .and_then(serde_json::Value::as_i64)
-                .ok_or("payload without batch_id")?;
+            let batch_id = batch_id(&ctx.payload)?;
             use app::collect::service::pipeline;
             pipeline::abandon(&ctx.state, batch_id, pipeline::CRASHED)
                 .await
@@ -175,4 +160,13 @@ pub fn with_crawler(runner: JobRunner, router: axum::Router) -> JobRunner {
             }
         })
         .schedule(crate::crawl::JOB, Duration::hours(6))
+}
+
+/// The `batch_id` of a batch job's payload (`{"batch_id": 7}`).
+fn batch_id(payload: &str) -> Result<i64, String> {
+    serde_json::from_str::<serde_json::Value>(payload)
+        .map_err(|e| e.to_string())?
+        .get("batch_id")
+        .and_then(serde_json::Value::as_i64)
+        .ok_or_else(|| "payload without batch_id".to_string())
 }

@@ -78,3 +78,26 @@ pub fn SortHeader(key: &'static str, label: &'static str) -> impl IntoView {
         </th>
     }
 }
+
+/// A console list's unit filter (`name="unit"`, a unit's public id; empty = 全部), shown only when the
+/// caller may pick among several units.
+#[component]
+pub fn UnitFilter(
+    label: &'static str,
+    units: Vec<(String, String)>,
+    selected: Memo<String>,
+) -> impl IntoView {
+    (units.len() > 1).then(|| {
+        view! {
+            <label>{label}
+                <select name="unit">
+                    <option value="">"全部"</option>
+                    {units.into_iter().map(|(id, name)| {
+                        let sel = id.clone();
+                        view! { <option value=id selected=move || selected.get() == sel>{name}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+        }
+    })
+}

@@ -6,7 +6,7 @@ use crate::cases::flow::all_states;
 use crate::cases::model::{CaseDetail, CaseFilter, MoveOption};
 use crate::ui::form::{CsrfField, FormAlert};
 use crate::ui::status::await_view;
-use crate::ui::table::{page_param, param, Pager};
+use crate::ui::table::{page_param, param, Pager, UnitFilter};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -45,7 +45,6 @@ pub fn CasesPage() -> impl IntoView {
         {may_assign().then(|| view! { <super::entry::EntryForm /> })}
         {await_view(data, move |l| {
             let pages = ((l.total + l.per_page - 1) / l.per_page.max(1)).max(1);
-            let has_units = !l.units.is_empty();
             view! {
                 <form class="filters" method="get" action="/console/cases">
                     <super::KindFilter kind />
@@ -57,17 +56,7 @@ pub fn CasesPage() -> impl IntoView {
                             }).collect_view()}
                         </select>
                     </label>
-                    {has_units.then(|| view! {
-                        <label>"承办单位"
-                            <select name="unit">
-                                <option value="">"全部"</option>
-                                {l.units.iter().map(|(id, name)| {
-                                    let (id, sel) = (id.clone(), id.clone());
-                                    view! { <option value=id selected=move || unit.get() == sel>{name.clone()}</option> }
-                                }).collect_view()}
-                            </select>
-                        </label>
-                    })}
+                    <UnitFilter label="承办单位" units=l.units.clone() selected=unit />
                     <button type="submit" class="button">"查询"</button>
                 </form>
                 {if l.rows.is_empty() {

@@ -6,7 +6,7 @@ use crate::joint::api::{check_form, get_check, list_checks, GiveFeedback, RunChe
 use crate::joint::model::{CheckFilter, CheckHit, CheckLogRow, CheckMeasure, CheckView};
 use crate::ui::form::{CsrfField, FormAlert};
 use crate::ui::status::await_view;
-use crate::ui::table::{page_param, param, Pager};
+use crate::ui::table::{page_param, param, Pager, UnitFilter};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -287,17 +287,7 @@ pub fn CheckLogPage() -> impl IntoView {
                             }).collect_view()}
                         </select>
                     </label>
-                    {(l.units.len() > 1).then(|| view! {
-                        <label>"办理部门"
-                            <select name="unit">
-                                <option value="">"全部"</option>
-                                {l.units.iter().map(|(id, name)| {
-                                    let (id, sel) = (id.clone(), id.clone());
-                                    view! { <option value=id selected=move || unit.get() == sel>{name.clone()}</option> }
-                                }).collect_view()}
-                            </select>
-                        </label>
-                    })}
+                    <UnitFilter label="办理部门" units=l.units.clone() selected=unit />
                     <button type="submit" class="button">"查询"</button>
                 </form>
                 <CheckTable rows=l.rows.clone() />

@@ -6,7 +6,7 @@ use crate::joint::api::{list_matters, SaveMatter};
 use crate::joint::model::{MatterFilter, MatterList, MatterRow};
 use crate::ui::form::{CsrfField, FormAlert};
 use crate::ui::status::await_view;
-use crate::ui::table::{page_param, param, Pager};
+use crate::ui::table::{page_param, param, Pager, UnitFilter};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -52,17 +52,7 @@ pub fn MattersPage() -> impl IntoView {
             view! {
                 <form class="filters" method="get" action="/console/joint/matters">
                     <label>"关键词"<input type="search" name="q" value=move || q.get() /></label>
-                    {(l.units.len() > 1).then(|| view! {
-                        <label>"实施部门"
-                            <select name="unit">
-                                <option value="">"全部"</option>
-                                {l.units.iter().map(|(id, name)| {
-                                    let (id, sel) = (id.clone(), id.clone());
-                                    view! { <option value=id selected=move || unit.get() == sel>{name.clone()}</option> }
-                                }).collect_view()}
-                            </select>
-                        </label>
-                    })}
+                    <UnitFilter label="实施部门" units=l.units.clone() selected=unit />
                     <button type="submit" class="button">"查询"</button>
                 </form>
                 <p class="small muted">{format!("共 {} 个事项", l.total)}</p>
