@@ -21,6 +21,12 @@
 #                               static file of the same size (and the fragments through the JSON
 #                               API); then the report PDF for a subject with 200
 #                               records (server bench-report); server RSS during the load
+#   scripts/bench.sh joint-check [sqlite|postgres]
+#                               联合奖惩: on a copy of the credit-load database (1,000,000 subjects), the
+#                               lists topped up to 50,000 entries (server bench-joint), a batch check of
+#                               10,000 subjects timed, then wrk at 64 connections posting checks
+#                               (POST /api/v1/checks, 2,000 codes, a fifth listed) against a static file
+#                               of the same size as a check's answer from the same server
 # Build times are measured with `time cargo leptos build --release` (see BENCHMARKS.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -314,5 +320,64 @@ LUA
     fi
     grep -E "Maximum resident set size" "$bench/report.time"
     ;;
-  *) die "usage: scripts/bench.sh sizes | idle-rss | seed [N] | import [N] [sqlite|postgres] | portal-load | lighthouse | credit-load [sqlite|postgres]" ;;
+  joint-check)
+    command -v wrk >/dev/null || die "wrk is missing: apt-get install wrk"
+    backend=${2:-sqlite}
+    n=${CREDIT_BENCH_SUBJECTS:-1000000}
+    seeded=${CREDIT_BENCH_DIR:-$HOME/.cache/xiangxi-credit/bench}/$backend-$n
+    work=$(mktemp -d "${TMPDIR:-/tmp}/joint-bench.XXXXXX")
+    envs=(APP_DATA_DIR="$work")
+    if [ "$backend" = postgres ]; then
+      export PG_KEEP_DIR=/var/tmp/xiangxi-credit-bench-pg-$n
+      source scripts/pg.sh
+      pg_start
+      envs+=(DATABASE_URL="$TEST_PG_URL")
+    fi
+    if [ ! -f "$seeded/seeded" ]; then
+      info "seeding $n subjects into $backend (once; kept in $seeded, shared with credit-load)"
+      mkdir -p "$seeded"
+      start=$(date +%s)
+      env APP_DATA_DIR="$seeded" ${envs[1]:+"${envs[1]}"} target/release/server seed-demo --subjects "$n" --seed 2026 | tail -n 1
+      echo "seed-demo $n subjects: $(( $(date +%s) - start )) s" | tee "$seeded/seeded"
+    fi
+    # The checks write to a copy of the seeded data directory (its database and master secret), so the seed
+    # stays as credit-load measures it. (PostgreSQL's cluster is shared: the checks only add rows there.)
+    cp -r "$seeded/." "$work/"
+    trap 'kill ${pid:-0} 2>/dev/null || true; wait ${pid:-0} 2>/dev/null || true; rm -f target/site/pkg/bench-static.txt; rm -rf "$work"; if [ "$backend" = postgres ]; then pg_stop; fi' EXIT
+    env "${envs[@]}" RUST_LOG=warn target/release/server bench-joint --entries 50000 --codes 2000 --batch 10000 "$work/codes.txt" | tee "$work/prepare.txt"
+    key=$(awk '/^key: / {print $2}' "$work/prepare.txt")
+    port=$(free_port)
+    base="http://127.0.0.1:$port"
+    env "${envs[@]}" LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_ADDR=127.0.0.1:$port RUST_LOG=warn \
+      target/release/server serve --no-demo >"$work/serve.log" 2>&1 &
+    pid=$!
+    until curl -sf "$base/readyz" >/dev/null; do sleep 0.5; done
+    sleep "${SETTLE:-30}"
+    cat >"$work/checks.lua" <<'LUA'
+local codes = {}
+for line in io.lines(os.getenv("CODES")) do codes[#codes + 1] = line end
+local i = math.random(#codes)
+local headers = { ["Authorization"] = "Bearer " .. os.getenv("KEY"), ["Content-Type"] = "application/json" }
+request = function()
+  i = i % #codes + 1
+  return wrk.format("POST", "/api/v1/checks", headers, '{"matter":"XXFGW-001","subject":"' .. codes[i] .. '"}')
+end
+LUA
+    size=$(curl -s -X POST "$base/api/v1/checks" -H "Authorization: Bearer $key" -H 'content-type: application/json' \
+      -d "{\"matter\":\"XXFGW-001\",\"subject\":\"$(head -n 1 "$work/codes.txt")\"}" | wc -c)
+    head -c "$size" /dev/urandom | base64 -w 100 | head -c "$size" > target/site/pkg/bench-static.txt
+    echo "check answer: $size bytes (a listed company); static file: $(wc -c < target/site/pkg/bench-static.txt) bytes"
+    run() { # label, then wrk arguments
+      local label=$1; shift
+      wrk -t2 -c64 -d"${DURATION:-20s}" --latency "$@" | tee "$work/wrk-$label.txt" >&2
+      echo "$(awk '/Requests\/sec/ {print $2}' "$work/wrk-$label.txt") $(awk '$1=="50%" {print $2}' "$work/wrk-$label.txt") $(awk '$1=="99%" {print $2}' "$work/wrk-$label.txt") $(grep -c "Non-2xx" "$work/wrk-$label.txt")"
+    }
+    CODES="$work/codes.txt" KEY="$key" wrk -t2 -c64 -d5s -s "$work/checks.lua" "$base" >/dev/null # warm-up
+    read -r check_rps check_p50 check_p99 check_bad < <(CODES="$work/codes.txt" KEY="$key" run checks -s "$work/checks.lua" "$base")
+    read -r static_rps static_p50 static_p99 _ < <(run static "$base/pkg/bench-static.txt")
+    echo "checks: $check_rps req/s, p50 $check_p50, p99 $check_p99 (non-2xx lines: $check_bad)"
+    echo "static: $static_rps req/s, p50 $static_p50, p99 $static_p99"
+    echo "ratio: $(awk "BEGIN{printf \"%.1f\", 100 * $check_rps / $static_rps}") %; server RSS $(awk '/VmRSS/ {print $2}' /proc/$pid/status) KiB (peak $(peak_rss_kb $pid) KiB)"
+    ;;
+  *) die "usage: scripts/bench.sh sizes | idle-rss | seed [N] | import [N] [sqlite|postgres] | portal-load | lighthouse | credit-load [sqlite|postgres] | joint-check [sqlite|postgres]" ;;
 esac

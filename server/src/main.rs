@@ -103,6 +103,17 @@ enum Command {
         #[arg(long, default_value_t = 50)]
         runs: usize,
     },
+    /// Benchmark (联合奖惩): top the lists up to ENTRIES entries, make a check key for the demo matter's
+    /// unit (printed) and write CODES codes to check to OUT; then time a batch check of BATCH subjects.
+    BenchJoint {
+        #[arg(long, default_value_t = 50_000)]
+        entries: i64,
+        #[arg(long, default_value_t = 2_000)]
+        codes: usize,
+        #[arg(long, default_value_t = 10_000)]
+        batch: usize,
+        out: std::path::PathBuf,
+    },
     /// Generate the deterministic demo data set into an empty database.
     SeedDemo {
         #[arg(long, default_value_t = 2_000)]
@@ -155,6 +166,12 @@ async fn main() -> ExitCode {
         Command::GenPenaltyCsv { rows, seed, out } => gen_penalty_csv(config, rows, seed, &out),
         Command::GenHostileXlsx { dir } => gen_hostile_xlsx(&dir),
         Command::BenchReport { records, runs } => bench_report(config, records, runs).await,
+        Command::BenchJoint {
+            entries,
+            codes,
+            batch,
+            out,
+        } => bench_joint(config, entries, codes, batch, &out).await,
         Command::ImportSubjects { file } => import_subjects(config, &file).await,
     };
     match result {
@@ -334,6 +351,36 @@ async fn bench_report(config: Config, records: u64, runs: usize) -> Result<(), A
         "report for a subject with {} records, {} runs: p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms; PDF {} bytes",
         t.records, t.runs, t.p50_ms, t.p95_ms, t.max_ms, t.pdf_bytes
     );
+    Ok(())
+}
+
+async fn bench_joint(
+    config: Config,
+    entries: i64,
+    codes: usize,
+    batch: usize,
+    out: &std::path::Path,
+) -> Result<(), AppError> {
+    if config.is_production() {
+        return Err(AppError::Conflict(
+            "生产模式不允许运行基准测试（它会写入测试数据）。".into(),
+        ));
+    }
+    let state = bootstrap::state_from_config(config).await?;
+    let p = seed::bench_joint::prepare(&state, entries, codes, out).await?;
+    println!("list entries: {}; codes written: {}", p.entries, p.codes);
+    println!("key: {}", p.key);
+    if batch > 0 {
+        let t = seed::bench_joint::batch(&state, batch).await?;
+        println!(
+            "batch check of {} subjects: staged in {:.2} s, checked in {:.2} s ({:.0} subjects/s), {} hits",
+            t.rows,
+            t.stage_secs,
+            t.run_secs,
+            t.rows as f64 / t.run_secs.max(f64::EPSILON),
+            t.hits
+        );
+    }
     Ok(())
 }
 

@@ -111,3 +111,39 @@ async fn the_holiday_calendar_is_seeded_and_editable() {
         Ymd::new(2026, 10, 19)
     );
 }
+
+/// The group-committed appender: many concurrent callers, each answered once its row is committed;
+/// a row the table refuses fails alone, the others of its group are stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn appends_commit_in_groups_and_a_bad_row_fails_alone() {
+    use app::server::db::BindValue;
+    let state = common::fresh_state().await;
+    sqlx::query("CREATE TABLE append_probe (k TEXT NOT NULL UNIQUE, n BIGINT NOT NULL)")
+        .execute(&state.db.pool)
+        .await
+        .unwrap();
+    const COLS: [&str; 2] = ["k", "n"];
+    let mut calls = vec![];
+    for i in 0..200i64 {
+        let db = state.db.clone();
+        // Row 77 repeats row 76's key: the unique index refuses it.
+        let key = if i == 77 { "row-76".to_string() } else { format!("row-{i}") };
+        calls.push(tokio::spawn(async move {
+            let writer = db.appenders.of(&db, "append_probe", &COLS);
+            writer.append(vec![BindValue::Text(key), BindValue::Int(i)]).await
+        }));
+    }
+    let mut failed = vec![];
+    for (i, c) in calls.into_iter().enumerate() {
+        if c.await.unwrap().is_err() {
+            failed.push(i);
+        }
+    }
+    assert!(failed.len() == 1 && (failed[0] == 76 || failed[0] == 77), "{failed:?}");
+    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM append_probe")
+        .fetch_one(&state.db.pool)
+        .await
+        .unwrap()
+        .get("n");
+    assert_eq!(n, 199);
+}

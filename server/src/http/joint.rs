@@ -203,7 +203,7 @@ pub async fn check_batch(
             AppError::field("file", "FILE_EMPTY", "请选择要核查的主体名单（XLSX）。")
         })?;
         let (headers, rows) = read_sheet(&state, &bytes, batch::MAX_ROWS as u64 + 100)?;
-        batch::create(&state, &caller, &matter, &name, &headers, &rows).await
+        batch::create(&state, &caller.actor(), &matter, &name, &headers, &rows).await
     }
     .await;
     match r {

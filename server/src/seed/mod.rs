@@ -2,6 +2,7 @@
 //! the same subjects and records. Work is done in chunks, each in one transaction, so memory stays
 //! bounded at any size and an interrupted run leaves whole chunks only.
 pub mod accounts;
+pub mod bench_joint;
 pub mod bench_report;
 mod case_accounts;
 mod catalog;

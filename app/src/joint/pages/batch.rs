@@ -71,7 +71,7 @@ fn BatchProgress(b: CheckBatchView) -> impl IntoView {
                     <p data-testid="batch-done"><strong>"核查完成。"</strong>
                         {format!("共 {} 行：核查 {} 个主体，命中名单 {} 个；{} 行无法核查。", b.rows_total, b.rows_done, b.rows_hit, b.rows_faulty)}
                         {b.seconds.map(|s| format!("用时 {s} 秒。"))}</p>
-                    <p><a class="button" href=format!("/console/joint/batches/{}/results.xlsx", b.public_id) data-testid="batch-results">"下载核查结果（XLSX）"</a></p>
+                    <p><a class="button" href=format!("/console/joint/batches/{}/results.xlsx", b.public_id) download="" data-testid="batch-results">"下载核查结果（XLSX）"</a></p>
                     <p class="hint">"命中名单的核查须逐条反馈措施采取情况："<a href="/console/joint/checks?state=awaiting">"待反馈的核查"</a></p>
                 }.into_any()
             } else {

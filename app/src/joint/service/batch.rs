@@ -5,11 +5,11 @@
 //! download as a spreadsheet.
 use super::super::check::{parse_subject, row_subject, subject_columns, Subject, SubjectKind};
 use super::super::model::CheckBatchView;
-use super::check::{evaluate, log, Checker, MatterRef};
+use super::check::{evaluate, log_row, Checker, MatterRef, LOG_COLUMNS};
 use crate::error::AppError;
 use crate::rules::date::beijing_minute;
 use crate::rules::mask;
-use crate::server::authz::Caller;
+use crate::server::audit::Actor;
 use crate::server::db::{multi_row, BindValue};
 use crate::server::jobs::{self, NewJob};
 use crate::server::AppState;
@@ -49,7 +49,7 @@ fn stage(state: &AppState, row_no: i64, text: &str, kind: SubjectKind) -> Staged
 /// Stages a spreadsheet's subjects for `matter` and queues the check. Answers the batch's public id.
 pub async fn create(
     state: &AppState,
-    caller: &Caller,
+    by: &Actor,
     matter: &MatterRef,
     file_name: &str,
     headers: &[String],
@@ -91,7 +91,7 @@ pub async fn create(
     .bind(&public_id)
     .bind(matter.id)
     .bind(matter.department_id)
-    .bind(caller.user.user_id)
+    .bind(by.user_id)
     .bind(file_name.chars().take(200).collect::<String>())
     .bind(staged.len() as i64)
     .bind(faulty)
@@ -130,15 +130,14 @@ pub async fn create(
     let mut job = NewJob::new(JOB);
     job.payload = serde_json::json!({ "batch_id": id }).to_string();
     jobs::enqueue_in(&mut tx, state, job).await?;
-    caller
-        .audit(
-            &mut tx,
-            state,
-            "joint.check_batch",
-            Some(("joint_check_batch", &public_id)),
-            serde_json::json!({ "matter": matter.code, "rows": values.len(), "faulty": faulty }),
-        )
-        .await?;
+    by.audit(
+        &mut tx,
+        state,
+        "joint.check_batch",
+        Some(("joint_check_batch", &public_id)),
+        serde_json::json!({ "matter": matter.code, "rows": values.len(), "faulty": faulty }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(public_id)
 }
@@ -208,10 +207,19 @@ pub async fn run(state: &AppState, batch_id: i64) -> Result<(), AppError> {
             .map(|r| r.try_get("id"))
             .transpose()?
             .unwrap_or(0);
+        let log: Vec<Vec<BindValue>> = checked
+            .iter()
+            .map(|(row_no, e)| log_row(&by, &matter, e, Some(*row_no)))
+            .collect();
         let mut tx = state.db.begin().await?;
-        for (row_no, e) in &checked {
-            log(&mut *tx, &by, &matter, e, Some(*row_no)).await?;
-        }
+        multi_row::insert_rows(
+            &mut tx,
+            state.db.backend,
+            "joint_checks",
+            &LOG_COLUMNS,
+            &log,
+        )
+        .await?;
         let first_id: i64 = rows
             .first()
             .map(|r| r.try_get("id"))

@@ -13,7 +13,7 @@ use super::super::model::{CheckFeedback, CheckHit, CheckMeasure, CheckView};
 use crate::error::AppError;
 use crate::rules::date::{beijing_minute, Ymd};
 use crate::rules::workdays::Calendar;
-use crate::server::db::ReadValue;
+use crate::server::db::{BindValue, ReadValue};
 use crate::server::{calendar, settings, AppState};
 use serde_json::Value;
 use sqlx::Row;
@@ -276,45 +276,62 @@ pub async fn evaluate(
     })
 }
 
-/// Logs an evaluated check (`row_no`: its row in a batch's spreadsheet).
-pub async fn log<'c, E: sqlx::Executor<'c, Database = sqlx::Any>>(
-    conn: E,
+/// The check log's columns, in the order of `log_row`.
+pub const LOG_COLUMNS: [&str; 21] = [
+    "public_id",
+    "matter_id",
+    "department_id",
+    "channel",
+    "user_id",
+    "api_key_id",
+    "batch_id",
+    "row_no",
+    "checked_by",
+    "subject_kind",
+    "subject_shown",
+    "subject_id_enc",
+    "subject_id_hmac",
+    "subject_id",
+    "subject_name",
+    "checked_on",
+    "checked_at",
+    "hit_count",
+    "hits",
+    "measures",
+    "feedback_due",
+];
+
+/// An evaluated check as a row of the log (`row_no`: its row in a batch's spreadsheet).
+pub fn log_row(
     by: &Checker,
     matter: &MatterRef,
     e: &Evaluated,
     row_no: Option<i64>,
-) -> Result<(), AppError> {
+) -> Vec<BindValue> {
     let v = &e.view;
-    sqlx::query(
-        "INSERT INTO joint_checks (public_id, matter_id, department_id, channel, user_id, api_key_id, batch_id, \
-         row_no, checked_by, subject_kind, subject_shown, subject_id_enc, subject_id_hmac, subject_id, subject_name, \
-         checked_on, checked_at, hit_count, hits, measures, feedback_due) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)",
-    )
-    .bind(&v.public_id)
-    .bind(matter.id)
-    .bind(matter.department_id)
-    .bind(by.channel)
-    .bind(by.user_id)
-    .bind(by.key_id)
-    .bind(by.batch_id)
-    .bind(row_no)
-    .bind(&by.name)
-    .bind(e.subject_kind)
-    .bind(&v.subject_shown)
-    .bind(&e.id_enc)
-    .bind(&e.id_hmac)
-    .bind(e.subject_id)
-    .bind(&v.subject_name)
-    .bind(&v.checked_on)
-    .bind(&e.now)
-    .bind(v.hits.len() as i64)
-    .bind(to_json(&v.hits))
-    .bind(to_json(&v.measures))
-    .bind(&v.feedback_due)
-    .execute(conn)
-    .await?;
-    Ok(())
+    vec![
+        BindValue::Text(v.public_id.clone()),
+        BindValue::Int(matter.id),
+        BindValue::Int(matter.department_id),
+        BindValue::str(by.channel),
+        BindValue::opt_int(by.user_id),
+        BindValue::opt_int(by.key_id),
+        BindValue::opt_int(by.batch_id),
+        BindValue::opt_int(row_no),
+        BindValue::Text(by.name.clone()),
+        BindValue::str(e.subject_kind),
+        BindValue::Text(v.subject_shown.clone()),
+        BindValue::opt(e.id_enc.clone()),
+        BindValue::opt(e.id_hmac.clone()),
+        BindValue::opt_int(e.subject_id),
+        BindValue::Text(v.subject_name.clone()),
+        BindValue::Text(v.checked_on.clone()),
+        BindValue::Text(e.now.clone()),
+        BindValue::Int(v.hits.len() as i64),
+        BindValue::Text(to_json(&v.hits)),
+        BindValue::Text(to_json(&v.measures)),
+        BindValue::opt(v.feedback_due.clone()),
+    ]
 }
 
 /// Checks `subject` for `matter` and logs the check. Answers what the handler sees.
@@ -325,7 +342,14 @@ pub async fn run(
     subject: &Subject,
 ) -> Result<CheckView, AppError> {
     let e = evaluate(state, by, matter, subject).await?;
-    log(&state.db.pool, by, matter, &e, None).await?;
+    // Group-committed with the checks of other requests (`server::db::append`).
+    let row = log_row(by, matter, &e, None);
+    state
+        .db
+        .appenders
+        .of(&state.db, "joint_checks", &LOG_COLUMNS)
+        .append(row)
+        .await?;
     Ok(e.view)
 }
 

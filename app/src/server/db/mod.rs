@@ -8,6 +8,7 @@
 //! - `ReadPool` (`read_pool`): the hot public reads (the credit search).
 //!
 //! `sql` holds the helpers that build SQL text (sorting, LIKE patterns, paging bounds).
+pub mod append;
 pub mod bulk_conn;
 pub mod flag;
 pub mod multi_row;
@@ -39,6 +40,8 @@ pub struct Db {
     pub url: String,
     /// The hot public reads (`read_pool`).
     pub readers: std::sync::Arc<ReadPool>,
+    /// Group-committed appends on hot write paths (`append`).
+    pub appenders: std::sync::Arc<append::Appenders>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
@@ -104,6 +107,7 @@ impl Db {
             backend,
             url: url.to_string(),
             readers: std::sync::Arc::new(ReadPool::new(url)),
+            appenders: Default::default(),
         })
     }
 
