@@ -378,6 +378,11 @@ LUA
     echo "checks: $check_rps req/s, p50 $check_p50, p99 $check_p99 (non-2xx lines: $check_bad)"
     echo "static: $static_rps req/s, p50 $static_p50, p99 $static_p99"
     echo "ratio: $(awk "BEGIN{printf \"%.1f\", 100 * $check_rps / $static_rps}") %; server RSS $(awk '/VmRSS/ {print $2}' /proc/$pid/status) KiB (peak $(peak_rss_kb $pid) KiB)"
+    # Every answered check is a committed row: the log's API rows against the requests wrk completed.
+    sent=$(awk '/requests in/ {n += $1} END {print n}' "$work"/wrk-checks.txt)
+    if [ "$backend" = sqlite ]; then
+      echo "checks logged by the API: $(sqlite3 "$work/credit.db" "SELECT COUNT(*) FROM joint_checks WHERE channel = 'api'") (wrk completed $sent in the measured run, plus the warm-up's)"
+    fi
     ;;
   *) die "usage: scripts/bench.sh sizes | idle-rss | seed [N] | import [N] [sqlite|postgres] | portal-load | lighthouse | credit-load [sqlite|postgres] | joint-check [sqlite|postgres]" ;;
 esac

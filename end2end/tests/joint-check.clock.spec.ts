@@ -9,6 +9,16 @@ import { test, expect, open } from "./fixtures";
 import { createUser, advanceClock, loginToConsole } from "./auth-helpers";
 import type { Page } from "@playwright/test";
 import ExcelJS from "exceljs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** A stand-in for a unit's own system: serves `html` at every path, on a port of its own (loopback, like
+ *  the platform here: Chromium refuses a public page's requests into the loopback address space). */
+async function unitSystem(html: string) {
+  const server = http.createServer((_, res) => res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(html));
+  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+  return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() };
+}
 
 const BLACKLISTED = "吉首一诺建材有限公司";
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -131,31 +141,34 @@ test("check → hits and measures → feedback → statistics → overdue alarm;
   const issued = await request.post(`${baseURL}/api/v1/embed-tickets`, { headers: { authorization: `Bearer ${key}` }, data: { handler: "窗口张三" } });
   expect(issued.status(), await issued.text()).toBe(201);
   const { ticket } = (await issued.json()) as { ticket: string };
-  await signIn(page, office);
-  await open(page, "/console/joint/embed", true);
-  const origins = page.locator(`#eo-${clerk.departmentPublicId}`);
-  await origins.fill("http://zwfw.allowed.test");
-  await origins.locator("xpath=ancestor::form").getByRole("button", { name: "保存" }).click();
-  await expect(page.getByTestId("origins-saved")).toBeVisible();
-
   const host = `<!DOCTYPE html><html><head><meta charset="utf-8"><title>政务服务系统</title></head><body><h1>办件</h1>
     <script src="${baseURL}/embed/check.js" data-matter="${code}" data-ticket="${ticket}"></script></body></html>`;
-  for (const origin of ["http://zwfw.allowed.test", "http://elsewhere.test"]) {
-    await page.context().route(`${origin}/**`, (route) => route.fulfill({ status: 200, contentType: "text/html", body: host }));
+  const [allowed, elsewhere] = [await unitSystem(host), await unitSystem(host)];
+  try {
+    await signIn(page, office);
+    await open(page, "/console/joint/embed", true);
+    const origins = page.locator(`#eo-${clerk.departmentPublicId}`);
+    await origins.fill(allowed.origin);
+    await origins.locator("xpath=ancestor::form").getByRole("button", { name: "保存" }).click();
+    await expect(page.getByTestId("origins-saved")).toBeVisible();
+
+    const framed = await page.context().newPage();
+    await framed.goto(`${allowed.origin}/case`);
+    const frame = framed.frameLocator("iframe[title='联合奖惩核查']");
+    await frame.getByLabel(/核查对象/).fill(BLACKLISTED);
+    await frame.getByRole("button", { name: "核查" }).click();
+    await expect(frame.getByTestId("embed-result")).toContainText("命中");
+    await expect(frame.getByTestId("embed-result")).toContainText("JC-01");
+    // Another site framing the same page: the browser refuses it (the frame holds Chromium's error page).
+    await framed.goto(`${elsewhere.origin}/case`, { waitUntil: "load" });
+    await expect(framed.locator("iframe[title='联合奖惩核查']")).toHaveCount(1);
+    await expect.poll(() => framed.frames().find((f) => f !== framed.mainFrame())?.url()).toMatch(/^chrome-error:/);
+    await expect(framed.frameLocator("iframe[title='联合奖惩核查']").getByTestId("embed-form")).toHaveCount(0);
+    await framed.close();
+  } finally {
+    allowed.close();
+    elsewhere.close();
   }
-  const framed = await page.context().newPage();
-  await framed.goto("http://zwfw.allowed.test/case");
-  const frame = framed.frameLocator("iframe[title='联合奖惩核查']");
-  await frame.getByLabel(/核查对象/).fill(BLACKLISTED);
-  await frame.getByRole("button", { name: "核查" }).click();
-  await expect(frame.getByTestId("embed-result")).toContainText("命中");
-  await expect(frame.getByTestId("embed-result")).toContainText("JC-01");
-  // Another site framing the same page: the browser refuses it.
-  const refusal = framed.waitForEvent("console", (m) => /Refused to frame/.test(m.text()));
-  await framed.goto("http://elsewhere.test/case");
-  await refusal;
-  await expect(framed.frameLocator("iframe[title='联合奖惩核查']").getByTestId("embed-form")).toHaveCount(0);
-  await framed.close();
   // The framed check is in the unit's log, under the ticket's handler.
   await signIn(page, clerk);
   await open(page, "/console/joint/checks", true);

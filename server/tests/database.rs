@@ -127,10 +127,16 @@ async fn appends_commit_in_groups_and_a_bad_row_fails_alone() {
     for i in 0..200i64 {
         let db = state.db.clone();
         // Row 77 repeats row 76's key: the unique index refuses it.
-        let key = if i == 77 { "row-76".to_string() } else { format!("row-{i}") };
+        let key = if i == 77 {
+            "row-76".to_string()
+        } else {
+            format!("row-{i}")
+        };
         calls.push(tokio::spawn(async move {
             let writer = db.appenders.of(&db, "append_probe", &COLS);
-            writer.append(vec![BindValue::Text(key), BindValue::Int(i)]).await
+            writer
+                .append(vec![BindValue::Text(key), BindValue::Int(i)])
+                .await
         }));
     }
     let mut failed = vec![];
@@ -139,7 +145,10 @@ async fn appends_commit_in_groups_and_a_bad_row_fails_alone() {
             failed.push(i);
         }
     }
-    assert!(failed.len() == 1 && (failed[0] == 76 || failed[0] == 77), "{failed:?}");
+    assert!(
+        failed.len() == 1 && (failed[0] == 76 || failed[0] == 77),
+        "{failed:?}"
+    );
     let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM append_probe")
         .fetch_one(&state.db.pool)
         .await

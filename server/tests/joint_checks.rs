@@ -712,7 +712,7 @@ async fn the_embedded_page_is_framed_only_where_the_unit_allows() {
         csp(&r)
     );
     assert!(r.headers().get("x-frame-options").is_none());
-    assert_eq!(r.headers()["referrer-policy"], "no-referrer");
+    assert_eq!(r.headers()["referrer-policy"], "same-origin");
     // Every other page still refuses framing.
     let home = plain.get(format!("{base}/")).send().await.unwrap();
     assert_eq!(home.headers()["x-frame-options"], "DENY");

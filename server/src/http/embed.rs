@@ -112,9 +112,10 @@ async fn respond(
         .insert(FrameAncestors(frame_ancestors(&origins)));
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    // The ticket is in the address: never sent on to another site.
+    // The ticket is in the address: never sent on to another site. (Not `no-referrer`: it would make
+    // the form's own post carry `Origin: null`, which the cross-site check refuses.)
     res.headers_mut()
-        .insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+        .insert("referrer-policy", HeaderValue::from_static("same-origin"));
     res
 }
 
