@@ -43,6 +43,11 @@ BATCH_ID=$(curl -sf -X POST "http://127.0.0.1:$port/api/v1/batches/penalty" -H "
   -H 'content-type: application/json' -d '{"records":[{"CF_WSH":"湘西市监罚〔2026〕接口测试1号","CF_XDR_MC":"湘西接口测试有限公司"}]}' \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["batch_id"])')
 export BATCH_ID
+# A check with a hit (a black-listed showcase company, for the key's unit's matter), for the feedback.
+CHECK_ID=$(curl -sf -X POST "http://127.0.0.1:$port/api/v1/checks" -H "Authorization: Bearer $key" \
+  -H 'content-type: application/json' -d '{"matter":"XXSCJG-001","subject":"吉首一诺建材有限公司"}' \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["check_id"])')
+export CHECK_ID
 
 step "schemathesis: no server error (5xx) for generated requests"
 # Schemathesis keeps its cache in the working directory: run it in the throw-away folder.

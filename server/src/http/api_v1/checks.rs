@@ -16,6 +16,7 @@ use utoipa::ToSchema;
 
 /// A subject to check for a matter.
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[schema(example = json!({"matter": "XXSCJG-001", "subject": "吉首一诺建材有限公司"}))]
 pub struct CheckRequest {
     /// The matter's code (办理事项编码), one of the key's unit.
     pub matter: String,
