@@ -91,7 +91,9 @@ fn sample(endpoint: &str) -> Option<&'static str> {
         "joint/check_get" => "id=no-such-check",
         "joint/check_feedback" => "id=no-such-check",
         "joint/check_batch" => "id=no-such-check",
-        "joint/stats" | "joint/embed_units" => "",
+        "joint/stats" | "joint/embed_units" | "joint/feedback_days" => "",
+        // Out of range: an allowed caller fails validation (422), nothing is stored.
+        "joint/feedback_days_save" => "days=0",
         // An origin that is not one: an allowed caller fails validation (422), nothing is stored.
         "joint/embed_origins_save" => "unit=x&origins=not-an-origin",
         "POST /api/v1/embed-tickets" => "{}",

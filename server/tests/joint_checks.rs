@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 use sqlx::Row;
 use time::macros::datetime;
 
-/// A company on the black list in force today, alone on it: (entry id, payload, USCC, name).
+/// A company on the black list in force today, alone on the lists: (entry id, payload, USCC, name).
 async fn black_listed(state: &app::server::AppState) -> (i64, String, String, String) {
     let r = sqlx::query(
         "SELECT g.id, g.payload, s.uscc, s.name FROM generic_records g \
@@ -28,6 +28,32 @@ async fn black_listed(state: &app::server::AppState) -> (i64, String, String, St
     .await
     .expect("the demo has a black-listed company");
     (r.get("id"), r.get("payload"), r.get("uscc"), r.get("name"))
+}
+
+/// Puts a company that is on no list onto the red list (in force since 2026-01-05): its USCC.
+async fn red_listed(state: &app::server::AppState) -> String {
+    let r = sqlx::query(
+        "SELECT s.id, s.name, s.uscc FROM subjects s WHERE s.kind = 'organisation' AND s.uscc IS NOT NULL \
+         AND NOT EXISTS (SELECT 1 FROM generic_records g WHERE g.subject_id = s.id) ORDER BY s.id LIMIT 1",
+    )
+    .fetch_one(&state.db.pool)
+    .await
+    .unwrap();
+    let (id, name, uscc): (i64, String, String) = (r.get("id"), r.get("name"), r.get("uscc"));
+    let payload = json!({ "subject_name": name, "subject_uscc": uscc, "authority": "湘西州税务局",
+        "basis": "纳税信用A级", "listed_on": "2026-01-05", "removed_on": "", "status": "有效" });
+    sqlx::query(
+        "INSERT INTO generic_records (public_id, class_id, subject_id, subject_name, dedupe_key, payload, \
+         published, created_at, updated_at) SELECT 'test-red', id, $1, $2, 'test-red', $3, 1, \
+         '2026-01-05T00:00:00Z', '2026-01-05T00:00:00Z' FROM data_classes WHERE code = 'red_list'",
+    )
+    .bind(id)
+    .bind(&name)
+    .bind(payload.to_string())
+    .execute(&state.db.pool)
+    .await
+    .unwrap();
+    uscc
 }
 
 async fn api(base: &str, key: &str, path: &str, body: Value) -> (u16, Value) {
@@ -328,6 +354,36 @@ async fn a_clerk_checks_a_black_listed_company_and_closes_the_loop() {
     );
     let (status, _) = common::post_form(&clerk, &base, "joint/stats", &[]).await;
     assert_eq!(status, 403, "the statistics are the office's");
+    // The office shortens the feedback deadline to 3 working days (audited); refused out of range.
+    let (status, _) = common::post_form(
+        &office,
+        &base,
+        "joint/feedback_days_save",
+        &[("days", "31")],
+    )
+    .await;
+    assert_eq!(status, 422);
+    let (status, _) =
+        common::post_form(&office, &base, "joint/feedback_days_save", &[("days", "3")]).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        count(
+            &state,
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'joint.feedback_days.save'"
+        )
+        .await,
+        1
+    );
+    let (_, body) = common::post_form(
+        &clerk,
+        &base,
+        "joint/check",
+        &[("matter", "XXFGW-001"), ("subject", &uscc)],
+    )
+    .await;
+    let v: Value = serde_json::from_str(&body).unwrap();
+    // Tuesday 2026-12-15 + 3 working days = Friday 2026-12-18.
+    assert_eq!(v["feedback_due"], "2026-12-18", "{body}");
     let token = common::csrf_token(&office, &base).await;
     let r = office
         .post(format!("{base}/console/export/joint_stats.xlsx"))
@@ -439,6 +495,20 @@ async fn the_api_checks_for_a_units_matters_with_stable_codes() {
     )
     .await;
     assert_eq!((s, code(&v)), (409, "CONFLICT".into()));
+
+    // A red-listed company: the matter's incentives, answered the same way.
+    let red = red_listed(&state).await;
+    let (s, v) = api(&base, &fgw, "/api/v1/checks", ask("XXFGW-001", &red)).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["hits"][0]["list"], "red", "{v}");
+    let incentives = v["measures"].as_array().unwrap();
+    assert!(!incentives.is_empty(), "{v}");
+    assert!(
+        incentives
+            .iter()
+            .all(|m| m["kind"] == "reward" && m["list"] == "red"),
+        "{v}"
+    );
 
     // The entry's removal date passes: no longer a hit, even before the daily job marks it.
     let mut p: Value = serde_json::from_str(&payload).unwrap();

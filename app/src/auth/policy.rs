@@ -407,6 +407,8 @@ pub const ENDPOINTS: &[(&str, Access)] = &[
     ("joint/check_feedback", Access::Action(CheckFeedback)),
     ("joint/check_batch", Access::Action(CheckRun)),
     ("joint/stats", Access::Action(CheckStats)),
+    ("joint/feedback_days", Access::Action(CheckStats)),
+    ("joint/feedback_days_save", Access::Action(CheckStats)),
     ("joint/embed_units", Access::Action(CheckRun)),
     ("joint/embed_origins_save", Access::Action(MatterManage)),
     (

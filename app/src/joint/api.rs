@@ -191,3 +191,21 @@ pub async fn save_embed_origins(
     })
     .await
 }
+
+/// The working days a handler has for feedback.
+#[server(endpoint = "joint/feedback_days")]
+pub async fn feedback_days() -> Result<u32, AppError> {
+    authz::serve(Action::CheckStats, move |state, _caller| async move {
+        super::service::feedback::days(&state).await
+    })
+    .await
+}
+
+/// Sets the working days for feedback (checks made from now on).
+#[server(endpoint = "joint/feedback_days_save")]
+pub async fn save_feedback_days(days: u32) -> Result<(), AppError> {
+    authz::serve(Action::CheckStats, move |state, caller| async move {
+        super::service::feedback::save_days(&state, &caller.actor(), days).await
+    })
+    .await
+}

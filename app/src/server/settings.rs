@@ -50,6 +50,35 @@ pub async fn put<T: serde::Serialize>(
     Ok(())
 }
 
+/// A count of working days (a deadline) saved with its audit line in one transaction: refused outside
+/// `1..=max` with `message`. Answers the value it replaced.
+pub async fn save_days(
+    state: &AppState,
+    by: &crate::server::audit::Actor,
+    key: &str,
+    days: u32,
+    max: u32,
+    message: &str,
+) -> Result<(), AppError> {
+    if !(1..=max).contains(&days) {
+        return Err(AppError::field("days", "DAYS_OUT_OF_RANGE", message));
+    }
+    let before: Option<u32> = get_or(state, key, None).await?;
+    let now = state.clock.now_text();
+    let mut tx = state.db.begin().await?;
+    put(&mut tx, key, &days, &now, &by.name).await?;
+    by.audit(
+        &mut tx,
+        state,
+        &format!("{key}.save"),
+        None,
+        serde_json::json!({ "from": before, "to": days }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// When and by whom a setting was last saved (`None` while it has its default).
 pub async fn last_change(
     state: &AppState,

@@ -46,14 +46,16 @@ async fn top_up(state: &AppState, entries: i64) -> Result<(), AppError> {
     if have >= entries {
         return Ok(());
     }
-    let mut class_ids = vec![];
-    for c in ["black_list", "red_list", "watch_list"] {
-        let id: i64 = sqlx::query("SELECT id FROM data_classes WHERE code = $1")
+    let mut class_ids = [0i64; 3];
+    for (slot, c) in class_ids
+        .iter_mut()
+        .zip(["black_list", "red_list", "watch_list"])
+    {
+        *slot = sqlx::query("SELECT id FROM data_classes WHERE code = $1")
             .bind(c)
             .fetch_one(&state.db.pool)
             .await?
             .try_get("id")?;
-        class_ids.push(id);
     }
     let dept: i64 = sqlx::query("SELECT id FROM departments WHERE code = 'fgw'")
         .fetch_one(&state.db.pool)

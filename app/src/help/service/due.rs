@@ -29,28 +29,15 @@ pub async fn save_answer_days(
     caller: &Caller,
     days: u32,
 ) -> Result<(), AppError> {
-    if !(1..=MAX_ANSWER_DAYS).contains(&days) {
-        return Err(AppError::field(
-            "days",
-            "DAYS_OUT_OF_RANGE",
-            format!("答复期限须在 1 至 {MAX_ANSWER_DAYS} 个工作日之间。"),
-        ));
-    }
-    let before = answer_days(state).await?;
-    let now = state.clock.now_text();
-    let mut tx = state.db.begin().await?;
-    settings::put(&mut tx, ANSWER_DAYS, &days, &now, &caller.user.username).await?;
-    caller
-        .audit(
-            &mut tx,
-            state,
-            "help.answer_days.save",
-            None,
-            serde_json::json!({ "from": before, "to": days }),
-        )
-        .await?;
-    tx.commit().await?;
-    Ok(())
+    settings::save_days(
+        state,
+        &caller.actor(),
+        ANSWER_DAYS,
+        days,
+        MAX_ANSWER_DAYS,
+        &format!("答复期限须在 1 至 {MAX_ANSWER_DAYS} 个工作日之间。"),
+    )
+    .await
 }
 
 /// What one scan did.

@@ -1,11 +1,12 @@
 //! 核查统计 (`/console/joint/stats`, the credit office): checks, hits, feedback and measures applied per
 //! department, matter and month, with charts and their tables, one XLSX of the same numbers, and the
 //! 应查必查 view.
-use crate::joint::api::joint_stats;
+use crate::joint::api::{feedback_days, joint_stats, SaveFeedbackDays};
 use crate::joint::stats::{rate_text, Group, JointStats, JointStatsFilter};
 use crate::stats::pages::figures::FigureTable;
 use crate::ui::bars::{ColumnChart, HBarChart};
 use crate::ui::form::CsrfField;
+use crate::ui::form::FormAlert;
 use crate::ui::status::await_view;
 use crate::ui::table::param;
 use leptos::prelude::*;
@@ -43,6 +44,30 @@ pub fn JointStatsPage() -> impl IntoView {
             <button type="submit" class="button">"统计"</button>
         </form>
         {await_view(data, |s| view! { <StatsView s /> })}
+        <FeedbackDays />
+    }
+}
+
+/// The working days a handler has for feedback (a setting of the office).
+#[component]
+fn FeedbackDays() -> impl IntoView {
+    let save = ServerAction::<SaveFeedbackDays>::new();
+    let days = Resource::new(move || save.version().get(), |_| feedback_days());
+    let error = Signal::derive(move || save.value().get().and_then(|r| r.err()));
+    view! {
+        <section class="panel no-print" aria-labelledby="js-days-h">
+            <h2 id="js-days-h">"反馈期限"</h2>
+            <p class="hint">"命中名单的核查，办理部门应在核查后若干个工作日内反馈措施采取情况（按节假日安排计算）；逾期的提醒该部门并向信用办告警。修改对此后的核查生效。"</p>
+            <FormAlert error />
+            {await_view(days, move |d| view! {
+                <ActionForm action=save attr:class="inline-form" attr:data-testid="feedback-days">
+                    <CsrfField />
+                    <label for="js-days">"反馈期限（工作日）"</label>
+                    <input id="js-days" name="days" type="number" min="1" max="30" required value=d.to_string() />
+                    <button type="submit" class="button button-secondary">"保存"</button>
+                </ActionForm>
+            })}
+        </section>
     }
 }
 

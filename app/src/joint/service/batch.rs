@@ -142,8 +142,21 @@ pub async fn create(
     Ok(public_id)
 }
 
-/// Checks a batch's staged rows, a chunk per transaction, until none is left.
+/// Checks a batch's staged rows, a chunk per transaction, until none is left. A failed run leaves the
+/// batch `failed` with the reason (its page says so); the job's retry resumes where it stopped.
 pub async fn run(state: &AppState, batch_id: i64) -> Result<(), AppError> {
+    let outcome = run_chunks(state, batch_id).await;
+    if let Err(e) = &outcome {
+        sqlx::query("UPDATE joint_check_batches SET status = 'failed', message = $2 WHERE id = $1")
+            .bind(batch_id)
+            .bind(format!("核查中断，系统将自动重试：{e}"))
+            .execute(&state.db.pool)
+            .await?;
+    }
+    outcome
+}
+
+async fn run_chunks(state: &AppState, batch_id: i64) -> Result<(), AppError> {
     let b = sqlx::query(
         "SELECT b.status, b.user_id, m.id AS matter_id, m.code, m.name, m.department_id, d.name AS department, \
          d.county_code, COALESCE(u.display_name, '') AS who FROM joint_check_batches b \
@@ -172,7 +185,7 @@ pub async fn run(state: &AppState, batch_id: i64) -> Result<(), AppError> {
         batch_id: Some(batch_id),
         name: b.try_get("who")?,
     };
-    sqlx::query("UPDATE joint_check_batches SET status = 'running' WHERE id = $1")
+    sqlx::query("UPDATE joint_check_batches SET status = 'running', message = NULL WHERE id = $1")
         .bind(batch_id)
         .execute(&state.db.pool)
         .await?;

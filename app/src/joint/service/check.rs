@@ -204,7 +204,10 @@ pub async fn feedback_terms(state: &AppState) -> Result<(Calendar, u32), AppErro
         return Ok(t);
     }
     let days = settings::get_or(state, FEEDBACK_DAYS, DEFAULT_FEEDBACK_DAYS).await?;
-    let terms = (calendar::load(&state.db).await?, days.clamp(1, 60));
+    let terms = (
+        calendar::load(&state.db).await?,
+        days.clamp(1, super::feedback::MAX_FEEDBACK_DAYS),
+    );
     state.caches.feedback_terms.put(terms.clone());
     Ok(terms)
 }

@@ -12,6 +12,28 @@ use crate::server::AppState;
 use sqlx::Row;
 
 pub const JOB: &str = "joint.feedback_due";
+/// The longest feedback deadline the office may set.
+pub const MAX_FEEDBACK_DAYS: u32 = 30;
+
+/// The working days a handler has for feedback (checks made from now on).
+pub async fn days(state: &AppState) -> Result<u32, AppError> {
+    Ok(super::check::feedback_terms(state).await?.1)
+}
+
+/// Sets the working days for feedback; audited, in force for the checks made from then on.
+pub async fn save_days(state: &AppState, by: &Actor, days: u32) -> Result<(), AppError> {
+    crate::server::settings::save_days(
+        state,
+        by,
+        super::check::FEEDBACK_DAYS,
+        days,
+        MAX_FEEDBACK_DAYS,
+        &format!("反馈期限须在 1 至 {MAX_FEEDBACK_DAYS} 个工作日之间。"),
+    )
+    .await?;
+    state.caches.feedback_terms.clear();
+    Ok(())
+}
 
 fn alarm_key(department_id: i64) -> String {
     format!("joint.feedback_overdue:{department_id}")
