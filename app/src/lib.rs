@@ -13,6 +13,7 @@ pub mod help;
 pub mod joint;
 pub mod paging;
 pub mod portal;
+pub mod province;
 pub mod rules;
 pub mod stats;
 pub mod ui;

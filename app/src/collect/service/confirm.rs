@@ -56,6 +56,14 @@ pub async fn confirm(
     .execute(&mut *tx)
     .await?
     .rows_affected();
+    // Their messages to the province, in this transaction (docs/domain.md §12).
+    crate::province::service::outbox::enqueue_published(
+        &mut tx,
+        store::record_kind(&b.spec),
+        b.id,
+        &now,
+    )
+    .await?;
     let updates = sqlx::query(
         "SELECT row_no, target_id, checked FROM batch_rows WHERE batch_id = $1 AND outcome = 'update' ORDER BY row_no",
     )
@@ -264,7 +272,9 @@ pub async fn insert_version(
     .bind(now)
     .execute(&mut *conn)
     .await?;
-    Ok(())
+    // Every version goes to the province, in the transaction of the change (docs/domain.md §12).
+    crate::province::service::outbox::enqueue_version(conn, kind, record_id, version, action, now)
+        .await
 }
 
 /// Rows flagged NAME_CODE_CONFLICT become one open task per subject and incoming name.

@@ -20,6 +20,8 @@ pub async fn run(state: &AppState) -> Result<u64, AppError> {
     .await?
     .rows_affected();
     if done > 0 {
+        // The take-downs go to the province with them (docs/domain.md §12).
+        crate::province::service::outbox::enqueue_takedowns(&mut tx, &now).await?;
         crate::server::cache::bump(&mut tx, "portal").await?;
         audit::AuditEvent::new("system", "credit.takedown", "success")
             .about("penalty")

@@ -1,0 +1,2 @@
+//! Province exchange services: the outbox of the push.
+pub mod outbox;
