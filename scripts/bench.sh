@@ -34,6 +34,14 @@ source scripts/lib.sh
 
 free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 
+# wrk at 64 connections for DURATION (20 s): dir, label, then wrk's arguments. Keeps the output in
+# dir/wrk-label.txt and prints "req/s p50 p99 non-2xx-lines".
+wrk_run() {
+  local dir=$1 label=$2; shift 2
+  wrk -t2 -c64 -d"${DURATION:-20s}" --latency "$@" | tee "$dir/wrk-$label.txt" >&2
+  echo "$(awk '/Requests\/sec/ {print $2}' "$dir/wrk-$label.txt") $(awk '$1=="50%" {print $2}' "$dir/wrk-$label.txt") $(awk '$1=="99%" {print $2}' "$dir/wrk-$label.txt") $(grep -c "Non-2xx" "$dir/wrk-$label.txt")"
+}
+
 peak_rss_kb() { awk '/VmHWM/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
 case "${1:-}" in
@@ -290,11 +298,7 @@ LUA
     size=$(curl -s "$base$(head -n 1 "$bench/fragments.txt")" | wc -c)
     head -c "$size" /dev/urandom | base64 -w 100 | head -c "$size" > target/site/pkg/bench-static.txt
     echo "search page: $size bytes; static file: $(wc -c < target/site/pkg/bench-static.txt) bytes"
-    run() { # label, then wrk arguments
-      local label=$1; shift
-      wrk -t2 -c64 -d"${DURATION:-20s}" --latency "$@" | tee "$bench/wrk-$label.txt" >&2
-      echo "$(awk '/Requests\/sec/ {print $2}' "$bench/wrk-$label.txt") $(awk '$1=="50%" {print $2}' "$bench/wrk-$label.txt") $(awk '$1=="99%" {print $2}' "$bench/wrk-$label.txt") $(grep -c "Non-2xx" "$bench/wrk-$label.txt")"
-    }
+    run() { wrk_run "$bench" "$@"; }
     PATHS="$bench/fragments.txt" wrk -t2 -c64 -d5s -s "$bench/paths.lua" "$base" >/dev/null # warm-up
     read -r frag_rps frag_p50 frag_p99 frag_bad < <(PATHS="$bench/fragments.txt" run fragments -s "$bench/paths.lua" "$base")
     read -r code_rps code_p50 code_p99 code_bad < <(PATHS="$bench/codes.txt" run codes -s "$bench/paths.lua" "$base")
@@ -367,11 +371,7 @@ LUA
       -d "{\"matter\":\"XXFGW-001\",\"subject\":\"$(head -n 1 "$work/codes.txt")\"}" | wc -c)
     head -c "$size" /dev/urandom | base64 -w 100 | head -c "$size" > target/site/pkg/bench-static.txt
     echo "check answer: $size bytes (a listed company); static file: $(wc -c < target/site/pkg/bench-static.txt) bytes"
-    run() { # label, then wrk arguments
-      local label=$1; shift
-      wrk -t2 -c64 -d"${DURATION:-20s}" --latency "$@" | tee "$work/wrk-$label.txt" >&2
-      echo "$(awk '/Requests\/sec/ {print $2}' "$work/wrk-$label.txt") $(awk '$1=="50%" {print $2}' "$work/wrk-$label.txt") $(awk '$1=="99%" {print $2}' "$work/wrk-$label.txt") $(grep -c "Non-2xx" "$work/wrk-$label.txt")"
-    }
+    run() { wrk_run "$work" "$@"; }
     CODES="$work/codes.txt" KEY="$key" wrk -t2 -c64 -d5s -s "$work/checks.lua" "$base" >/dev/null # warm-up
     read -r check_rps check_p50 check_p99 check_bad < <(CODES="$work/codes.txt" KEY="$key" run checks -s "$work/checks.lua" "$base")
     read -r static_rps static_p50 static_p99 _ < <(run static "$base/pkg/bench-static.txt")
