@@ -203,6 +203,19 @@ async fn a_clerk_checks_a_black_listed_company_and_closes_the_loop() {
         (log["awaiting"].as_i64(), log["overdue"].as_i64()),
         (Some(1), Some(0))
     );
+    // Words of the subject's name find its check only.
+    let (_, body) = common::post_form(
+        &clerk,
+        &base,
+        "joint/checks",
+        &[("page", "1"), ("filter[q]", &name)],
+    )
+    .await;
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap()["total"],
+        1,
+        "{body}"
+    );
 
     // Five working days later nothing is late; the sixth, the scan chases the unit and alarms the office.
     state.clock.set(datetime!(2026-12-14 10:00 UTC)).unwrap();

@@ -1,12 +1,12 @@
 //! The check log (docs/domain.md §8): every check in the caller's scope, newest first, with its
 //! feedback state; and the matters a caller may check for.
 use super::super::model::{CheckFilter, CheckLog, CheckLogRow, MatterChoice};
+use super::filter::unit_and_words;
 use super::matters::units;
 use crate::collect::service::batches::unit_scope_clause;
 use crate::error::AppError;
 use crate::rules::date::beijing_minute;
 use crate::server::authz::Caller;
-use crate::server::db::sql::escape_like;
 use crate::server::AppState;
 use sqlx::Row;
 
@@ -33,19 +33,13 @@ pub async fn list(
     binds.extend(bound);
     let st = state_sql("$1");
     let mut filter = format!(" WHERE 1 = 1{scope}");
-    if !f.unit.is_empty() {
-        binds.push(f.unit.clone());
-        filter.push_str(&format!(" AND d.public_id = ${}", binds.len()));
-    }
-    let q = f.q.trim();
-    if !q.is_empty() {
-        binds.push(format!("%{}%", escape_like(q)));
-        let n = binds.len();
-        filter.push_str(&format!(
-            " AND (m.code LIKE ${n} ESCAPE '\\' OR m.name LIKE ${n} ESCAPE '\\' \
-             OR j.subject_shown LIKE ${n} ESCAPE '\\' OR j.subject_name LIKE ${n} ESCAPE '\\')"
-        ));
-    }
+    unit_and_words(
+        &mut binds,
+        &mut filter,
+        &f.unit,
+        &f.q,
+        &["m.code", "m.name", "j.subject_shown", "j.subject_name"],
+    );
     let base_filter = filter.clone();
     let base_binds = binds.clone();
     if !f.state.is_empty() {

@@ -5,12 +5,12 @@
 use super::super::matters::{self, MatterInput};
 use super::super::measures::list_kind_label;
 use super::super::model::{ImportReport, MatterFilter, MatterList, MatterRow, MeasureOption};
+use super::filter::unit_and_words;
 use crate::auth::policy::Action;
 use crate::collect::service::batches::unit_scope_clause;
 use crate::error::{AppError, FieldError};
 use crate::server::audit::Actor;
 use crate::server::authz::Caller;
-use crate::server::db::sql::escape_like;
 use crate::server::AppState;
 use sqlx::{AnyConnection, Row};
 
@@ -28,18 +28,13 @@ pub async fn list(
     let (scope, bound) = unit_scope_clause(caller, 1, "m.department_id");
     binds.extend(bound);
     let mut filter = format!(" WHERE 1 = 1{scope}");
-    if !f.unit.is_empty() {
-        binds.push(f.unit.clone());
-        filter.push_str(&format!(" AND d.public_id = ${}", binds.len()));
-    }
-    let q = f.q.trim();
-    if !q.is_empty() {
-        binds.push(format!("%{}%", escape_like(q)));
-        let n = binds.len();
-        filter.push_str(&format!(
-            " AND (m.code LIKE ${n} ESCAPE '\\' OR m.name LIKE ${n} ESCAPE '\\')"
-        ));
-    }
+    unit_and_words(
+        &mut binds,
+        &mut filter,
+        &f.unit,
+        &f.q,
+        &["m.code", "m.name"],
+    );
     let from = "FROM matters m JOIN departments d ON d.id = m.department_id";
     let count_sql = format!("SELECT COUNT(*) AS n {from}{filter}");
     let mut count = sqlx::query(&count_sql);
