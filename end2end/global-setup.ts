@@ -24,6 +24,14 @@ export default async function globalSetup() {
   const dataDir = mkdtempSync(path.join(tmpdir(), "xiangxi-e2e-"));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
+  // The province: the same binary's stand-in for the push interface, so the push log pushes for real.
+  const provincePort = await freePort();
+  const provinceSecret = "e2e-province-secret";
+  const province = spawn(binary, ["province-sink", "--addr", `127.0.0.1:${provincePort}`], {
+    cwd: root,
+    env: { ...process.env, APP_PROVINCE_SECRET: provinceSecret, RUST_LOG: "warn" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   const server = spawn(binary, ["serve"], {
     cwd: root,
     env: {
@@ -43,6 +51,8 @@ export default async function globalSetup() {
       APP_CONSULT_RATE_PER_HOUR: "100000",
       // Case tracking pages from 127.0.0.1 in every project.
       APP_TRACK_RATE_PER_MIN: "100000",
+      APP_PROVINCE_URL: `http://127.0.0.1:${provincePort}`,
+      APP_PROVINCE_SECRET: provinceSecret,
       LEPTOS_SITE_ROOT: path.join(root, "target", "site"),
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       RUST_LOG: process.env.E2E_RUST_LOG ?? "warn",
@@ -68,6 +78,7 @@ export default async function globalSetup() {
 
   return async () => {
     server.kill("SIGTERM");
+    province.kill("SIGTERM");
     await new Promise((r) => setTimeout(r, 500));
     rmSync(dataDir, { recursive: true, force: true });
   };

@@ -27,6 +27,11 @@
 #                               10,000 subjects timed, then wrk at 64 connections posting checks
 #                               (POST /api/v1/checks, 2,000 codes, a fifth listed) against a static file
 #                               of the same size as a check's answer from the same server
+#   scripts/bench.sh push [N]    the push to the province: N (1,000,000) penalties imported and confirmed into a
+#                               fresh SQLite file (the confirmation's outbox share printed), then
+#                               `server province-push` to a local stand-in of the province's interface
+#                               (`server province-sink`) timed against curl sending the same request bodies
+#                               with the same headers, in the same batches, over one connection
 # Build times are measured with `time cargo leptos build --release` (see BENCHMARKS.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -148,6 +153,42 @@ SQL
       ours postgres DATABASE_URL="$TEST_PG_URL"
       pg_stop
     fi
+    ;;
+  push)
+    n=${2:-1000000}
+    dir=$(mktemp -d)
+    trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$dir"' EXIT
+    export APP_PROVINCE_SECRET=bench-push-secret RUST_LOG=warn
+    target/release/server gen-penalty-csv --rows "$n" "$dir/penalties.csv"
+    APP_DATA_DIR=$dir/db target/release/server seed-demo --subjects 2000 >/dev/null
+    APP_DATA_DIR=$dir/db APP_UPLOAD_MAX_MB=4000 target/release/server import --department scjg --class penalty \
+      --confirm "$dir/penalties.csv" | tee "$dir/import.out"
+    confirm=$(grep -oP '确认 \K[0-9.]+' "$dir/import.out" | tail -n 1)
+    outbox=$(grep -oP '推送队列 \K[0-9.]+' "$dir/import.out" | tail -n 1)
+    echo "outbox inside the confirmation: ${outbox} s of ${confirm} s = $(awk "BEGIN{printf \"%.1f\", 100 * $outbox / ($confirm - $outbox)}") % added"
+    messages=$(sqlite3 "$dir/db/credit.db" "SELECT COUNT(*) FROM push_outbox WHERE state = 'pending'")
+    port=$(free_port)
+    sink() { target/release/server province-sink --addr "127.0.0.1:$port" "$@" >/dev/null & }
+    wait_port() { until curl -s -o /dev/null "http://127.0.0.1:$port/"; do sleep 0.2; done; }
+    sink --dump "$dir/dump"; sink_pid=$!; wait_port
+    s=$(date +%s.%N)
+    APP_DATA_DIR=$dir/db APP_PROVINCE_URL="http://127.0.0.1:$port" APP_PROVINCE_BATCH=500 \
+      /usr/bin/time -v target/release/server province-push --kind penalty 2>"$dir/push.time"
+    e=$(date +%s.%N)
+    ours=$(awk "BEGIN{printf \"%.2f\", $e - $s}")
+    kill $sink_pid; wait $sink_pid 2>/dev/null || true
+    requests=$(ls "$dir/dump"/*.json | wc -l)
+    bytes=$(cat "$dir/dump"/*.json | wc -c)
+    sed "s#SINK_URL#http://127.0.0.1:$port/push#" "$dir/dump/curl.cfg" >"$dir/curl.cfg"
+    sink; sink_pid=$!; wait_port
+    s=$(date +%s.%N)
+    curl -s -K "$dir/curl.cfg"
+    e=$(date +%s.%N)
+    floor=$(awk "BEGIN{printf \"%.2f\", $e - $s}")
+    kill $sink_pid; wait $sink_pid 2>/dev/null || true
+    echo "messages: $messages in $requests requests, $(awk "BEGIN{printf \"%.0f\", $bytes / 1048576}") MiB of JSON"
+    grep -E "Maximum resident set size" "$dir/push.time"
+    echo "province-push: ${ours} s; curl with the same bodies: ${floor} s; ratio $(awk "BEGIN{printf \"%.2f\", $ours / $floor}")x"
     ;;
   portal-load)
     # Home page vs a static file of the same size from the same server (its static-asset route, /pkg):

@@ -160,6 +160,7 @@ pub fn App() -> impl IntoView {
                         <Route path=(StaticSegment("joint"), StaticSegment("checks")) view=joint::pages::check::CheckLogPage />
                         <Route path=(StaticSegment("joint"), StaticSegment("checks"), ParamSegment("id")) view=joint::pages::check::CheckDetailPage />
                         <Route path=(StaticSegment("joint"), StaticSegment("batches"), ParamSegment("id")) view=joint::pages::batch::CheckBatchPage />
+                        <Route path=(StaticSegment("province"), StaticSegment("push")) view=province::pages::push_log::PushLogPage />
                         <Route path=StaticSegment("cases") view=cases::pages::desk::CasesPage />
                         <Route path=(StaticSegment("cases"), StaticSegment("stats")) view=cases::pages::stats::CaseStatsPage />
                         <Route path=(StaticSegment("cases"), StaticSegment("deadlines")) view=cases::pages::deadlines::CaseDeadlinesPage />

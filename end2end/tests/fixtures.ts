@@ -16,14 +16,20 @@ export const test = base.extend<{ jsEnabled: boolean; expectedConsoleErrors: Reg
   page: async ({ page, expectedConsoleErrors }, use) => {
     const errors: string[] = [];
     page.on("console", (m) => {
-      if (m.type() === "error") errors.push(m.text());
+      // A failed load names its resource only in the message's location.
+      if (m.type() === "error") errors.push(m.location().url ? `${m.text()} [${m.location().url}]` : m.text());
+    });
+    // The browser's "Failed to load resource" line does not name the resource: these do.
+    const failed: string[] = [];
+    page.on("response", (r) => {
+      if (r.status() >= 400) failed.push(`${r.status()} ${r.request().method()} ${r.url()}`);
     });
     page.on("pageerror", (e) => errors.push(String(e)));
     await use(page);
     // test.use may hand over a single pattern rather than a list.
     const allowed = ([] as RegExp[]).concat(expectedConsoleErrors);
     const unexpected = errors.filter((e) => !allowed.some((re) => re.test(e)));
-    expect(unexpected, "browser console errors").toEqual([]);
+    expect(unexpected, `browser console errors (responses >= 400: ${failed.join("; ") || "none"})`).toEqual([]);
   },
 });
 

@@ -103,6 +103,22 @@ pub fn runner(state: AppState) -> JobRunner {
                 .await
                 .map_err(|e| e.to_string())
         })
+        .register(app::province::service::push::JOB, |ctx| async move {
+            // The push to the province: each record kind on its schedule, retried with backoff.
+            app::province::service::push::run_due(&ctx.state)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        })
+        .schedule(app::province::service::push::JOB, Duration::minutes(1))
+        .register(app::province::service::lag::JOB, |ctx| async move {
+            // The 7-working-day rule: an alarm while pushed records are late or about to be.
+            app::province::service::lag::scan(&ctx.state)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        })
+        .schedule(app::province::service::lag::JOB, Duration::hours(1))
         .register(app::cms::service::schedule::JOB, |ctx| async move {
             // Scheduled publication and withdrawal of articles and releases; safe on every instance.
             app::cms::service::schedule::run_due(&ctx.state)

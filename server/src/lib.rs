@@ -3,5 +3,6 @@ pub mod bootstrap;
 pub mod crawl;
 pub mod http;
 pub mod jobs;
+pub mod province_sink;
 pub mod seed;
 pub mod telemetry;

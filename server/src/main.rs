@@ -114,6 +114,21 @@ enum Command {
         batch: usize,
         out: std::path::PathBuf,
     },
+    /// Push the pending messages to the province now, whatever the schedule (APP_PROVINCE_URL must
+    /// be set), and print what each record kind came to.
+    ProvincePush {
+        /// Only this record kind (penalty, licence or a class code).
+        #[arg(long)]
+        kind: Option<String>,
+    },
+    /// Benchmark: a stand-in for the province's push interface on ADDR (signature checked with
+    /// APP_PROVINCE_SECRET); with --dump DIR it also writes each request for a curl replay.
+    ProvinceSink {
+        #[arg(long)]
+        addr: SocketAddr,
+        #[arg(long)]
+        dump: Option<std::path::PathBuf>,
+    },
     /// Generate the deterministic demo data set into an empty database.
     SeedDemo {
         #[arg(long, default_value_t = 2_000)]
@@ -173,6 +188,13 @@ async fn main() -> ExitCode {
             out,
         } => bench_joint(config, entries, codes, batch, &out).await,
         Command::ImportSubjects { file } => import_subjects(config, &file).await,
+        Command::ProvincePush { kind } => province_push(config, kind.as_deref()).await,
+        Command::ProvinceSink { addr, dump } => {
+            let secret = config.province.secret.clone().unwrap_or_default();
+            server::province_sink::serve(addr, &secret, dump)
+                .await
+                .map_err(|e| AppError::internal("province sink", e))
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -329,10 +351,11 @@ async fn import(
         let report = publish::confirm(&state, id, &actor).await?;
         let total = started.elapsed().as_secs_f64();
         println!(
-            "已发布 {} 条，更新 {} 条（确认 {:.2} 秒；合计 {total:.2} 秒，{:.0} 行/秒）",
+            "已发布 {} 条，更新 {} 条（确认 {:.2} 秒，其中推送队列 {:.2} 秒；合计 {total:.2} 秒，{:.0} 行/秒）",
             report.published,
             report.updated,
             total - checked,
+            report.outbox_ms as f64 / 1000.0,
             counts.rows as f64 / total.max(1e-9)
         );
     }
@@ -457,6 +480,42 @@ async fn verify_audit(config: Config) -> Result<(), AppError> {
             v.rows,
             b.message()
         ))),
+    }
+}
+
+async fn province_push(config: Config, kind: Option<&str>) -> Result<(), AppError> {
+    if config.province.url.is_none() {
+        return Err(AppError::field(
+            "APP_PROVINCE_URL",
+            "PROVINCE_URL_MISSING",
+            "未配置省平台地址：请设置 APP_PROVINCE_URL 和 APP_PROVINCE_SECRET。",
+        ));
+    }
+    let state = bootstrap::state_from_config(config).await?;
+    let started = std::time::Instant::now();
+    let pushed = app::province::service::push::push_now(&state, kind).await?;
+    if pushed.is_empty() {
+        println!("没有待推送的消息。");
+    }
+    let mut failed = None;
+    for p in &pushed {
+        println!(
+            "{}：已送达 {} 条，省平台已有 {} 条，被拒收挂起 {} 条{}",
+            p.kind,
+            p.sent,
+            p.duplicates,
+            p.parked,
+            p.failed
+                .as_deref()
+                .map(|e| format!("；中断：{e}"))
+                .unwrap_or_default()
+        );
+        failed = failed.or(p.failed.clone());
+    }
+    println!("用时 {:.3} 秒", started.elapsed().as_secs_f64());
+    match failed {
+        Some(e) => Err(AppError::Conflict(format!("推送未完成：{e}"))),
+        None => Ok(()),
     }
 }
 

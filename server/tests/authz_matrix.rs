@@ -103,6 +103,17 @@ fn sample(endpoint: &str) -> Option<&'static str> {
         "GET /console/joint/batches/{id}/results.xlsx" => "",
         "POST /api/v1/checks" => "{}",
         "POST /api/v1/checks/{id}/feedback" => "{}",
+        "province/push_log" => "page=1",
+        // No such message: an allowed caller requeues nothing (audited as such).
+        "province/push_resend" => "id=999999999",
+        // No province is configured here: an allowed caller gets 409, nothing is sent.
+        "province/push_now" => "kind=no-such-kind",
+        // An unknown frequency: an allowed caller fails validation (422), nothing is stored.
+        "province/push_schedule" => "kind=penalty&frequency=never",
+        // Not a code: an allowed caller fails validation (422) before any call to the province.
+        "province/upstream_subject" => "uscc=not-a-code",
+        // No kind: an allowed caller is told to pick one (422), nothing is exported.
+        "POST /console/province/push/export.xlsx" | "POST /console/province/push/export.csv" => "",
         "cases/list" => "page=1",
         "cases/case" => "id=no-such-case",
         "cases/move" => "id=no-such-case&code=approve",

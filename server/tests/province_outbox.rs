@@ -5,27 +5,11 @@
 // the helpers of an integration test crate are test code as well).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod common;
-use common::collect::{code, setup, Unit};
+use common::collect::{setup, Unit};
 use sqlx::Row;
 
-/// A one-record penalty batch of `unit` through the data API's pipeline, confirmed: the record's id.
 async fn publish(state: &app::server::AppState, unit: &Unit, facts: &str) -> i64 {
-    let csv = format!(
-        "CF_WSH,CF_XDR_MC,CF_XDR_LB,CF_XDR_SHXYM,CF_FRDB,CF_WFXW,CF_SY,CF_YJ,CF_CFLB,CF_NR,CF_NR_FK,CF_JDRQ,CF_CFJG\n\
-         湘西市监罚〔2026〕推送1号,湘西推送测试有限公司,法人及非法人组织,{},张三,违反产品质量管理规定,{facts},\
-         《中华人民共和国产品质量法》第四十九条,罚款,依法处理,0.5,2026-03-07,{}\n",
-        code(77),
-        unit.name
-    );
-    let (batch, _) = common::collect::upload(state, unit, "推送.csv", csv.as_bytes()).await;
-    app::collect::service::confirm::confirm(state, batch, &common::collect::actor())
-        .await
-        .expect("confirm");
-    sqlx::query("SELECT id FROM penalties WHERE decision_no = '湘西市监罚〔2026〕推送1号'")
-        .fetch_one(&state.db.pool)
-        .await
-        .unwrap()
-        .get("id")
+    common::province::publish_penalty(state, unit, facts).await
 }
 
 async fn messages(state: &app::server::AppState, id: i64) -> Vec<(i64, String, String)> {
@@ -55,34 +39,7 @@ async fn published_corrected_and_withdrawn_make_three_messages_in_order() {
         id
     );
     // Withdrawn by the office: version 3.
-    let office =
-        common::collect::scalar(&state, "SELECT id FROM users WHERE username = 'operator'").await;
-    let mut tx = state.db.begin().await.unwrap();
-    let version: i64 = sqlx::query(
-        "UPDATE penalties SET withdrawn = 1, version = version + 1 WHERE id = $1 RETURNING version",
-    )
-    .bind(id)
-    .fetch_one(&mut *tx)
-    .await
-    .unwrap()
-    .get("version");
-    let mut actor = common::collect::actor();
-    actor.user_id = Some(office);
-    app::collect::service::confirm::insert_version(
-        &mut tx,
-        "penalty",
-        id,
-        version,
-        "withdraw",
-        None,
-        &actor,
-        "处罚决定已被撤销",
-        &[],
-        "2026-11-30T01:00:00.000Z",
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+    assert_eq!(common::province::withdraw_penalty(&state, id).await, 3);
     let pending = |a: &str, v: i64| (v, a.to_string(), "pending".to_string());
     assert_eq!(
         messages(&state, id).await,
@@ -116,7 +73,7 @@ async fn published_corrected_and_withdrawn_make_three_messages_in_order() {
         4,
         "restore",
         None,
-        &actor,
+        &common::collect::actor(),
         "回滚测试",
         &[],
         "2026-11-30T03:00:00.000Z",

@@ -117,6 +117,10 @@ pub enum Action {
     CheckFeedback,
     /// The 联合奖惩 statistics and the 应查必查 view.
     CheckStats,
+    /// The push log to the province (messages, schedules, lag).
+    PushView,
+    /// Resend messages, push now, set the push schedule.
+    PushManage,
 }
 
 /// How far a permission reaches.
@@ -295,6 +299,9 @@ pub const POLICY: &[(Role, Action, Scope)] = &[
     (County, CheckFeedback, OwnCounty),
     (Operator, CheckFeedback, All),
     (Operator, CheckStats, All),
+    // The exchange with the province is the office's: units see their own records, not the channel.
+    (Operator, PushView, All),
+    (Operator, PushManage, All),
 ];
 
 /// The widest scope any of the roles has for the action, or `None` when none may perform it.
@@ -423,6 +430,19 @@ pub const ENDPOINTS: &[(&str, Access)] = &[
     (
         "POST /console/joint/matters/import",
         Access::Action(MatterManage),
+    ),
+    ("province/push_log", Access::Action(PushView)),
+    ("province/push_resend", Access::Action(PushManage)),
+    ("province/push_now", Access::Action(PushManage)),
+    ("province/push_schedule", Access::Action(PushManage)),
+    ("province/upstream_subject", Access::Action(SubjectView)),
+    (
+        "POST /console/province/push/export.xlsx",
+        Access::Action(PushView),
+    ),
+    (
+        "POST /console/province/push/export.csv",
+        Access::Action(PushView),
     ),
     ("stats/public", Access::Public),
     ("stats/dashboard", Access::Action(Action::StatsView)),

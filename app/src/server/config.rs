@@ -52,6 +52,28 @@ pub struct Config {
     /// Where notices to applicants go (`APP_NOTICE_CHANNEL`): `log` (default) writes a log line and
     /// the notice table only; an SMS or email gateway is a further channel of `cases::notice`.
     pub notice_channel: String,
+    /// The link to the provincial platform (docs/province-interface.md).
+    pub province: ProvinceLink,
+}
+
+/// Where and how the push reaches the province (`APP_PROVINCE_*`). Without a URL the push is off:
+/// messages wait in the outbox and the push log says why.
+#[derive(Debug, Clone, Default)]
+pub struct ProvinceLink {
+    /// Base URL of the provincial interface (`APP_PROVINCE_URL`); the push goes to `{url}/push`.
+    pub url: Option<String>,
+    /// Our key id at the province (`APP_PROVINCE_KEY_ID`).
+    pub key_id: String,
+    /// The shared signing secret (`APP_PROVINCE_SECRET` or `APP_PROVINCE_SECRET_FILE`).
+    pub secret: Option<String>,
+    /// Seconds one request may take (`APP_PROVINCE_TIMEOUT_SECS`, default 30).
+    pub timeout_secs: u64,
+    /// Messages per request (`APP_PROVINCE_BATCH`, default 500).
+    pub batch: usize,
+    /// Seconds a user waits for the province's answer about a subject (`APP_PROVINCE_QUERY_TIMEOUT_SECS`, default 5).
+    pub query_timeout_secs: u64,
+    /// Minutes an answer about a subject is reused (`APP_PROVINCE_CACHE_MINUTES`, default 60).
+    pub cache_minutes: u64,
 }
 
 /// Reads `KEY=VALUE` lines; `#` starts a comment; values may be quoted.
@@ -137,6 +159,7 @@ impl Config {
             }
         }
         let flag = |k: &str| get(k).is_some_and(|v| matches!(v, "1" | "true" | "yes"));
+        let province = province_link(&get)?;
         Ok(Config {
             mode,
             database_url,
@@ -195,6 +218,7 @@ impl Config {
                 .unwrap_or("log")
                 .trim()
                 .to_ascii_lowercase(),
+            province,
         })
     }
 
@@ -210,6 +234,55 @@ impl Config {
     pub fn data_path(&self, name: &str) -> PathBuf {
         Path::new(&self.data_dir).join(name)
     }
+}
+
+/// The province link from the environment: a URL needs a signing secret, since an unsigned push would
+/// be refused by the province anyway.
+fn province_link<'a>(get: &impl Fn(&str) -> Option<&'a str>) -> Result<ProvinceLink, AppError> {
+    let url = get("APP_PROVINCE_URL").map(|u| u.trim_end_matches('/').to_string());
+    let secret = match (get("APP_PROVINCE_SECRET"), get("APP_PROVINCE_SECRET_FILE")) {
+        (Some(s), _) => Some(s.to_string()),
+        (None, Some(path)) => Some(
+            std::fs::read_to_string(path)
+                .map_err(|e| {
+                    AppError::field(
+                        "APP_PROVINCE_SECRET_FILE",
+                        "SECRET_FILE",
+                        format!("无法读取省平台签名密钥文件 {path}：{e}"),
+                    )
+                })?
+                .trim()
+                .to_string(),
+        ),
+        (None, None) => None,
+    };
+    if url.is_some() && secret.is_none() {
+        return Err(AppError::field(
+            "APP_PROVINCE_SECRET",
+            "PROVINCE_SECRET_MISSING",
+            "设置了省平台地址 APP_PROVINCE_URL，还须设置签名密钥 APP_PROVINCE_SECRET 或 APP_PROVINCE_SECRET_FILE。",
+        ));
+    }
+    Ok(ProvinceLink {
+        url,
+        key_id: get("APP_PROVINCE_KEY_ID").unwrap_or("xiangxi").to_string(),
+        secret,
+        timeout_secs: get("APP_PROVINCE_TIMEOUT_SECS")
+            .and_then(|v| v.parse().ok())
+            .filter(|n| *n > 0)
+            .unwrap_or(30),
+        batch: get("APP_PROVINCE_BATCH")
+            .and_then(|v| v.parse().ok())
+            .filter(|n| *n > 0)
+            .unwrap_or(500),
+        query_timeout_secs: get("APP_PROVINCE_QUERY_TIMEOUT_SECS")
+            .and_then(|v| v.parse().ok())
+            .filter(|n| *n > 0)
+            .unwrap_or(5),
+        cache_minutes: get("APP_PROVINCE_CACHE_MINUTES")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(60),
+    })
 }
 
 /// The site's address for absolute links (feeds, the QR code of reports): the configured public

@@ -10,6 +10,7 @@ pub mod csrf;
 pub mod db;
 pub mod jobs;
 pub mod limits;
+pub mod listing;
 pub mod memo;
 pub mod password;
 pub mod request_id;

@@ -14,6 +14,7 @@ mod health;
 pub mod joint;
 pub mod page_cache;
 pub mod portal;
+pub mod province;
 pub mod security;
 pub mod sessions;
 mod test_hooks;
@@ -124,6 +125,7 @@ fn rest(upload_max_mb: u64, test_hooks: bool) -> Routes {
         .merge(credit::router())
         .merge(cases::router())
         .merge(joint::router())
+        .merge(province::router())
         .merge(embed::router())
         .merge(api_v1::router());
     if test_hooks {

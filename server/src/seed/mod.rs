@@ -14,6 +14,7 @@ mod insert;
 mod measures;
 pub mod penalty_csv;
 mod policies;
+mod push_queue;
 pub mod showcase;
 mod site_content;
 mod training;
@@ -147,6 +148,7 @@ pub async fn seed_demo(
     help::seed(state, opts.as_of).await?;
     report.articles += site_content::seed(state, opts.as_of).await?;
     report.articles += training::seed(state, opts.as_of).await?;
+    push_queue::seed(state, opts.as_of).await?;
     report.subjects = done;
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)

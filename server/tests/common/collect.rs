@@ -1,7 +1,7 @@
 //! Collection helpers shared by the collection, quality and due-date tests: a seeded state, codes,
 //! uploads through the real pipeline, and small queries.
 #![allow(dead_code)]
-use super::fresh_state;
+use super::fresh_state_with;
 use app::collect::service::confirm::Actor;
 use app::collect::service::intake::{self, Submission};
 use app::collect::service::pipeline::{self, CheckOutcome};
@@ -17,7 +17,12 @@ pub struct Unit {
 }
 
 pub async fn setup() -> (AppState, Unit) {
-    let state = fresh_state().await;
+    setup_with(&[]).await
+}
+
+/// As [`setup`], with some configuration variables set.
+pub async fn setup_with(extra: &[(&str, &str)]) -> (AppState, Unit) {
+    let state = fresh_state_with(extra).await;
     seed_demo(
         &state,
         &SeedOptions {

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 pub mod cases;
 pub mod collect;
+pub mod province;
 use app::server::{clock::Clock, config::Config, db::Db, secrets::Secrets, AppState};
 use std::collections::HashMap;
 
@@ -73,8 +74,13 @@ pub fn test_config_with(database_url: &str, extra: &[(&str, &str)]) -> Config {
 
 /// A migrated database with an adjustable clock.
 pub async fn fresh_state() -> AppState {
+    fresh_state_with(&[]).await
+}
+
+/// The same with some configuration variables set.
+pub async fn fresh_state_with(extra: &[(&str, &str)]) -> AppState {
     let url = fresh_database_url().await;
-    state_for(&url, Clock::adjustable()).await
+    state_with_config(test_config_with(&url, extra), Clock::adjustable()).await
 }
 
 /// Another "instance" on the same database: its own pool, the given clock.

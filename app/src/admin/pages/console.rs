@@ -36,6 +36,7 @@ pub const CONSOLE_NAV: &[(&str, &str, Action)] = &[
     ("/console/joint/matters", "办理事项", Action::MatterView),
     ("/console/joint/check", "联合奖惩核查", Action::CheckRun),
     ("/console/joint/stats", "核查统计", Action::CheckStats),
+    ("/console/province/push", "省平台推送", Action::PushView),
     ("/console/training", "培训管理", Action::TrainingManage),
     ("/console/conflicts", "名称核实", Action::ConflictResolve),
     ("/console/catalogue", "信用目录", Action::CatalogueView),

@@ -1,12 +1,11 @@
 //! The check log (docs/domain.md §8): every check in the caller's scope, newest first, with its
 //! feedback state; and the matters a caller may check for.
 use super::super::model::{CheckFilter, CheckLog, CheckLogRow, MatterChoice};
-use super::filter::unit_and_words;
-use super::matters::units;
 use crate::collect::service::batches::unit_scope_clause;
 use crate::error::AppError;
 use crate::rules::date::beijing_minute;
 use crate::server::authz::Caller;
+use crate::server::listing::{unit_and_words, units};
 use crate::server::AppState;
 use sqlx::Row;
 

@@ -5,12 +5,12 @@
 use super::super::matters::{self, MatterInput};
 use super::super::measures::list_kind_label;
 use super::super::model::{ImportReport, MatterFilter, MatterList, MatterRow, MeasureOption};
-use super::filter::unit_and_words;
 use crate::auth::policy::Action;
 use crate::collect::service::batches::unit_scope_clause;
 use crate::error::{AppError, FieldError};
 use crate::server::audit::Actor;
 use crate::server::authz::Caller;
+use crate::server::listing::{unit_and_words, units};
 use crate::server::AppState;
 use sqlx::{AnyConnection, Row};
 
@@ -89,26 +89,6 @@ async fn linked(
     .iter()
     .map(|r| Ok((r.try_get("public_id")?, r.try_get("code")?, r.try_get("content")?)))
     .collect()
-}
-
-/// The units the caller may pick (the office: all active ones; others: their own).
-pub(crate) async fn units(
-    state: &AppState,
-    caller: &Caller,
-) -> Result<Vec<(String, String)>, AppError> {
-    let (scope, bound) = unit_scope_clause(caller, 1, "d.id");
-    let sql = format!(
-        "SELECT d.public_id, d.name FROM departments d WHERE d.active = 1{scope} ORDER BY d.code"
-    );
-    let mut q = sqlx::query(&sql);
-    if let Some(b) = bound {
-        q = q.bind(b);
-    }
-    q.fetch_all(&state.db.pool)
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get("public_id")?, r.try_get("name")?)))
-        .collect()
 }
 
 async fn options(state: &AppState) -> Result<Vec<MeasureOption>, AppError> {

@@ -5,7 +5,6 @@ pub mod check;
 pub mod embed;
 pub mod expiry;
 pub mod feedback;
-pub mod filter;
 pub mod log;
 pub mod matters;
 pub mod measures;

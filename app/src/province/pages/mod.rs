@@ -1,0 +1,2 @@
+//! Console pages of the exchange with the province.
+pub mod push_log;

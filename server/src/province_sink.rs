@@ -1,0 +1,132 @@
+//! A stand-in for the province's push interface, for the push benchmark (`scripts/bench.sh push`): it
+//! checks each request's signature, reads the messages, keeps every key it has taken in and answers
+//! `accepted` or `duplicate` per message — the least a real receiver does. With `dump`, it also writes
+//! each request's body and a curl configuration that sends the same bytes with the same headers, so
+//! that the benchmark can time curl on the identical payload.
+use app::province::sign::{self, HmacSha256Signer};
+use app::province::wire::{self, MessageResult, PushAnswer, PushRequest, ResultStatus};
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use std::collections::HashSet;
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+struct Sink {
+    signer: HmacSha256Signer,
+    keys: Mutex<HashSet<String>>,
+    dump: Option<PathBuf>,
+    requests: Mutex<u64>,
+}
+
+/// Serves the sink on `addr` until the process ends.
+pub async fn serve(
+    addr: std::net::SocketAddr,
+    secret: &str,
+    dump: Option<PathBuf>,
+) -> std::io::Result<()> {
+    if let Some(d) = &dump {
+        std::fs::create_dir_all(d)?;
+    }
+    let sink = Arc::new(Sink {
+        signer: HmacSha256Signer::new(secret),
+        keys: Mutex::new(HashSet::new()),
+        dump,
+        requests: Mutex::new(0),
+    });
+    let app = Router::new()
+        .route(wire::PUSH_PATH, post(push))
+        .with_state(sink);
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    println!("省平台模拟接收端：http://{addr}{}", wire::PUSH_PATH);
+    axum::serve(listener, app).await
+}
+
+async fn push(State(sink): State<Arc<Sink>>, headers: HeaderMap, body: Bytes) -> Response {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let (timestamp, signature) = (
+        header(wire::TIMESTAMP_HEADER),
+        header(wire::SIGNATURE_HEADER),
+    );
+    if !sign::verify(&sink.signer, &timestamp, &body, &signature) {
+        return (StatusCode::UNAUTHORIZED, "bad signature").into_response();
+    }
+    let Ok(request) = serde_json::from_slice::<PushRequest>(&body) else {
+        return (StatusCode::BAD_REQUEST, "not a push request").into_response();
+    };
+    if let Some(dir) = &sink.dump {
+        let n = {
+            let mut n = sink.requests.lock().unwrap_or_else(|p| p.into_inner());
+            *n += 1;
+            *n
+        };
+        if dump(
+            dir,
+            n,
+            &header(wire::KEY_HEADER),
+            &timestamp,
+            &signature,
+            &body,
+        )
+        .is_err()
+        {
+            return (StatusCode::INTERNAL_SERVER_ERROR, "dump failed").into_response();
+        }
+    }
+    let mut keys = sink.keys.lock().unwrap_or_else(|p| p.into_inner());
+    let results = request
+        .messages
+        .into_iter()
+        .map(|m| {
+            let status = if keys.insert(m.key.clone()) {
+                ResultStatus::Accepted
+            } else {
+                ResultStatus::Duplicate
+            };
+            MessageResult {
+                key: m.key,
+                status,
+                code: None,
+                message: None,
+            }
+        })
+        .collect();
+    Json(PushAnswer { results }).into_response()
+}
+
+/// The body as `NNNNNNNN.json` and its request as lines of `curl.cfg` (the URL left as `SINK_URL`).
+fn dump(
+    dir: &std::path::Path,
+    n: u64,
+    key: &str,
+    timestamp: &str,
+    signature: &str,
+    body: &[u8],
+) -> std::io::Result<()> {
+    let file = dir.join(format!("{n:08}.json"));
+    std::fs::write(&file, body)?;
+    let mut cfg = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("curl.cfg"))?;
+    writeln!(
+        cfg,
+        "url = \"SINK_URL\"\nheader = \"Content-Type: application/json\"\nheader = \"{}: {key}\"\n\
+         header = \"{}: {timestamp}\"\nheader = \"{}: {signature}\"\ndata-binary = \"@{}\"\n\
+         output = \"/dev/null\"\nnext",
+        wire::KEY_HEADER,
+        wire::TIMESTAMP_HEADER,
+        wire::SIGNATURE_HEADER,
+        file.display()
+    )
+}
