@@ -21,7 +21,6 @@ CREATE TABLE push_outbox (
     UNIQUE (record_kind, record_id, version, action)
 );
 CREATE INDEX push_outbox_state ON push_outbox(record_kind, state, id);
-CREATE INDEX push_outbox_created ON push_outbox(created_at);
 
 -- The sender's schedule per record kind (docs/domain.md §12: the frequency is configurable, daily by
 -- default). A kind without a row is pushed on the default schedule. `next_push_at` is claimed with a

@@ -130,13 +130,8 @@ impl Province {
     }
 }
 
-/// A subject's basic information and credit summary; 404 when unknown. Signed like the push (over an
-/// empty body).
-async fn subject(
-    State(inbox): State<Arc<Mutex<Inbox>>>,
-    headers: HeaderMap,
-    Path(uscc): Path<String>,
-) -> Response {
+/// Whether a request carries our platform's signature over `body`.
+fn signed(headers: &HeaderMap, body: &[u8]) -> bool {
     let header = |name: &str| {
         headers
             .get(name)
@@ -144,13 +139,22 @@ async fn subject(
             .unwrap_or_default()
             .to_string()
     };
-    let signer = HmacSha256Signer::new(SECRET);
-    if !sign::verify(
-        &signer,
+    sign::verify(
+        &HmacSha256Signer::new(SECRET),
         &header(wire::TIMESTAMP_HEADER),
-        b"",
+        body,
         &header(wire::SIGNATURE_HEADER),
-    ) {
+    )
+}
+
+/// A subject's basic information and credit summary; 404 when unknown. Signed like the push (over an
+/// empty body).
+async fn subject(
+    State(inbox): State<Arc<Mutex<Inbox>>>,
+    headers: HeaderMap,
+    Path(uscc): Path<String>,
+) -> Response {
+    if !signed(&headers, b"") {
         return (StatusCode::UNAUTHORIZED, "signature").into_response();
     }
     let (mode, found) = {
@@ -175,20 +179,7 @@ async fn subject(
 }
 
 async fn push(State(inbox): State<Arc<Mutex<Inbox>>>, headers: HeaderMap, body: Bytes) -> Response {
-    let header = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_string()
-    };
-    let signer = HmacSha256Signer::new(SECRET);
-    if !sign::verify(
-        &signer,
-        &header(wire::TIMESTAMP_HEADER),
-        &body,
-        &header(wire::SIGNATURE_HEADER),
-    ) {
+    if !signed(&headers, &body) {
         inbox.lock().unwrap().bad_signatures += 1;
         return (StatusCode::UNAUTHORIZED, "signature").into_response();
     }

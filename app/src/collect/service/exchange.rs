@@ -69,7 +69,7 @@ fn http_client(state: &AppState) -> Result<reqwest::Client, String> {
 }
 
 /// An error with its causes ("error following redirect" alone does not say why).
-fn with_causes(e: &dyn std::error::Error) -> String {
+pub fn with_causes(e: &dyn std::error::Error) -> String {
     let mut text = e.to_string();
     let mut cause = e.source();
     while let Some(c) = cause {

@@ -53,11 +53,12 @@ pub async fn sheet(state: &AppState, f: &PushFilter) -> Result<PushSheet, AppErr
     let mut unique = ids.clone();
     unique.sort_unstable();
     unique.dedup();
+    let spec = payload::spec(state, &f.kind).await?;
     let mut records = std::collections::HashMap::new();
     for chunk in unique.chunks(1_000) {
-        records.extend(payload::records(state, &f.kind, chunk).await?);
+        records.extend(payload::records(state, &spec, chunk).await?);
     }
-    let codes = payload::codes(state, &f.kind).await?;
+    let codes = payload::codes(&spec);
     let mut headers: Vec<String> = ["消息键", "变更", "版本", "变更时间"]
         .into_iter()
         .map(str::to_string)

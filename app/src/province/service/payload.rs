@@ -25,27 +25,30 @@ fn coded(spec: &ClassSpec) -> impl Iterator<Item = (&crate::rules::catalog::Fiel
         .filter(|(_, c)| !c.is_empty() && *c != "-")
 }
 
+/// The catalogue's description of a kind (load once per push, not per batch).
+pub async fn spec(state: &AppState, kind: &str) -> Result<ClassSpec, AppError> {
+    Ok(catalogue::load(state, kind).await?.1)
+}
+
 /// The v2 codes a kind's records carry, in catalogue order.
-pub async fn codes(state: &AppState, kind: &str) -> Result<Vec<String>, AppError> {
-    let (_, spec) = catalogue::load(state, kind).await?;
-    Ok(coded(&spec).map(|(_, c)| c.to_string()).collect())
+pub fn codes(spec: &ClassSpec) -> Vec<String> {
+    coded(spec).map(|(_, c)| c.to_string()).collect()
 }
 
 /// The records of `ids` (one kind), by internal id. A record that no longer exists is absent.
 pub async fn records(
     state: &AppState,
-    kind: &str,
+    spec: &ClassSpec,
     ids: &[i64],
 ) -> Result<HashMap<i64, SentRecord>, AppError> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let (_, spec) = catalogue::load(state, kind).await?;
     // Internal ids are integers: listing them inline is safe and keeps one statement per batch.
     let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-    match store::typed_table(&spec) {
-        Some(table) => typed(state, &spec, table, &list).await,
-        None => generic(state, &spec, &list).await,
+    match store::typed_table(spec) {
+        Some(table) => typed(state, spec, table, &list).await,
+        None => generic(state, spec, &list).await,
     }
 }
 
@@ -66,12 +69,20 @@ async fn typed(
         if columns.is_empty() { "" } else { ", " },
         columns.join(", ")
     );
-    let rows = sqlx::query(&sql).fetch_all(&state.db.pool).await?;
+    // The fast read path: a batch is hundreds of rows of some thirty columns each.
+    let rows = state.db.readers.fetch(&state.db.pool, &sql, &[]).await?;
     let mut out = HashMap::with_capacity(rows.len());
     for row in rows {
+        let mut cells = row.into_iter();
+        let (Some(id), Some(public_id)) = (
+            cells.next().and_then(|v| v.int()),
+            cells.next().and_then(|v| v.text()),
+        ) else {
+            continue;
+        };
         let mut fields = Map::new();
-        for (f, code) in coded(spec) {
-            let raw: Option<String> = row.try_get(column(&f.key, f.field_type).as_str())?;
+        for ((f, code), cell) in coded(spec).zip(cells) {
+            let raw = cell.text().filter(|t| !t.is_empty());
             let value = match (raw, f.field_type, f.key.as_str()) {
                 (None, _, _) => String::new(),
                 (Some(sealed), FieldType::IdNumber, _) => state.secrets.decrypt_id(&sealed)?,
@@ -83,13 +94,7 @@ async fn typed(
             };
             fields.insert(code.to_string(), Value::String(value));
         }
-        out.insert(
-            row.try_get("id")?,
-            SentRecord {
-                public_id: row.try_get("public_id")?,
-                fields,
-            },
-        );
+        out.insert(id, SentRecord { public_id, fields });
     }
     Ok(out)
 }

@@ -11,6 +11,7 @@ use crate::collect::service::exchange;
 use crate::error::AppError;
 use crate::province::sign::{self, HmacSha256Signer, Signer};
 use crate::province::wire::{self, PushAnswer, PushMessage, PushRequest, ResultStatus};
+use crate::rules::catalog::ClassSpec;
 use crate::server::alarms::{self, Severity};
 use crate::server::clock::rfc3339;
 use crate::server::AppState;
@@ -113,37 +114,81 @@ async fn claim(state: &AppState, kind: &str, force: bool) -> Result<Option<Strin
     Ok((claimed == 1).then_some(frequency))
 }
 
-struct Pending {
-    id: i64,
-    record_id: i64,
-    version: i64,
-    action: String,
-    created_at: String,
+/// A batch ready to send: the request, the outbox ids of its messages (in order), the messages whose
+/// record is gone, and the last outbox id it covers (the next batch starts after it).
+struct Prepared {
+    request: PushRequest,
+    ids: Vec<i64>,
+    gone: Vec<i64>,
+    last_id: i64,
 }
 
-async fn pending(state: &AppState, kind: &str, limit: usize) -> Result<Vec<Pending>, AppError> {
-    let rows = sqlx::query(
+/// The next batch of a kind's pending messages after outbox id `after`; `None` when none is left.
+async fn prepare(
+    state: &AppState,
+    spec: &ClassSpec,
+    kind: &str,
+    after: i64,
+) -> Result<Option<Prepared>, AppError> {
+    // Integers inline (an id and the configured batch size); the kind bound. The fast read path.
+    let sql = format!(
         "SELECT id, record_id, version, action, created_at FROM push_outbox \
-         WHERE record_kind = $1 AND state = 'pending' ORDER BY id LIMIT $2",
-    )
-    .bind(kind)
-    .bind(limit as i64)
-    .fetch_all(&state.db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Pending {
-                id: r.try_get("id")?,
-                record_id: r.try_get("record_id")?,
-                version: r.try_get("version")?,
-                action: r.try_get("action")?,
-                created_at: r.try_get("created_at")?,
-            })
+         WHERE record_kind = $1 AND state = 'pending' AND id > {after} ORDER BY id LIMIT {}",
+        state.config.province.batch
+    );
+    let rows: Vec<(i64, i64, i64, String, String)> = state
+        .db
+        .readers
+        .fetch(&state.db.pool, &sql, &[kind.to_string()])
+        .await?
+        .into_iter()
+        .filter_map(|r| {
+            let mut c = r.into_iter();
+            Some((
+                c.next()?.int()?,
+                c.next()?.int()?,
+                c.next()?.int()?,
+                c.next()?.text()?,
+                c.next()?.text()?,
+            ))
         })
-        .collect()
+        .collect();
+    let Some(&(last_id, ..)) = rows.last() else {
+        return Ok(None);
+    };
+    let record_ids: Vec<i64> = rows.iter().map(|r| r.1).collect();
+    let records = payload::records(state, spec, &record_ids).await?;
+    let mut prepared = Prepared {
+        request: PushRequest {
+            batch: uuid::Uuid::new_v4().simple().to_string(),
+            area_code: AREA_CODE.into(),
+            kind: kind.into(),
+            messages: Vec::with_capacity(rows.len()),
+        },
+        ids: Vec::with_capacity(rows.len()),
+        gone: vec![],
+        last_id,
+    };
+    for (id, record_id, version, action, changed_at) in rows {
+        let Some(record) = records.get(&record_id) else {
+            prepared.gone.push(id);
+            continue;
+        };
+        prepared.ids.push(id);
+        prepared.request.messages.push(PushMessage {
+            key: wire::idempotency_key(kind, &record.public_id, version, &action),
+            record_id: record.public_id.clone(),
+            version,
+            action,
+            changed_at,
+            record: record.fields.clone(),
+        });
+    }
+    Ok(Some(prepared))
 }
 
-/// Sends a kind's pending messages batch by batch until none is left or a request fails.
+/// Sends a kind's pending messages batch by batch until none is left or a request fails. The next
+/// batch is read and built while the current one is on the wire.
 async fn push_kind(
     state: &AppState,
     client: &reqwest::Client,
@@ -155,40 +200,22 @@ async fn push_kind(
         kind: kind.to_string(),
         ..Pushed::default()
     };
-    let batch_size = state.config.province.batch;
-    loop {
-        let batch = pending(state, kind, batch_size).await?;
-        if batch.is_empty() {
-            break;
-        }
-        let ids: Vec<i64> = batch.iter().map(|m| m.record_id).collect();
-        let records = payload::records(state, kind, &ids).await?;
-        let mut messages = Vec::with_capacity(batch.len());
-        let mut gone = vec![];
-        for m in &batch {
-            match records.get(&m.record_id) {
-                Some(r) => messages.push((
-                    m.id,
-                    PushMessage {
-                        key: wire::idempotency_key(kind, &r.public_id, m.version, &m.action),
-                        record_id: r.public_id.clone(),
-                        version: m.version,
-                        action: m.action.clone(),
-                        changed_at: m.created_at.clone(),
-                        record: r.fields.clone(),
-                    },
-                )),
-                None => gone.push(m.id),
-            }
-        }
-        park_missing(state, &gone).await?;
-        pushed.parked += gone.len() as u64;
-        if messages.is_empty() {
+    let spec = payload::spec(state, kind).await?;
+    let mut next = prepare(state, &spec, kind, 0).await?;
+    while let Some(batch) = next.take() {
+        park_missing(state, &batch.gone).await?;
+        pushed.parked += batch.gone.len() as u64;
+        if batch.ids.is_empty() {
+            next = prepare(state, &spec, kind, batch.last_id).await?;
             continue;
         }
-        match send(state, client, url, kind, &messages).await {
+        let (sent, following) = tokio::join!(
+            send(state, client, url, &batch.request),
+            prepare(state, &spec, kind, batch.last_id)
+        );
+        match sent {
             Ok(answer) => {
-                let outcome = settle(state, &messages, &answer).await?;
+                let outcome = settle(state, &batch, &answer).await?;
                 pushed.sent += outcome.sent;
                 pushed.duplicates += outcome.duplicates;
                 pushed.parked += outcome.parked;
@@ -199,9 +226,10 @@ async fn push_kind(
                     ));
                     break;
                 }
+                next = following?;
             }
             Err(e) => {
-                note_attempt(state, &messages, &e).await?;
+                note_attempt(state, &batch.ids, &e).await?;
                 pushed.failed = Some(e);
                 break;
             }
@@ -216,17 +244,10 @@ async fn send(
     state: &AppState,
     client: &reqwest::Client,
     url: &str,
-    kind: &str,
-    messages: &[(i64, PushMessage)],
+    request: &PushRequest,
 ) -> Result<PushAnswer, String> {
     let link = &state.config.province;
-    let request = PushRequest {
-        batch: uuid::Uuid::new_v4().simple().to_string(),
-        area_code: AREA_CODE.into(),
-        kind: kind.into(),
-        messages: messages.iter().map(|(_, m)| m.clone()).collect(),
-    };
-    let body = serde_json::to_vec(&request).map_err(|e| e.to_string())?;
+    let body = serde_json::to_vec(request).map_err(|e| e.to_string())?;
     let signer = HmacSha256Signer::new(link.secret.as_deref().unwrap_or_default());
     let timestamp = state.clock.now_text();
     let response = client
@@ -245,7 +266,7 @@ async fn send(
             if e.is_timeout() {
                 format!("省平台在 {} 秒内没有答复", link.timeout_secs)
             } else {
-                format!("无法连接省平台：{}", with_causes(&e))
+                format!("无法连接省平台：{}", exchange::with_causes(&e))
             }
         })?;
     let status = response.status();
@@ -260,17 +281,6 @@ async fn send(
     serde_json::from_str(&text).map_err(|e| format!("省平台的答复不是约定的格式：{e}"))
 }
 
-fn with_causes(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut cause = e.source();
-    while let Some(c) = cause {
-        text.push('：');
-        text.push_str(&c.to_string());
-        cause = c.source();
-    }
-    text
-}
-
 #[derive(Default)]
 struct Outcome {
     sent: u64,
@@ -283,7 +293,7 @@ struct Outcome {
 /// still pending.
 async fn settle(
     state: &AppState,
-    messages: &[(i64, PushMessage)],
+    batch: &Prepared,
     answer: &PushAnswer,
 ) -> Result<Outcome, AppError> {
     let now = state.clock.now_text();
@@ -292,7 +302,7 @@ async fn settle(
     let mut outcome = Outcome::default();
     let mut sent = vec![];
     let mut tx = state.db.begin().await?;
-    for (id, m) in messages {
+    for (id, m) in batch.ids.iter().zip(&batch.request.messages) {
         match by_key.get(m.key.as_str()) {
             Some(r) if r.status == ResultStatus::Refused => {
                 let text = format!(
@@ -343,16 +353,8 @@ async fn settle(
 }
 
 /// A failed request: each of its messages counts an attempt and keeps the reason.
-async fn note_attempt(
-    state: &AppState,
-    messages: &[(i64, PushMessage)],
-    error: &str,
-) -> Result<(), AppError> {
-    let list = messages
-        .iter()
-        .map(|(id, _)| id.to_string())
-        .collect::<Vec<_>>()
-        .join(",");
+async fn note_attempt(state: &AppState, ids: &[i64], error: &str) -> Result<(), AppError> {
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
     sqlx::query(&format!(
         "UPDATE push_outbox SET attempts = attempts + 1, last_error = $1 WHERE id IN ({list})"
     ))
