@@ -2,7 +2,8 @@
 //! server: a penalty published, corrected and withdrawn arrives as three messages in order, each once;
 //! an outage is ridden out with backoff on the controllable clock; a hung province is given up on
 //! within the timeout; a refused message is parked with the answer and resent by an operator; a kill -9
-//! of our sender between sending and reading the answer neither loses nor duplicates a message.
+//! of our sender between sending and reading the answer neither loses nor duplicates a message; a
+//! record past the 7-working-day rule keeps the lag alarm open until it is pushed.
 // Test code: a panic here is a failing test (clippy.toml allows these lints in #[test] functions;
 // the helpers of an integration test crate are test code as well).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
@@ -283,4 +284,30 @@ async fn a_kill_9_mid_send_neither_loses_nor_duplicates() {
             format!("penalty:{pid}:2:withdraw")
         ]
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_record_past_the_seven_day_rule_keeps_the_lag_alarm_open_until_it_is_pushed() {
+    use app::province::service::lag;
+    let (_province, state, unit) = start().await;
+    // The demo's own queue goes first, so that only this record counts.
+    push::push_now(&state, None).await.unwrap();
+    assert_eq!(lag::scan(&state).await.unwrap(), (0, 0));
+    // Decided on 2026-03-07: long past 7 working days, and not pushed yet.
+    publish_penalty(&state, &unit, "销售不合格产品").await;
+    assert_eq!(lag::scan(&state).await.unwrap(), (1, 0));
+    let open = |key: &'static str| {
+        let state = state.clone();
+        async move {
+            scalar(
+                &state,
+                &format!("SELECT COUNT(*) FROM alarms WHERE alarm_key = '{key}' AND status <> 'resolved'"),
+            )
+            .await
+        }
+    };
+    assert_eq!(open(lag::ALARM_KEY).await, 1);
+    push::push_now(&state, None).await.unwrap();
+    assert_eq!(lag::scan(&state).await.unwrap(), (0, 0));
+    assert_eq!(open(lag::ALARM_KEY).await, 0);
 }
