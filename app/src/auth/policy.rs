@@ -121,6 +121,8 @@ pub enum Action {
     PushView,
     /// Resend messages, push now, set the push schedule.
     PushManage,
+    /// Ask the province about a subject our register lacks (法人库, report desk).
+    UpstreamQuery,
 }
 
 /// How far a permission reaches.
@@ -302,6 +304,10 @@ pub const POLICY: &[(Role, Action, Scope)] = &[
     // The exchange with the province is the office's: units see their own records, not the channel.
     (Operator, PushView, All),
     (Operator, PushManage, All),
+    // Whoever looks subjects up for a matter may ask the province about one we do not hold.
+    (Clerk, UpstreamQuery, OwnDepartment),
+    (County, UpstreamQuery, OwnCounty),
+    (Operator, UpstreamQuery, All),
 ];
 
 /// The widest scope any of the roles has for the action, or `None` when none may perform it.
@@ -435,7 +441,7 @@ pub const ENDPOINTS: &[(&str, Access)] = &[
     ("province/push_resend", Access::Action(PushManage)),
     ("province/push_now", Access::Action(PushManage)),
     ("province/push_schedule", Access::Action(PushManage)),
-    ("province/upstream_subject", Access::Action(SubjectView)),
+    ("province/upstream_subject", Access::Action(UpstreamQuery)),
     (
         "POST /console/province/push/export.xlsx",
         Access::Action(PushView),

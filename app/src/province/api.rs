@@ -43,10 +43,11 @@ pub async fn push_now(#[server(default)] kind: String) -> Result<Vec<String>, Ap
     .await
 }
 
-/// The province's basic information and credit summary of a subject (法人库, when ours has none).
+/// The province's basic information and credit summary of a subject (法人库 and report desk, when
+/// ours has none).
 #[server(endpoint = "province/upstream_subject")]
 pub async fn upstream_subject(uscc: String) -> Result<super::model::UpstreamAnswer, AppError> {
-    authz::serve(Action::SubjectView, move |state, caller| async move {
+    authz::serve(Action::UpstreamQuery, move |state, caller| async move {
         super::service::upstream::subject(&state, &caller, &uscc).await
     })
     .await

@@ -2,7 +2,6 @@
 //! open name checks and the records each class holds for it.
 use crate::collect::api::*;
 use crate::collect::model::SubjectDetail;
-use crate::province::api::upstream_subject;
 use crate::rules::date::beijing_minute as bj;
 use crate::ui::status::await_view;
 use crate::ui::table::{page_param, param, Pager};
@@ -25,15 +24,9 @@ pub fn SubjectsPage() -> impl IntoView {
             <label>"名称、统一社会信用代码或其开头几位"<input name="q" value=move || q.get() /></label>
             <button type="submit" class="button">"查找"</button>
         </form>
-        {await_view(data, move |p| {
+        {await_view(data, |p| {
             if p.rows.is_empty() {
-                // A full code our register lacks: ask the province (its answer is marked as such).
-                let code = q.get_untracked().trim().to_ascii_uppercase();
-                let full_code = code.chars().count() == 18;
-                return view! {
-                    <p class="empty">"本地法人库没有找到符合条件的主体。"</p>
-                    {full_code.then(|| view! { <UpstreamPanel code /> })}
-                }.into_any();
+                return view! { <p class="empty">"没有找到符合条件的主体。"</p> }.into_any();
             }
             let pages = p.pages();
             view! {
@@ -60,46 +53,6 @@ pub fn SubjectsPage() -> impl IntoView {
                 <Pager page=p.page pages total=p.total />
             }.into_any()
         })}
-    }
-}
-
-/// The province's answer for a code our 法人库 does not hold, marked with its origin and time.
-#[component]
-fn UpstreamPanel(code: String) -> impl IntoView {
-    let answer = Resource::new(move || code.clone(), upstream_subject);
-    view! {
-        <section class="panel" aria-labelledby="upstream-h" data-testid="upstream">
-            <h2 id="upstream-h">"省平台的信息"</h2>
-            <Suspense fallback=|| view! { <p class="loading">"正在向省平台查询…"</p> }>
-                {move || answer.get().map(|r| match r {
-                    Err(e) => view! { <p class="notice notice-error" role="alert">{e.to_string()}</p> }.into_any(),
-                    Ok(a) => {
-                        let origin = format!(
-                            "来源：湖南省社会信用信息共享平台，{}于 {}",
-                            if a.cached { "缓存的答复，取得" } else { "查询" },
-                            a.fetched_at
-                        );
-                        match a.subject {
-                            None => view! { <p class="empty">"省平台也没有该主体。"</p><p class="small">{origin}</p> }.into_any(),
-                            Some(s) => view! {
-                                <dl class="facts">
-                                    <dt>"名称"</dt><dd>{s.name}</dd>
-                                    <dt>"统一社会信用代码"</dt><dd><code>{s.uscc}</code></dd>
-                                    <dt>"法定代表人"</dt><dd>{s.legal_rep}</dd>
-                                    <dt>"成立日期"</dt><dd>{s.registered_on}</dd>
-                                    <dt>"住所"</dt><dd>{s.address}</dd>
-                                    <dt>"登记状态"</dt><dd>{s.status}</dd>
-                                    <dt>"省平台信用概况"</dt>
-                                    <dd>{format!("行政处罚 {} 条，行政许可 {} 条{}", s.penalties, s.licences,
-                                        if s.lists.is_empty() { String::new() } else { format!("；{}", s.lists.join("、")) })}</dd>
-                                </dl>
-                                <p class="small">{origin}</p>
-                            }.into_any(),
-                        }
-                    }
-                })}
-            </Suspense>
-        </section>
     }
 }
 
