@@ -198,17 +198,28 @@ fn Filters(l: PushLog, filter: Memo<PushFilter>) -> impl IntoView {
     }
 }
 
-/// The filter as hidden fields of a plain form (the exports).
+/// The filter as hidden fields: plain names for the exports' forms, `filter[…]` for the server
+/// function's argument.
 #[component]
-fn FilterFields(filter: PushFilter) -> impl IntoView {
-    view! {
-        <input type="hidden" name="kind" value=filter.kind />
-        <input type="hidden" name="state" value=filter.state />
-        <input type="hidden" name="from" value=filter.from />
-        <input type="hidden" name="to" value=filter.to />
-        <input type="hidden" name="unit" value=filter.unit />
-        <input type="hidden" name="q" value=filter.q />
-    }
+fn FilterFields(filter: PushFilter, #[prop(optional)] nested: bool) -> impl IntoView {
+    let name = move |key: &str| {
+        if nested {
+            format!("filter[{key}]")
+        } else {
+            key.to_string()
+        }
+    };
+    [
+        ("kind", filter.kind),
+        ("state", filter.state),
+        ("from", filter.from),
+        ("to", filter.to),
+        ("unit", filter.unit),
+        ("q", filter.q),
+    ]
+    .into_iter()
+    .map(|(key, value)| view! { <input type="hidden" name=name(key) value=value /> })
+    .collect_view()
 }
 
 /// Resends every parked or sent message of the filtered range; exports the range as a file.
@@ -239,12 +250,7 @@ fn ResendRange(filter: PushFilter, resend: ServerAction<PushResend>, total: i64)
         <ActionForm action=resend attr:class="inline-form" attr:data-testid="resend-range">
             <CsrfField />
             <input type="hidden" name="id" value="0" />
-            <input type="hidden" name="filter[kind]" value=filter.kind />
-            <input type="hidden" name="filter[state]" value=filter.state />
-            <input type="hidden" name="filter[from]" value=filter.from />
-            <input type="hidden" name="filter[to]" value=filter.to />
-            <input type="hidden" name="filter[unit]" value=filter.unit />
-            <input type="hidden" name="filter[q]" value=filter.q />
+            <FilterFields filter nested=true />
             <button type="submit" class="button button-secondary">"重新推送筛选结果中已送达或被拒收的消息"</button>
         </ActionForm>
     })
