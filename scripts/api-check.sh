@@ -28,7 +28,9 @@ trap cleanup EXIT
 
 step "演示数据与接口密钥 (demo data and an API key)"
 "$BIN" seed-demo --subjects 200 >/dev/null
-key=$("$BIN" api-key --department scjg --name schemathesis --scopes penalty,licence,red_list,check)
+# Every scope, and a rate limit above what the run sends: the run tests the endpoints, not the limit.
+key=$("$BIN" api-key --department scjg --name schemathesis --rate 1000000 \
+  --scopes penalty,licence,red_list,check,report,read:penalty,read:licence,read:red_list,read:black_list)
 "$BIN" serve --no-demo --addr "127.0.0.1:$port" &
 pid=$!
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.5; done
@@ -48,6 +50,11 @@ CHECK_ID=$(curl -sf -X POST "http://127.0.0.1:$port/api/v1/checks" -H "Authoriza
   -H 'content-type: application/json' -d '{"matter":"XXSCJG-001","subject":"吉首一诺建材有限公司"}' \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["check_id"])')
 export CHECK_ID
+# A subject on public display, for the partner API's subject paths.
+USCC=$(curl -sf "http://127.0.0.1:$port/api/v1/subjects/$(curl -sf -G "http://127.0.0.1:$port/api/v1/credit/search" \
+  --data-urlencode 'q=吉首一诺建材有限公司' | python3 -c 'import json,sys; print(json.load(sys.stdin)["hits"][0]["uscc"])')" \
+  -H "Authorization: Bearer $key" | python3 -c 'import json,sys; print(json.load(sys.stdin)["subject"]["uscc"])')
+export USCC
 
 step "schemathesis: no server error (5xx) for generated requests"
 # Schemathesis keeps its cache in the working directory: run it in the throw-away folder.

@@ -174,6 +174,11 @@ pub fn json_error(
         res.headers_mut()
             .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
     }
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        // The per-IP limits refill by the minute; the key gate replaces this with the key's own wait.
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+    }
     res
 }
 

@@ -12,6 +12,7 @@ pub mod error;
 pub mod help;
 pub mod joint;
 pub mod paging;
+pub mod partner;
 pub mod portal;
 pub mod province;
 pub mod rules;
@@ -184,6 +185,7 @@ pub fn App() -> impl IntoView {
                         <Route path=(StaticSegment("collect"), StaticSegment("batch"), ParamSegment("id")) view=collect::pages::batch::BatchPage />
                         <Route path=(StaticSegment("collect"), StaticSegment("form")) view=collect::pages::form::FormPage />
                         <Route path=StaticSegment("api-keys") view=collect::pages::api_keys::ApiKeysPage />
+                        <Route path=StaticSegment("api-access") view=partner::pages::access_log::ApiAccessPage />
                         <Route path=StaticSegment("conflicts") view=collect::pages::conflicts::ConflictsPage />
                         <Route path=StaticSegment("due") view=collect::pages::due::DuePage />
                         <Route path=StaticSegment("quality") view=collect::pages::quality::QualityPage />

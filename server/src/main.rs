@@ -61,9 +61,13 @@ enum Command {
         department: String,
         #[arg(long)]
         name: String,
-        /// Data class codes, comma-separated, e.g. penalty,licence.
+        /// Scopes, comma-separated: class codes to submit (penalty,licence), `read:<class>` to read a
+        /// class through the partner API, `check`, `report`.
         #[arg(long)]
         scopes: String,
+        /// The key's own requests per minute (else APP_API_RATE_PER_MIN).
+        #[arg(long)]
+        rate: Option<i64>,
     },
     /// Load a CSV or XLSX file for a unit through the collection pipeline (check, then optionally
     /// confirm), in this process. For large back-fills and the import benchmark; audited.
@@ -171,7 +175,8 @@ async fn main() -> ExitCode {
             department,
             name,
             scopes,
-        } => api_key(config, &department, &name, &scopes).await,
+            rate,
+        } => api_key(config, &department, &name, &scopes, rate).await,
         Command::Import {
             department,
             class,
@@ -268,6 +273,7 @@ async fn api_key(
     department: &str,
     name: &str,
     scopes: &str,
+    rate: Option<i64>,
 ) -> Result<(), AppError> {
     let state = bootstrap::state_from_config(config).await?;
     seed::seed_reference(&state).await?;
@@ -279,7 +285,8 @@ async fn api_key(
         .map(String::from)
         .collect();
     let cli = app::server::audit::Actor::named("cli");
-    let (_, key) = app::collect::service::api_keys::create(&state, &cli, id, name, &scopes).await?;
+    let (_, key) =
+        app::collect::service::api_keys::create(&state, &cli, id, name, &scopes, rate).await?;
     println!("{key}");
     Ok(())
 }

@@ -1,15 +1,17 @@
-//! A stand-in for the province's push interface, for the push benchmark (`scripts/bench.sh push`): it
-//! checks each request's signature, reads the messages, keeps every key it has taken in and answers
-//! `accepted` or `duplicate` per message — the least a real receiver does. With `dump`, it also writes
+//! A stand-in for the province's push interface, for the push benchmark (`scripts/bench.sh push`) and
+//! the browser tests: it checks each request's signature, reads the messages, keeps every key it has
+//! taken in and answers `accepted` or `duplicate` per message — the least a real receiver does. Asked
+//! about a subject, it answers one made up from the code (marked 模拟 in its name), so the console's
+//! province panel has something to show. With `dump`, it also writes
 //! each request's body and a curl configuration that sends the same bytes with the same headers, so
 //! that the benchmark can time curl on the identical payload.
 use app::province::sign::{self, HmacSha256Signer};
 use app::province::wire::{self, MessageResult, PushAnswer, PushRequest, ResultStatus};
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use std::collections::HashSet;
 use std::io::Write;
@@ -40,10 +42,49 @@ pub async fn serve(
     });
     let app = Router::new()
         .route(wire::PUSH_PATH, post(push))
+        .route(&format!("{}{{uscc}}", wire::SUBJECT_PATH), get(subject))
         .with_state(sink);
     let listener = tokio::net::TcpListener::bind(addr).await?;
     println!("省平台模拟接收端：http://{addr}{}", wire::PUSH_PATH);
     axum::serve(listener, app).await
+}
+
+/// A subject made up from its code (a signed request only).
+async fn subject(
+    State(sink): State<Arc<Sink>>,
+    headers: HeaderMap,
+    Path(uscc): Path<String>,
+) -> Response {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let (timestamp, signature) = (
+        header(wire::TIMESTAMP_HEADER),
+        header(wire::SIGNATURE_HEADER),
+    );
+    if !sign::verify(&sink.signer, &timestamp, b"", &signature) {
+        return (StatusCode::UNAUTHORIZED, "bad signature").into_response();
+    }
+    Json(wire::SubjectInfo {
+        name: format!(
+            "省平台登记主体（模拟）{}",
+            uscc.get(10..17).unwrap_or_default()
+        ),
+        uscc,
+        legal_rep: "李四".into(),
+        registered_on: "2018-05-20".into(),
+        address: "湖南省长沙市岳麓区（模拟）".into(),
+        status: "存续".into(),
+        penalties: 1,
+        licences: 3,
+        lists: vec![],
+        as_of: String::new(),
+    })
+    .into_response()
 }
 
 async fn push(State(sink): State<Arc<Sink>>, headers: HeaderMap, body: Bytes) -> Response {

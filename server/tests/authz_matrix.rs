@@ -103,6 +103,12 @@ fn sample(endpoint: &str) -> Option<&'static str> {
         "GET /console/joint/batches/{id}/results.xlsx" => "",
         "POST /api/v1/checks" => "{}",
         "POST /api/v1/checks/{id}/feedback" => "{}",
+        "GET /api/v1/subjects/{uscc}" | "GET /api/v1/subjects/{uscc}/records" => "",
+        "GET /api/v1/changes" => "",
+        "POST /api/v1/reports" => "{}",
+        "partner/access_log" => "",
+        // An empty range: an allowed caller gets an empty workbook (audited).
+        "POST /console/api-access/export.xlsx" => "",
         "province/push_log" => "page=1",
         // No such message: an allowed caller requeues nothing (audited as such).
         "province/push_resend" => "id=999999999",
@@ -1064,6 +1070,7 @@ async fn every_id_endpoint_refuses_objects_outside_the_callers_scope() {
             dept,
             label,
             &scopes,
+            None,
         )
         .await
         .unwrap();

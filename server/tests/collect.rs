@@ -644,6 +644,7 @@ async fn the_api_reports_the_same_faults_with_stable_codes() {
         unit.id,
         "处罚系统",
         &["penalty".into()],
+        None,
     )
     .await
     .unwrap();
@@ -788,6 +789,7 @@ async fn the_api_reports_the_same_faults_with_stable_codes() {
         other,
         "其他",
         &["penalty".into()],
+        None,
     )
     .await
     .unwrap();

@@ -99,6 +99,7 @@ async fn kill_during_confirmation_leaves_no_partial_batch() {
         unit_id,
         "崩溃测试",
         &["penalty".into()],
+        None,
     )
     .await
     .unwrap();

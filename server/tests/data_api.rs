@@ -43,6 +43,7 @@ fn serve_apart() -> (String, String) {
                 unit.id,
                 "处罚系统",
                 &["penalty".into()],
+                None,
             )
             .await
             .expect("key");
@@ -244,6 +245,7 @@ async fn a_key_reads_and_confirms_only_batches_of_its_classes() {
         unit.id,
         "处罚系统",
         &["penalty".into()],
+        None,
     )
     .await
     .unwrap();
@@ -253,6 +255,7 @@ async fn a_key_reads_and_confirms_only_batches_of_its_classes() {
         unit.id,
         "许可系统",
         &["licence".into()],
+        None,
     )
     .await
     .unwrap();

@@ -82,6 +82,7 @@ async fn key(state: &app::server::AppState, unit: &str, scopes: &[&str]) -> Stri
         id,
         "核查测试",
         &scopes,
+        None,
     )
     .await
     .unwrap()

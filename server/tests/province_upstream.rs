@@ -94,6 +94,17 @@ async fn a_subject_is_asked_of_the_province_cached_and_given_up_on_when_it_hangs
     // Not a code: refused before any call.
     let (status, out) = ask("91433101ABC".into()).await;
     assert_eq!(status, 422, "{out}");
+    // A code our register holds: nothing to ask (and nothing audited).
+    province.set_mode(Mode::Normal);
+    let held: String =
+        sqlx::query_scalar("SELECT uscc FROM subjects WHERE uscc IS NOT NULL ORDER BY id LIMIT 1")
+            .fetch_one(&state.db.pool)
+            .await
+            .unwrap();
+    let before = province.subject_queries();
+    let (status, out) = ask(held).await;
+    assert_eq!((status, out.as_str()), (200, "null"));
+    assert_eq!(province.subject_queries(), before);
 
     // Every call is in the audit, the cached one and the failed one included.
     assert_eq!(

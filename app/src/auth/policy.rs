@@ -46,6 +46,8 @@ pub enum Action {
     RecordUnmask,
     /// Make and revoke API keys (the security admin's keys, docs/domain.md §2).
     ApiKeyManage,
+    /// Read and export the keys' access log (who called what, when, how many rows).
+    ApiAccessView,
     /// Resolve name/code conflicts of the subject registry.
     ConflictResolve,
     /// The due-date board (到期更新) and the unit's reminders.
@@ -236,6 +238,7 @@ pub const POLICY: &[(Role, Action, Scope)] = &[
     (Clerk, RecordUnmask, OwnDepartment),
     (Operator, RecordUnmask, All),
     (SecurityAdmin, ApiKeyManage, All),
+    (SecurityAdmin, ApiAccessView, All),
     (Operator, ConflictResolve, All),
     (Clerk, DueView, OwnDepartment),
     (County, DueView, OwnCounty),
@@ -525,6 +528,11 @@ pub const ENDPOINTS: &[(&str, Access)] = &[
     ("apikeys/list", Access::Action(ApiKeyManage)),
     ("apikeys/create", Access::Action(ApiKeyManage)),
     ("apikeys/revoke", Access::Action(ApiKeyManage)),
+    ("partner/access_log", Access::Action(ApiAccessView)),
+    (
+        "POST /console/api-access/export.xlsx",
+        Access::Action(ApiAccessView),
+    ),
     ("collect/due", Access::Action(DueView)),
     ("collect/reminder_read", Access::Action(DueView)),
     ("collect/quality", Access::Action(QualityView)),
@@ -607,6 +615,11 @@ pub const ENDPOINTS: &[(&str, Access)] = &[
     ("GET /embed/check.css", Access::Public),
     ("GET /api/v1/batches/{id}", Access::ApiKey),
     ("POST /api/v1/batches/{id}/confirm", Access::ApiKey),
+    // The partner API: read scopes per class, report issue for a service matter, the change feed.
+    ("GET /api/v1/subjects/{uscc}", Access::ApiKey),
+    ("GET /api/v1/subjects/{uscc}/records", Access::ApiKey),
+    ("POST /api/v1/reports", Access::ApiKey),
+    ("GET /api/v1/changes", Access::ApiKey),
 ];
 
 pub fn access_of(endpoint: &str) -> Option<Access> {

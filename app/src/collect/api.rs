@@ -278,11 +278,28 @@ pub async fn create_api_key(
     name: String,
     department: i64,
     #[server(default)] scopes: Vec<String>,
+    #[server(default)] rate_per_min: String,
 ) -> Result<NewApiKey, AppError> {
     authz::serve(Action::ApiKeyManage, move |state, caller| async move {
-        let (_, key) =
-            super::service::api_keys::create(&state, &caller.actor(), department, &name, &scopes)
-                .await?;
+        let rate = match rate_per_min.trim() {
+            "" => None,
+            text => Some(text.parse::<i64>().map_err(|_| {
+                AppError::field(
+                    "rate_per_min",
+                    "NOT_A_NUMBER",
+                    "每分钟请求上限请填写整数，或留空使用平台默认值。",
+                )
+            })?),
+        };
+        let (_, key) = super::service::api_keys::create(
+            &state,
+            &caller.actor(),
+            department,
+            &name,
+            &scopes,
+            rate,
+        )
+        .await?;
         Ok(NewApiKey { key, name })
     })
     .await

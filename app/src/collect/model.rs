@@ -262,6 +262,8 @@ pub struct ApiKeyRow {
     pub created_at: String,
     pub last_used_at: String,
     pub revoked_at: String,
+    /// The key's own requests per minute; 0 when it takes the platform's default.
+    pub rate_per_min: i64,
 }
 
 /// What the key console offers: units and classes to scope a key to.

@@ -31,6 +31,7 @@ impl SearchFilters {
 
 /// How a hit matched, best first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum MatchKind {
     Code,
     ExactName,
@@ -39,11 +40,13 @@ pub enum MatchKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SearchHit {
     pub public_id: String,
     /// As the audience may see it (a person's name masked for the public).
     pub name: String,
     /// (text, matched) runs of `name`.
+    #[cfg_attr(feature = "ssr", schema(value_type = Vec<Vec<Object>>))]
     pub highlighted: Vec<(String, bool)>,
     pub uscc: String,
     pub kind: String,
@@ -55,6 +58,7 @@ pub struct SearchHit {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SearchResults {
     pub query: String,
     pub hits: Vec<SearchHit>,
@@ -71,11 +75,13 @@ pub struct SearchResults {
     /// Why nothing was searched (a query too short), in Chinese.
     pub message: Option<String>,
     /// The source units for the filter: (code, name).
+    #[cfg_attr(feature = "ssr", schema(value_type = Vec<Vec<String>>))]
     pub units: Vec<(String, String)>,
 }
 
 /// One public licence or penalty, as the subject page, the lists and the reports show it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PublicRecord {
     pub public_id: String,
     /// licence | penalty
@@ -116,6 +122,7 @@ pub struct PublicRecord {
 
 /// One entry of a red, black or watch list, a commitment or another class's record.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct GenericEntry {
     pub public_id: String,
     pub class_code: String,
@@ -124,12 +131,14 @@ pub struct GenericEntry {
     pub subject_name: String,
     pub subject_uscc: String,
     /// (label, value) pairs in the class's field order, without identifiers of persons.
+    #[cfg_attr(feature = "ssr", schema(value_type = Vec<Vec<String>>))]
     pub fields: Vec<(String, String)>,
     /// The entry's date (listed on / committed on), for sorting and periods.
     pub date: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SubjectBasics {
     pub public_id: String,
     pub name: String,

@@ -43,12 +43,14 @@ pub async fn push_now(#[server(default)] kind: String) -> Result<Vec<String>, Ap
     .await
 }
 
-/// The province's basic information and credit summary of a subject (法人库 and report desk, when
-/// ours has none).
+/// The province's basic information and credit summary of a subject (法人库 and report desk), asked
+/// only when ours has no subject of that code: `None` when we have it.
 #[server(endpoint = "province/upstream_subject")]
-pub async fn upstream_subject(uscc: String) -> Result<super::model::UpstreamAnswer, AppError> {
+pub async fn upstream_subject(
+    uscc: String,
+) -> Result<Option<super::model::UpstreamAnswer>, AppError> {
     authz::serve(Action::UpstreamQuery, move |state, caller| async move {
-        super::service::upstream::subject(&state, &caller, &uscc).await
+        super::service::upstream::subject_if_missing(&state, &caller, &uscc).await
     })
     .await
 }

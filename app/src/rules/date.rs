@@ -96,6 +96,12 @@ impl Ymd {
     }
 }
 
+/// The stored UTC time (RFC 3339 text, comparable as text) at which a Beijing day begins: 16:00 UTC the
+/// day before. Filters by Beijing day compare stored times against it.
+pub fn beijing_day_start_utc(day: Ymd) -> String {
+    format!("{}T16:00:00", day.add_days(-1).iso())
+}
+
 /// A date filter as typed (`YYYY-MM-DD`, or empty for none); a wrong one names its field.
 pub fn filter_day(field: &str, v: &str) -> Result<Option<Ymd>, crate::error::AppError> {
     let v = v.trim();

@@ -40,6 +40,8 @@ pub struct Config {
     pub commitment_rate_per_hour: u32,
     /// Case lookups by tracking code (`/track`) per IP per minute (`APP_TRACK_RATE_PER_MIN`).
     pub track_rate_per_minute: u32,
+    /// Requests per minute of an API key without its own limit (`APP_API_RATE_PER_MIN`).
+    pub api_rate_per_minute: u32,
     /// Public list downloads (XLSX) per IP per minute (`APP_EXPORT_RATE_PER_MIN`).
     pub export_rate_per_minute: u32,
     /// Rows in one public list download (`APP_LIST_EXPORT_MAX_ROWS`).
@@ -192,6 +194,10 @@ impl Config {
                 .and_then(|v| v.parse().ok())
                 .filter(|n| *n > 0)
                 .unwrap_or(20),
+            api_rate_per_minute: get("APP_API_RATE_PER_MIN")
+                .and_then(|v| v.parse().ok())
+                .filter(|n| *n > 0)
+                .unwrap_or(600),
             commitment_rate_per_hour: get("APP_COMMITMENT_RATE_PER_HOUR")
                 .and_then(|v| v.parse().ok())
                 .filter(|n| *n > 0)

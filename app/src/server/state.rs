@@ -23,7 +23,8 @@ impl AppState {
             .with_exports(config.export_rate_per_minute)
             .with_consults(config.consult_rate_per_hour)
             .with_commitments(config.commitment_rate_per_hour)
-            .with_tracks(config.track_rate_per_minute),
+            .with_tracks(config.track_rate_per_minute)
+            .with_api_keys(config.api_rate_per_minute),
         );
         AppState {
             db,

@@ -20,6 +20,7 @@ use utoipa::{OpenApi, ToSchema};
 
 mod body;
 mod checks;
+mod partner;
 pub use body::{MAX_FIELDS, MAX_RECORDS};
 
 /// The largest request body read (the route's body limit says the same).
@@ -33,20 +34,30 @@ const MAX_FAULTS: i64 = 1_000;
         title = "湘西州公共信用信息平台 数据报送接口",
         version = "1.0.0",
         description = "信源单位系统通过本接口报送信用数据。每个请求是一个批次：平台按信用目录逐条检查（规则代码稳定），\
-                       返回问题明细；确认后干净的记录一次性发布。办理事项时，持 check 权限的密钥可按事项核查主体是否在有效的红黑名单中（联合奖惩核查），并反馈措施采取情况。认证：`Authorization: Bearer <密钥>`，密钥由安全管理员发放。"
+                       返回问题明细；确认后干净的记录一次性发布。智慧办等合作系统按读取权限查询主体和公示记录、按办理事项出具信用报告、按游标增量同步变更。办理事项时，持 check 权限的密钥可按事项核查主体是否在有效的红黑名单中（联合奖惩核查），并反馈措施采取情况。认证：`Authorization: Bearer <密钥>`，密钥由安全管理员发放。"
     ),
     paths(
         submit, get_batch, confirm_batch, checks::run, checks::give_feedback, super::embed::ticket,
-        openapi_json
+        partner::subject, partner::records, partner::report, partner::changes_since,
+        super::credit::search_api, openapi_json
     ),
     components(schemas(
         BatchRequest, BatchResponse, FaultItem, ConfirmResponse, ApiError, ErrorBody, FieldItem,
         checks::CheckRequest, checks::CheckResponse, checks::HitItem, checks::MeasureItem,
         checks::FeedbackRequest, checks::FeedbackResponse, super::embed::TicketRequest,
-        super::embed::TicketResponse
+        super::embed::TicketResponse, partner::ClassCount, partner::SubjectResponse,
+        partner::RecordsResponse, partner::ReportBody, partner::ReportResponse, partner::ChangeItem,
+        partner::ChangesResponse, app::credit::model::SubjectBasics, app::credit::model::PublicRecord,
+        app::credit::model::GenericEntry, app::credit::model::SearchResults,
+        app::credit::model::SearchHit, app::credit::model::MatchKind
     )),
     modifiers(&BearerAuth),
-    tags((name = "batches", description = "数据批次"), (name = "checks", description = "联合奖惩核查与反馈"))
+    tags(
+        (name = "batches", description = "数据批次"),
+        (name = "checks", description = "联合奖惩核查与反馈"),
+        (name = "partner", description = "合作系统（智慧办等）：按类别读取公示数据、出具报告、增量同步。密钥的读取权限为 read:<数据类别>，出具报告为 report；每个密钥有每分钟请求上限，超过时返回 429 和 Retry-After"),
+        (name = "public", description = "公共信用查询（无需密钥，按来源地址限流）")
+    )
 )]
 pub struct ApiDoc;
 
@@ -205,6 +216,14 @@ pub fn router() -> Routes {
             "/api/v1/checks/{id}/feedback",
             post(checks::give_feedback),
         )
+        .route(&["GET"], "/api/v1/subjects/{uscc}", get(partner::subject))
+        .route(
+            &["GET"],
+            "/api/v1/subjects/{uscc}/records",
+            get(partner::records),
+        )
+        .route(&["POST"], "/api/v1/reports", post(partner::report))
+        .route(&["GET"], "/api/v1/changes", get(partner::changes_since))
         .route_as(
             "POST /api/v1/batches/{id}/confirm",
             "/api/v1/batches/{key}/confirm",

@@ -171,6 +171,25 @@ pub struct SearchParams {
 
 /// GET `?q=&kind=&county=&unit=&record=&from=&to=&page=`: the public search as JSON, limited per IP
 /// like the page (429 `RATE_LIMITED`).
+#[utoipa::path(
+    get,
+    path = "/api/v1/credit/search",
+    tag = "public",
+    params(
+        ("q" = Option<String>, Query, description = "主体名称（至少 2 个字）、统一社会信用代码或其开头"),
+        ("kind" = Option<String>, Query, description = "organisation | individual_business"),
+        ("county" = Option<String>, Query, description = "湘西州区县的行政区划代码，如 433101"),
+        ("unit" = Option<String>, Query, description = "信源单位代码"),
+        ("record" = Option<String>, Query, description = "licence | penalty：只查有该类公示记录的主体"),
+        ("from" = Option<String>, Query, description = "记录决定日期自（YYYY-MM-DD）"),
+        ("to" = Option<String>, Query, description = "记录决定日期至（YYYY-MM-DD）"),
+        ("page" = Option<i64>, Query, description = "页码，从 1 开始")
+    ),
+    responses(
+        (status = 200, description = "查询结果", body = app::credit::model::SearchResults),
+        (status = 429, description = "同一来源地址查询过于频繁（RATE_LIMITED）", body = super::api_v1::ApiError)
+    )
+)]
 pub async fn search_api(
     State(state): State<AppState>,
     Query(p): Query<SearchParams>,

@@ -58,6 +58,10 @@ where
     type Rejection = ApiFailure;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiFailure> {
+        // The key gate has verified the key (and counted it against its rate limit).
+        if let Some(h) = parts.extensions.get::<KeyHolder>() {
+            return Ok(ApiKey(h.clone()));
+        }
         let state = AppState::from_ref(state);
         let presented = parts
             .headers

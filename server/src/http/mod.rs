@@ -1,5 +1,6 @@
 //! The HTTP router: Leptos pages and server functions, health, static assets, and the middleware
 //! stack (request id, access log, compression, security headers, CSP by hash, cache policy).
+mod api_gate;
 pub mod api_v1;
 pub mod cases;
 pub mod cms;
@@ -13,6 +14,7 @@ mod gate;
 mod health;
 pub mod joint;
 pub mod page_cache;
+mod partner;
 pub mod portal;
 pub mod province;
 pub mod security;
@@ -126,6 +128,7 @@ fn rest(upload_max_mb: u64, test_hooks: bool) -> Routes {
         .merge(cases::router())
         .merge(joint::router())
         .merge(province::router())
+        .merge(partner::router())
         .merge(embed::router())
         .merge(api_v1::router());
     if test_hooks {
@@ -199,6 +202,10 @@ fn build(app_state: AppState, leptos: LeptosOptions, store: sessions::Store) -> 
             _,
         >(context, shell))
         .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(
+            app_state.clone(),
+            api_gate::key_gate,
+        ))
         // Inside the session layer: it reads the login.
         .layer(axum::middleware::from_fn_with_state(
             (app_state.clone(), gate::rest_get_paths(&rest_routes(true))),

@@ -182,6 +182,8 @@ pub async fn prepare(
         dept,
         "联合奖惩核查基准测试",
         &["check".to_string()],
+        // A benchmark measures the check, not the key's rate limit.
+        Some(api_keys::MAX_RATE_PER_MIN),
     )
     .await?;
     let list = codes(state, count).await?;

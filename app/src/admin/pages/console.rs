@@ -44,6 +44,7 @@ pub const CONSOLE_NAV: &[(&str, &str, Action)] = &[
     ("/console/orgs", "单位与区县", Action::OrgView),
     ("/console/security", "安全策略", Action::PolicyView),
     ("/console/api-keys", "接口密钥", Action::ApiKeyManage),
+    ("/console/api-access", "接口访问日志", Action::ApiAccessView),
     ("/console/holidays", "节假日", Action::HolidayView),
     ("/console/audit", "审计日志", Action::AuditView),
     ("/console/alarms", "告警", Action::AlarmView),

@@ -1,5 +1,6 @@
-//! 接口密钥 (security admin): make a key for a unit's system, scoped to data classes; it is shown once.
-//! Revoke a key, which stops it at once.
+//! 接口密钥 (security admin): make a key for a unit's or a partner's system, scoped to the classes it
+//! submits and reads, checks and reports, with its own rate limit; it is shown once. Revoke a key, which
+//! stops it at once. The keys' calls are in the access log (`/console/api-access`).
 use crate::collect::api::*;
 use crate::rules::date::beijing_minute as bj;
 use crate::ui::form::{CsrfField, FormAlert};
@@ -34,6 +35,7 @@ pub fn ApiKeysPage() -> impl IntoView {
             </div>
         })}
         {await_view(data, move |p| {
+            let n = p.classes.len();
             view! {
                 <section class="panel" aria-labelledby="new-key-title">
                     <h2 id="new-key-title">"生成密钥"</h2>
@@ -54,9 +56,21 @@ pub fn ApiKeysPage() -> impl IntoView {
                             </div>
                         </fieldset>
                         <fieldset>
-                            <legend>"其他权限"</legend>
-                            <label class="check"><input type="checkbox" name=format!("scopes[{}]", p.classes.len()) value="check" />"联合奖惩核查（本单位办理事项的核查与反馈）"</label>
+                            <legend>"可读取的公示数据类别（合作系统接口）"</legend>
+                            <div class="checks">
+                                {p.classes.iter().enumerate().map(|(i, c)| view! {
+                                    <label><input type="checkbox" name=format!("scopes[{}]", n + i) value=format!("read:{}", c.code) />{c.name.clone()}</label>
+                                }).collect_view()}
+                            </div>
                         </fieldset>
+                        <fieldset>
+                            <legend>"其他权限"</legend>
+                            <label class="check"><input type="checkbox" name=format!("scopes[{}]", 2 * n) value="check" />"联合奖惩核查（本单位办理事项的核查与反馈）"</label>
+                            <label class="check"><input type="checkbox" name=format!("scopes[{}]", 2 * n + 1) value="report" />"按办理事项出具公共信用信息报告"</label>
+                        </fieldset>
+                        <label for="key-rate">"每分钟请求上限"</label>
+                        <input id="key-rate" name="rate_per_min" type="number" min="1" inputmode="numeric" aria-describedby="key-rate-hint" />
+                        <p id="key-rate-hint" class="hint">"留空则使用平台默认值；超过上限的请求返回 429 和 Retry-After。"</p>
                         <button type="submit" class="button">"生成密钥"</button>
                     </ActionForm>
                 </section>
@@ -69,7 +83,7 @@ pub fn ApiKeysPage() -> impl IntoView {
                                 <caption class="sr-only">"接口密钥"</caption>
                                 <thead><tr>
                                     <th scope="col">"用途"</th><th scope="col">"单位"</th><th scope="col">"前缀"</th>
-                                    <th scope="col">"类别"</th><th scope="col">"最近使用"</th><th scope="col">"状态"</th>
+                                    <th scope="col">"权限"</th><th scope="col">"每分钟上限"</th><th scope="col">"最近使用"</th><th scope="col">"状态"</th>
                                 </tr></thead>
                                 <tbody>
                                     {p.keys.into_iter().map(|k| {
@@ -80,7 +94,8 @@ pub fn ApiKeysPage() -> impl IntoView {
                                                 <td data-label="用途">{k.name}</td>
                                                 <td data-label="单位">{k.unit}</td>
                                                 <td data-label="前缀"><code>{format!("xxc_{}_…", k.prefix)}</code></td>
-                                                <td data-label="类别">{k.scopes.replace(';', "、")}</td>
+                                                <td data-label="权限">{k.scopes.replace(';', "、")}</td>
+                                                <td data-label="每分钟上限">{if k.rate_per_min > 0 { k.rate_per_min.to_string() } else { "默认".to_string() }}</td>
                                                 <td data-label="最近使用">{if k.last_used_at.is_empty() { "从未".to_string() } else { bj(&k.last_used_at) }}</td>
                                                 <td data-label="状态">
                                                     {if active {

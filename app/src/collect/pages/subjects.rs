@@ -2,6 +2,7 @@
 //! open name checks and the records each class holds for it.
 use crate::collect::api::*;
 use crate::collect::model::SubjectDetail;
+use crate::province::pages::upstream::UpstreamPanel;
 use crate::rules::date::beijing_minute as bj;
 use crate::ui::status::await_view;
 use crate::ui::table::{page_param, param, Pager};
@@ -24,6 +25,7 @@ pub fn SubjectsPage() -> impl IntoView {
             <label>"名称、统一社会信用代码或其开头几位"<input name="q" value=move || q.get() /></label>
             <button type="submit" class="button">"查找"</button>
         </form>
+        <UpstreamPanel q />
         {await_view(data, |p| {
             if p.rows.is_empty() {
                 return view! { <p class="empty">"没有找到符合条件的主体。"</p> }.into_any();

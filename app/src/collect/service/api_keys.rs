@@ -13,6 +13,8 @@ pub struct KeyHolder {
     pub prefix: String,
     pub department_id: i64,
     pub scopes: Vec<String>,
+    /// Requests per minute, when the key has its own limit (else the platform's default).
+    pub rate_per_min: Option<i64>,
 }
 
 impl KeyHolder {
@@ -30,10 +32,35 @@ impl KeyHolder {
     pub fn may_check(&self) -> bool {
         self.scopes.iter().any(|s| s == CHECK_SCOPE)
     }
+
+    /// Whether the key may read a class's public records through the partner API (`read:<class>`,
+    /// or `read:*` for a mirror of everything public).
+    pub fn reads(&self, class_code: &str) -> bool {
+        self.scopes.iter().any(|s| {
+            s.strip_prefix(READ_PREFIX)
+                .is_some_and(|c| c == class_code || c == "*")
+        })
+    }
+
+    /// Whether the key reads any class (the subject lookup needs one).
+    pub fn reads_any(&self) -> bool {
+        self.scopes.iter().any(|s| s.starts_with(READ_PREFIX))
+    }
+
+    /// Whether the key may issue credit reports for a service matter (named only).
+    pub fn may_report(&self) -> bool {
+        self.scopes.iter().any(|s| s == REPORT_SCOPE)
+    }
 }
 
 /// The scope of a key that runs 联合奖惩 checks (`POST /api/v1/checks`); not a data class.
 pub const CHECK_SCOPE: &str = "check";
+/// The scope that issues credit reports for a service matter (`POST /api/v1/reports`).
+pub const REPORT_SCOPE: &str = "report";
+/// Read scopes are `read:<class>`: the partner API's records, subjects and changes of that class.
+pub const READ_PREFIX: &str = "read:";
+/// The most requests per minute a key may be given.
+pub const MAX_RATE_PER_MIN: i64 = 1_000_000;
 /// `last_used_at` is written at most this often per key: a service system checks for every case it
 /// handles, and a write per request would queue every check behind the database's one writer.
 const LAST_USED_EVERY_SECS: i64 = 60;
@@ -50,6 +77,7 @@ pub async fn create(
     department_id: i64,
     name: &str,
     scopes: &[String],
+    rate_per_min: Option<i64>,
 ) -> Result<(String, String), AppError> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 60 {
@@ -63,10 +91,22 @@ pub async fn create(
         return Err(AppError::field(
             "scopes",
             "REQUIRED",
-            "请至少选择一个可报送的数据类别。",
+            "请至少选择一项权限：可报送或可读取的数据类别、核查或出具报告。",
         ));
     }
-    for code in scopes.iter().filter(|c| c.as_str() != CHECK_SCOPE) {
+    if rate_per_min.is_some_and(|r| !(1..=MAX_RATE_PER_MIN).contains(&r)) {
+        return Err(AppError::field(
+            "rate_per_min",
+            "OUT_OF_RANGE",
+            format!("每分钟请求上限应为 1～{MAX_RATE_PER_MIN} 之间的整数；留空则用平台默认值。"),
+        ));
+    }
+    let classes = scopes
+        .iter()
+        .filter(|c| c.as_str() != CHECK_SCOPE && c.as_str() != REPORT_SCOPE)
+        .map(|c| c.strip_prefix(READ_PREFIX).unwrap_or(c))
+        .filter(|c| *c != "*");
+    for code in classes {
         let known = sqlx::query("SELECT id FROM data_classes WHERE code = $1")
             .bind(code)
             .fetch_optional(&state.db.pool)
@@ -98,8 +138,8 @@ pub async fn create(
     let public_id = uuid::Uuid::new_v4().simple().to_string();
     let mut tx = state.db.begin().await?;
     sqlx::query(
-        "INSERT INTO api_keys (public_id, department_id, name, prefix, key_hash, scopes, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO api_keys (public_id, department_id, name, prefix, key_hash, scopes, created_by, created_at, \
+         rate_per_min) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(&public_id)
     .bind(department_id)
@@ -109,6 +149,7 @@ pub async fn create(
     .bind(scopes.join(";"))
     .bind(by.user_id)
     .bind(state.clock.now_text())
+    .bind(rate_per_min)
     .execute(&mut *tx)
     .await?;
     by.audit(
@@ -116,7 +157,7 @@ pub async fn create(
         state,
         "apikey.create",
         Some(("api_key", &public_id)),
-        serde_json::json!({ "department": department_id, "scopes": scopes, "name": name }),
+        serde_json::json!({ "department": department_id, "scopes": scopes, "name": name, "rate_per_min": rate_per_min }),
     )
     .await?;
     tx.commit().await?;
@@ -135,7 +176,7 @@ pub async fn verify(state: &AppState, presented: &str) -> Result<Option<KeyHolde
         .readers
         .fetch(
             &state.db.pool,
-            "SELECT id, department_id, key_hash, scopes, last_used_at FROM api_keys \
+            "SELECT id, department_id, key_hash, scopes, last_used_at, rate_per_min FROM api_keys \
              WHERE prefix = $1 AND revoked_at IS NULL",
             &[prefix.to_string()],
         )
@@ -179,6 +220,7 @@ pub async fn verify(state: &AppState, presented: &str) -> Result<Option<KeyHolde
             .filter(|s| !s.is_empty())
             .map(String::from)
             .collect(),
+        rate_per_min: row.get(5).and_then(ReadValue::int),
     }))
 }
 
@@ -217,7 +259,8 @@ pub async fn revoke(state: &AppState, by: &Actor, public_id: &str) -> Result<(),
 pub async fn list(state: &AppState) -> Result<Vec<crate::collect::model::ApiKeyRow>, AppError> {
     Ok(sqlx::query_as(
         "SELECT k.public_id, k.name, k.prefix, k.scopes, d.name AS unit, k.created_at, \
-         COALESCE(k.last_used_at, '') AS last_used_at, COALESCE(k.revoked_at, '') AS revoked_at \
+         COALESCE(k.last_used_at, '') AS last_used_at, COALESCE(k.revoked_at, '') AS revoked_at, \
+         COALESCE(k.rate_per_min, 0) AS rate_per_min \
          FROM api_keys k JOIN departments d ON d.id = k.department_id ORDER BY k.id DESC",
     )
     .fetch_all(&state.db.pool)

@@ -3,6 +3,7 @@
 use crate::credit::api::{get_report_stats, staff_search, StaffReport};
 use crate::credit::model::{ReportStats, SearchFilters};
 use crate::credit::report_spec::{SPECIAL_REPORT, SPECIAL_REQUIRED};
+use crate::province::pages::upstream::UpstreamPanel;
 use crate::ui::chart::BarChart;
 use crate::ui::form::{CsrfField, FormAlert};
 use crate::ui::status::await_view;
@@ -50,6 +51,7 @@ pub fn ReportDeskPage() -> impl IntoView {
                 </ul>
             }))}
         </section>
+        <UpstreamPanel q />
         {move || (!subject.get().is_empty()).then(|| view! { <PullForm subject=subject.get() name=name.get() /> })}
     }
 }

@@ -5,6 +5,7 @@
 use super::pdf::{self, Block, Doc, Style};
 use super::signing;
 use super::subject::{self, Period};
+use crate::collect::service::api_keys::KeyHolder;
 use crate::credit::model::{IssuedReport, ReportCheck, ReportRequest, Section, SubjectBasics};
 use crate::credit::report_spec::{self, EMPTY_SECTION};
 use crate::error::{AppError, FieldError};
@@ -14,10 +15,12 @@ use crate::server::AppState;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
-/// Who asks: the public (limited per IP) or a member of staff (audited).
+/// Who asks: the public (limited per IP), a member of staff or a partner system's key (both audited,
+/// both for a named service matter).
 pub enum Issuer<'a> {
     Public { ip: Option<String> },
     Staff(&'a Caller),
+    Partner(&'a KeyHolder),
 }
 
 /// What a report contained, as stored and as the verification page shows it.
@@ -134,7 +137,14 @@ pub async fn issue(
     req: &ReportRequest,
     origin: &str,
 ) -> Result<IssuedReport, AppError> {
-    let staff = matches!(issuer, Issuer::Staff(_));
+    // A partner issues the public report only: special reports hold records off public display.
+    if matches!(issuer, Issuer::Partner(_)) && req.kind != "public" {
+        return Err(AppError::field(
+            "kind",
+            "REPORT_KIND",
+            "接口只出具公共信用信息报告（kind 应为 public）；专项信用报告请由经办部门在平台出具。",
+        ));
+    }
     if let Issuer::Public { ip } = &issuer {
         if req.kind != "public" {
             return Err(AppError::field(
@@ -148,7 +158,7 @@ pub async fn issue(
         }
     }
     let today = state.clock.today();
-    let (from, to) = validate(req, staff, today)?;
+    let (from, to) = validate(req, !matches!(issuer, Issuer::Public { .. }), today)?;
     let policy = super::policy(state).await?;
     let subject = subject::load(state, &policy, &req.subject).await?;
     if let Issuer::Staff(caller) = &issuer {
@@ -198,9 +208,10 @@ pub async fn issue(
             .await
             .map_err(|e| AppError::internal("report render", e))??;
     let json = serde_json::to_string(&content).map_err(|e| AppError::internal("report json", e))?;
-    let (user_id, department_id) = match &issuer {
-        Issuer::Staff(c) => (Some(c.user.user_id), c.user.department_id),
-        Issuer::Public { .. } => (None, None),
+    let (user_id, department_id, channel) = match &issuer {
+        Issuer::Staff(c) => (Some(c.user.user_id), c.user.department_id, "staff"),
+        Issuer::Partner(h) => (None, Some(h.department_id), "api"),
+        Issuer::Public { .. } => (None, None, "public"),
     };
     let mut tx = state.db.begin().await?;
     sqlx::query(
@@ -214,7 +225,7 @@ pub async fn issue(
     .bind(subject.id)
     .bind(&content.basics.name)
     .bind(&content.basics.uscc)
-    .bind(if staff { "staff" } else { "public" })
+    .bind(channel)
     .bind(&content.applicant)
     .bind(&content.purpose)
     .bind(&content.matter)
@@ -229,9 +240,13 @@ pub async fn issue(
     .bind(&now)
     .execute(&mut *tx)
     .await?;
-    if let Issuer::Staff(caller) = &issuer {
-        caller
-            .event("credit.report.pull", "success")
+    let pulled = match &issuer {
+        Issuer::Staff(caller) => Some(caller.event("credit.report.pull", "success")),
+        Issuer::Partner(h) => Some(h.actor().event("credit.report.pull", "success")),
+        Issuer::Public { .. } => None,
+    };
+    if let Some(event) = pulled {
+        event
             .on("credit_report", &content.serial)
             .with(serde_json::json!({
                 "kind": content.kind, "subject": content.basics.public_id, "matter": content.matter,

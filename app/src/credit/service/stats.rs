@@ -42,7 +42,7 @@ pub async fn log(
         Ok(ReportLogRow {
             serial: r.try_get("serial")?,
             kind_label: if kind == "special" { "专项信用报告" } else { "公共信用信息报告" }.into(),
-            channel_label: if channel == "staff" { "部门经办" } else { "公众申请" }.into(),
+            channel_label: channel_label(&channel).into(),
             subject_name: r.try_get("subject_name")?,
             applicant: r.try_get("applicant")?,
             purpose: r.try_get("purpose")?,
@@ -60,10 +60,7 @@ pub async fn stats(state: &AppState, caller: &Caller) -> Result<ReportStats, App
     let today = state.clock.today();
     let start = crate::rules::date::Ymd::from_days(today.days_from_epoch() - 29);
     // Days are Beijing days: the first one starts at 16:00 UTC the day before.
-    let start_text = format!(
-        "{}T16:00:00",
-        crate::rules::date::Ymd::from_days(start.days_from_epoch() - 1).iso()
-    );
+    let start_text = crate::rules::date::beijing_day_start_utc(start);
     let pairs = |sql: String| async move {
         sqlx::query(&sql)
             .fetch_all(pool)
@@ -115,7 +112,7 @@ pub async fn stats(state: &AppState, caller: &Caller) -> Result<ReportStats, App
             "SELECT channel, COUNT(*) FROM credit_reports WHERE 1 = 1{scope} GROUP BY channel ORDER BY channel"
         ))
         .await?,
-        |c| if c == "staff" { "部门经办" } else { "公众申请" },
+        channel_label,
     );
     let top_purposes = pairs(format!(
         "SELECT purpose, COUNT(*) AS n FROM credit_reports WHERE 1 = 1{scope} GROUP BY purpose ORDER BY n DESC, purpose LIMIT 10"
@@ -131,4 +128,13 @@ pub async fn stats(state: &AppState, caller: &Caller) -> Result<ReportStats, App
         top_purposes,
         recent,
     })
+}
+
+/// How a report was asked for, in words.
+fn channel_label(channel: &str) -> &'static str {
+    match channel {
+        "staff" => "部门经办",
+        "api" => "系统接口",
+        _ => "公众申请",
+    }
 }

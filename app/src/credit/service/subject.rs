@@ -2,7 +2,7 @@
 //! in report order with what is on public display (or, for a special report, what falls in its period).
 use super::records::{self, Kind};
 use crate::collect::model::subject_kind_label;
-use crate::credit::model::{Section, SubjectBasics, SubjectPage};
+use crate::credit::model::{GenericEntry, PublicRecord, Section, SubjectBasics, SubjectPage};
 use crate::credit::report_spec::{self, SectionSpec, OWN_SECTION_CLASSES};
 use crate::credit::visibility::{self, DisclosurePolicy};
 use crate::error::AppError;
@@ -125,8 +125,6 @@ pub async fn sections(
     specs: &[SectionSpec],
     period: Period,
 ) -> Result<Vec<Section>, AppError> {
-    let today = state.clock.today();
-    let id = subject_id.to_string();
     let mut out = Vec::with_capacity(specs.len());
     let (mut penalties, mut dishonest) = (0, 0);
     for spec in specs {
@@ -139,27 +137,7 @@ pub async fn sections(
             match *source {
                 "licence" | "penalty" => {
                     let kind = Kind::parse(source).unwrap_or(Kind::Licence);
-                    let (shown, binds) = match (period, kind) {
-                        (Period::Public, Kind::Licence) => (visibility::licence_sql("r", today), vec![]),
-                        (Period::Public, Kind::Penalty) => {
-                            (visibility::penalty_sql("r", policy, today), vec![])
-                        }
-                        (Period::Between(from, to), _) => (
-                            "r.published = 1 AND r.withdrawn = 0 AND r.display_suspended = 0 AND r.decision_date >= $2 AND r.decision_date <= $3"
-                                .to_string(),
-                            vec![from.iso(), to.iso()],
-                        ),
-                    };
-                    let mut all = vec![id.clone()];
-                    all.extend(binds);
-                    let found = records::fetch(
-                        state,
-                        kind,
-                        &format!("r.subject_id = CAST($1 AS BIGINT) AND {shown}"),
-                        &all,
-                        "ORDER BY r.decision_date DESC, r.id DESC",
-                    )
-                    .await?;
+                    let found = typed_records(state, policy, subject_id, kind, period).await?;
                     if kind == Kind::Penalty {
                         penalties += found.iter().filter(|p| !p.repaired).count();
                     }
@@ -179,23 +157,8 @@ pub async fn sections(
                     } else {
                         format!("c.code = '{class}'")
                     };
-                    let mut entries = records::fetch_generic(
-                        state,
-                        &format!(
-                            "g.subject_id = CAST($1 AS BIGINT) AND {class_cond} AND {}",
-                            visibility::generic_sql("g")
-                        ),
-                        std::slice::from_ref(&id),
-                        "ORDER BY g.id DESC",
-                    )
-                    .await?;
-                    entries.retain(|e| match period {
-                        Period::Public => records::in_force(e),
-                        Period::Between(from, to) => {
-                            e.date.as_str() >= from.iso().as_str()
-                                && e.date.as_str() <= to.iso().as_str()
-                        }
-                    });
+                    let entries =
+                        generic_entries(state, subject_id, &class_cond, &[], period).await?;
                     if class == "black_list" {
                         dishonest += entries.iter().filter(|e| records::in_force(e)).count();
                     }
@@ -206,4 +169,90 @@ pub async fn sections(
         out.push(section);
     }
     Ok(out)
+}
+
+/// A subject's licences or penalties in a period: on display today, or decided within the period.
+async fn typed_records(
+    state: &AppState,
+    policy: &DisclosurePolicy,
+    subject_id: i64,
+    kind: Kind,
+    period: Period,
+) -> Result<Vec<PublicRecord>, AppError> {
+    let today = state.clock.today();
+    let (shown, binds) = match (period, kind) {
+        (Period::Public, Kind::Licence) => (visibility::licence_sql("r", today), vec![]),
+        (Period::Public, Kind::Penalty) => (visibility::penalty_sql("r", policy, today), vec![]),
+        (Period::Between(from, to), _) => (
+            "r.published = 1 AND r.withdrawn = 0 AND r.display_suspended = 0 AND r.decision_date >= $2 AND r.decision_date <= $3"
+                .to_string(),
+            vec![from.iso(), to.iso()],
+        ),
+    };
+    let mut all = vec![subject_id.to_string()];
+    all.extend(binds);
+    records::fetch(
+        state,
+        kind,
+        &format!("r.subject_id = CAST($1 AS BIGINT) AND {shown}"),
+        &all,
+        "ORDER BY r.decision_date DESC, r.id DESC",
+    )
+    .await
+}
+
+/// A subject's entries of the generic classes `class_cond` names (on `c`; its parameters from `$2`,
+/// `binds`), in force today or dated within the period.
+async fn generic_entries(
+    state: &AppState,
+    subject_id: i64,
+    class_cond: &str,
+    binds: &[String],
+    period: Period,
+) -> Result<Vec<GenericEntry>, AppError> {
+    let mut all = vec![subject_id.to_string()];
+    all.extend_from_slice(binds);
+    let mut entries = records::fetch_generic(
+        state,
+        &format!(
+            "g.subject_id = CAST($1 AS BIGINT) AND {class_cond} AND {}",
+            visibility::generic_sql("g")
+        ),
+        &all,
+        "ORDER BY g.id DESC",
+    )
+    .await?;
+    entries.retain(|e| match period {
+        Period::Public => records::in_force(e),
+        Period::Between(from, to) => {
+            e.date.as_str() >= from.iso().as_str() && e.date.as_str() <= to.iso().as_str()
+        }
+    });
+    Ok(entries)
+}
+
+/// What the public sees today of one class of a subject (the partner API reads by class).
+pub async fn public_of_class(
+    state: &AppState,
+    policy: &DisclosurePolicy,
+    subject_id: i64,
+    class: &str,
+) -> Result<(Vec<PublicRecord>, Vec<GenericEntry>), AppError> {
+    Ok(match Kind::parse(class) {
+        Some(kind) => (
+            typed_records(state, policy, subject_id, kind, Period::Public).await?,
+            vec![],
+        ),
+        None => (
+            vec![],
+            generic_entries(
+                state,
+                subject_id,
+                "c.code = $2",
+                &[class.to_string()],
+                Period::Public,
+            )
+            .await?,
+        ),
+    })
 }

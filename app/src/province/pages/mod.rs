@@ -1,2 +1,3 @@
 //! Console pages of the exchange with the province.
 pub mod push_log;
+pub mod upstream;

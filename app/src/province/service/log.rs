@@ -5,7 +5,7 @@
 use super::push;
 use crate::error::AppError;
 use crate::province::model::{PushFilter, PushKind, PushLog, PushRow, FREQUENCIES};
-use crate::rules::date::{beijing_minute, Ymd};
+use crate::rules::date::{beijing_day_start_utc, beijing_minute, Ymd};
 use crate::server::authz::Caller;
 use crate::server::listing::{unit_and_words, units};
 use crate::server::{calendar, AppState};
@@ -16,7 +16,7 @@ const PER_PAGE: i64 = 30;
 pub const MAX_RESEND: i64 = 100_000;
 
 /// The record columns the log joins: typed tables by kind, generic records for every other kind.
-pub(super) const FROM: &str = "FROM push_outbox o \
+pub(crate) const FROM: &str = "FROM push_outbox o \
     LEFT JOIN penalties p ON o.record_kind = 'penalty' AND p.id = o.record_id \
     LEFT JOIN licences l ON o.record_kind = 'licence' AND l.id = o.record_id \
     LEFT JOIN generic_records g ON o.record_kind NOT IN ('penalty', 'licence') AND g.id = o.record_id \
@@ -55,11 +55,11 @@ pub(super) async fn filter_sql(
     }
     // The days are Beijing days; the stored times are UTC (a day starts at 16:00 UTC the day before).
     if let Some(from) = Ymd::parse_iso(f.from.trim()) {
-        binds.push(format!("{}T16:00:00", from.add_days(-1).iso()));
+        binds.push(beijing_day_start_utc(from));
         sql.push_str(&format!(" AND o.created_at >= ${}", binds.len()));
     }
     if let Some(to) = Ymd::parse_iso(f.to.trim()) {
-        binds.push(format!("{}T16:00:00", to.iso()));
+        binds.push(beijing_day_start_utc(to.add_days(1)));
         sql.push_str(&format!(" AND o.created_at < ${}", binds.len()));
     }
     unit_and_words(

@@ -14,6 +14,24 @@ use crate::server::AppState;
 use sqlx::Row;
 use std::time::Duration;
 
+/// The province's answer only when our register holds no subject of this code: the 法人库 and the
+/// report desk ask on every search by a full code that found nothing here.
+pub async fn subject_if_missing(
+    state: &AppState,
+    caller: &Caller,
+    code: &str,
+) -> Result<Option<UpstreamAnswer>, AppError> {
+    let code = code.trim().to_ascii_uppercase();
+    let ours = sqlx::query("SELECT id FROM subjects WHERE uscc = $1")
+        .bind(&code)
+        .fetch_optional(&state.db.pool)
+        .await?;
+    if ours.is_some() {
+        return Ok(None);
+    }
+    subject(state, caller, &code).await.map(Some)
+}
+
 /// A subject by its code: the province's answer (possibly from the cache), or a clear refusal.
 pub async fn subject(
     state: &AppState,

@@ -1,0 +1,2 @@
+//! Console pages of the partner API.
+pub mod access_log;
