@@ -431,6 +431,7 @@ LUA
     sent=$(awk '/requests in/ {n += $1} END {print n}' "$work"/wrk-checks.txt)
     if [ "$backend" = sqlite ]; then
       echo "checks logged by the API: $(sqlite3 "$work/credit.db" "SELECT COUNT(*) FROM joint_checks WHERE channel = 'api'") (wrk completed $sent in the measured run, plus the warm-up's)"
+      echo "access log lines of the key: $(sqlite3 "$work/credit.db" "SELECT COUNT(*) FROM api_access_log") (every keyed request, the warm-up's and the size probe's included)"
     fi
     ;;
   *) die "usage: scripts/bench.sh sizes | idle-rss | seed [N] | import [N] [sqlite|postgres] | portal-load | lighthouse | credit-load [sqlite|postgres] | joint-check [sqlite|postgres]" ;;

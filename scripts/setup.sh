@@ -78,8 +78,8 @@ if [ $WANT_TEST -eq 1 ]; then
   fi
 fi
 if [ $WANT_BENCH -eq 1 ]; then
-  step "Lighthouse $LIGHTHOUSE_VERSION (npm) and Chromium for scripts/bench.sh lighthouse"
-  apt_install chromium curl wrk
+  step "Lighthouse $LIGHTHOUSE_VERSION (npm), Chromium, wrk and sqlite3 for scripts/bench.sh"
+  apt_install chromium curl wrk sqlite3
   if ensure_lighthouse; then info "lighthouse $("$TOOLS_DIR/node_modules/.bin/lighthouse" --version)"; fi
 fi
 step "工具已就绪 (tools ready)"

@@ -49,24 +49,32 @@ pub async fn serve(
     axum::serve(listener, app).await
 }
 
+/// A header's text, empty when absent.
+fn header(headers: &HeaderMap, name: &str) -> String {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Whether a request carries the platform's signature over `body`.
+fn signed(sink: &Sink, headers: &HeaderMap, body: &[u8]) -> bool {
+    sign::verify(
+        &sink.signer,
+        &header(headers, wire::TIMESTAMP_HEADER),
+        body,
+        &header(headers, wire::SIGNATURE_HEADER),
+    )
+}
+
 /// A subject made up from its code (a signed request only).
 async fn subject(
     State(sink): State<Arc<Sink>>,
     headers: HeaderMap,
     Path(uscc): Path<String>,
 ) -> Response {
-    let header = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_string()
-    };
-    let (timestamp, signature) = (
-        header(wire::TIMESTAMP_HEADER),
-        header(wire::SIGNATURE_HEADER),
-    );
-    if !sign::verify(&sink.signer, &timestamp, b"", &signature) {
+    if !signed(&sink, &headers, b"") {
         return (StatusCode::UNAUTHORIZED, "bad signature").into_response();
     }
     Json(wire::SubjectInfo {
@@ -88,18 +96,7 @@ async fn subject(
 }
 
 async fn push(State(sink): State<Arc<Sink>>, headers: HeaderMap, body: Bytes) -> Response {
-    let header = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_string()
-    };
-    let (timestamp, signature) = (
-        header(wire::TIMESTAMP_HEADER),
-        header(wire::SIGNATURE_HEADER),
-    );
-    if !sign::verify(&sink.signer, &timestamp, &body, &signature) {
+    if !signed(&sink, &headers, &body) {
         return (StatusCode::UNAUTHORIZED, "bad signature").into_response();
     }
     let Ok(request) = serde_json::from_slice::<PushRequest>(&body) else {
@@ -114,9 +111,9 @@ async fn push(State(sink): State<Arc<Sink>>, headers: HeaderMap, body: Bytes) ->
         if dump(
             dir,
             n,
-            &header(wire::KEY_HEADER),
-            &timestamp,
-            &signature,
+            &header(&headers, wire::KEY_HEADER),
+            &header(&headers, wire::TIMESTAMP_HEADER),
+            &header(&headers, wire::SIGNATURE_HEADER),
             &body,
         )
         .is_err()

@@ -107,8 +107,6 @@ fn sample(endpoint: &str) -> Option<&'static str> {
         "GET /api/v1/changes" => "",
         "POST /api/v1/reports" => "{}",
         "partner/access_log" => "",
-        // An empty range: an allowed caller gets an empty workbook (audited).
-        "POST /console/api-access/export.xlsx" => "",
         "province/push_log" => "page=1",
         // No such message: an allowed caller requeues nothing (audited as such).
         "province/push_resend" => "id=999999999",

@@ -358,7 +358,7 @@ async fn the_security_admin_reads_and_exports_the_access_log() {
     assert_eq!(page["usage"][0]["requests"], 1, "{text}");
     let token = common::csrf_token(&admin, &base).await;
     let r = admin
-        .post(format!("{base}/console/api-access/export.xlsx"))
+        .post(format!("{base}/console/export/api_access.xlsx"))
         .form(&[("csrf_token", token.as_str()), ("key", &prefix_of(&reader))])
         .send()
         .await
@@ -369,7 +369,8 @@ async fn the_security_admin_reads_and_exports_the_access_log() {
     assert_eq!(
         scalar(
             &state,
-            "SELECT COUNT(*) FROM audit_events WHERE action = 'apikey.access_export'"
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'export' \
+             AND object_id = '/console/export/api_access.xlsx'"
         )
         .await,
         1
@@ -379,4 +380,66 @@ async fn the_security_admin_reads_and_exports_the_access_log() {
     common::login_demo(&operator, &base, "operator").await;
     let (status, _) = common::post_form(&operator, &base, "partner/access_log", &[]).await;
     assert_eq!(status, 403);
+}
+
+/// An answered check is logged once, in the check log, and the access log reads it there; a refused
+/// check has its own access line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_keys_answered_checks_are_read_from_the_check_log() {
+    let (state, unit, base, _) = start().await;
+    let checker = key(&state, &unit, "政务服务系统", &["check"], None).await;
+    let reader = key(&state, &unit, "只读系统", &["read:penalty"], None).await;
+    let check = |key: String| {
+        let base = base.clone();
+        async move {
+            common::plain_client()
+                .post(format!("{base}/api/v1/checks"))
+                .bearer_auth(key)
+                .json(&serde_json::json!({"matter": "XXSCJG-001", "subject": code(77)}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(check(checker.clone()).await, 200);
+    assert_eq!(check(reader.clone()).await, 403);
+    assert_eq!(access_rows(&state, &prefix_of(&reader), 1).await, 1);
+    // Nothing of the answered check in the log's own table …
+    assert_eq!(
+        scalar(
+            &state,
+            &format!(
+                "SELECT COUNT(*) FROM api_access_log a JOIN api_keys k ON k.id = a.key_id WHERE k.prefix = '{}'",
+                prefix_of(&checker)
+            ),
+        )
+        .await,
+        0
+    );
+    // … yet the security admin reads it, from the check log.
+    let admin = common::client();
+    common::login_demo(&admin, &base, "secadmin").await;
+    let (status, text) = common::post_form(
+        &admin,
+        &base,
+        "partner/access_log",
+        &[("filter[key]", prefix_of(&checker).as_str())],
+    )
+    .await;
+    assert_eq!(status, 200, "{text}");
+    let page: Value = serde_json::from_str(&text).unwrap();
+    let rows = page["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{text}");
+    assert_eq!(
+        (
+            rows[0]["method"].as_str(),
+            rows[0]["path"].as_str(),
+            rows[0]["status"].as_i64(),
+            rows[0]["millis"].as_i64()
+        ),
+        (Some("POST"), Some("/api/v1/checks"), Some(200), Some(-1))
+    );
+    assert_eq!(page["usage"][0]["requests"], 1, "{text}");
 }

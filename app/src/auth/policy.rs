@@ -530,7 +530,7 @@ pub const ENDPOINTS: &[(&str, Access)] = &[
     ("apikeys/revoke", Access::Action(ApiKeyManage)),
     ("partner/access_log", Access::Action(ApiAccessView)),
     (
-        "POST /console/api-access/export.xlsx",
+        "POST /console/export/api_access.xlsx",
         Access::Action(ApiAccessView),
     ),
     ("collect/due", Access::Action(DueView)),

@@ -29,6 +29,7 @@ pub struct AccessRow {
     pub status: i64,
     pub rows_out: i64,
     pub ip: String,
+    /// Milliseconds to the answer; -1 where not kept (a check's line is its check log row).
     pub millis: i64,
 }
 

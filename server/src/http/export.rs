@@ -40,6 +40,8 @@ pub enum Export {
     CaseStats,
     /// The 联合奖惩 check statistics (`from`, `to`).
     JointStats,
+    /// The API keys' access log (`key`, `from`, `to`, `outcome`).
+    ApiAccess,
 }
 
 /// Every export route; the router and the authorisation matrix test both read this list.
@@ -54,6 +56,7 @@ pub const ROUTES: &[(&str, Export)] = &[
     ("/console/export/training.xlsx", Export::Training),
     ("/console/export/case_stats.xlsx", Export::CaseStats),
     ("/console/export/joint_stats.xlsx", Export::JointStats),
+    ("/console/export/api_access.xlsx", Export::ApiAccess),
 ];
 
 fn path_of(kind: Export) -> &'static str {
@@ -266,6 +269,20 @@ async fn sheet(
             };
             let s = app::joint::service::stats::stats(state, &f).await?;
             ("联合奖惩核查统计", EXPORT_HEADERS.to_vec(), export_rows(&s))
+        }
+        Export::ApiAccess => {
+            use app::partner::service::access_log::{self, HEADERS};
+            let f = app::partner::model::AccessFilter {
+                key: get("key"),
+                from: get("from"),
+                to: get("to"),
+                outcome: get("outcome"),
+            };
+            (
+                "接口访问日志",
+                HEADERS.to_vec(),
+                access_log::sheet(state, &f).await?,
+            )
         }
     })
 }

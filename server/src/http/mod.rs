@@ -14,7 +14,6 @@ mod gate;
 mod health;
 pub mod joint;
 pub mod page_cache;
-mod partner;
 pub mod portal;
 pub mod province;
 pub mod security;
@@ -128,7 +127,6 @@ fn rest(upload_max_mb: u64, test_hooks: bool) -> Routes {
         .merge(cases::router())
         .merge(joint::router())
         .merge(province::router())
-        .merge(partner::router())
         .merge(embed::router())
         .merge(api_v1::router());
     if test_hooks {

@@ -12,7 +12,7 @@ use leptos_meta::Title;
 
 pub const PATH: &str = "/console/api-access";
 /// The filtered range as XLSX (POST with the filter's fields).
-pub const EXPORT_XLSX: &str = "/console/api-access/export.xlsx";
+pub const EXPORT_XLSX: &str = "/console/export/api_access.xlsx";
 
 #[component]
 pub fn ApiAccessPage() -> impl IntoView {
@@ -131,7 +131,7 @@ fn Requests(p: AccessPage) -> impl IntoView {
                                 <td data-label="状态码" class:result-bad=bad>{r.status}</td>
                                 <td data-label="返回条数">{r.rows_out}</td>
                                 <td data-label="来源地址">{r.ip}</td>
-                                <td data-label="耗时">{format!("{} 毫秒", r.millis)}</td>
+                                <td data-label="耗时">{if r.millis < 0 { "—".to_string() } else { format!("{} 毫秒", r.millis) }}</td>
                             </tr>
                         }
                     }).collect_view()}

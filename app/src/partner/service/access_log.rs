@@ -1,7 +1,10 @@
 //! The access log of API keys (docs/domain.md §12, §15): every request a key makes — which key, what
 //! it asked, when, the answer's status and how many rows it carried. Written beside the request by the
-//! table's group-commit writer, so a partner's answer never waits for its log line; read and exported
-//! by the security admin.
+//! database's group-commit writer, so a partner's answer never waits for its log line; read and exported
+//! by the security admin. A check a key made (`POST /api/v1/checks`, answered) is not written twice:
+//! its line is its row of the check log (`joint_checks`: key, time, hits), which this log reads beside
+//! its own — on the check API's hot path a second row per request cost SQLite a third of its
+//! throughput and second-long tails (BENCHMARKS.md).
 use crate::error::AppError;
 use crate::partner::model::{AccessFilter, AccessPage, AccessRow, KeyUsage, SHOWN};
 use crate::rules::date::{beijing_day_start_utc, beijing_minute, filter_day};
@@ -50,8 +53,12 @@ pub fn record(state: &AppState, a: Access) {
     });
 }
 
-const FROM: &str = "FROM api_access_log a JOIN api_keys k ON k.id = a.key_id \
-                    JOIN departments d ON d.id = k.department_id";
+/// The log's own lines and the checks keys made (one line each, their hits as rows).
+const FROM: &str =
+    "FROM (SELECT key_id, at, method, path, status, rows_out, ip, millis FROM api_access_log \
+    UNION ALL SELECT api_key_id, checked_at, 'POST', '/api/v1/checks', 200, hit_count, NULL, NULL \
+    FROM joint_checks WHERE channel = 'api' AND api_key_id IS NOT NULL) a \
+    JOIN api_keys k ON k.id = a.key_id JOIN departments d ON d.id = k.department_id";
 
 fn filter_sql(f: &AccessFilter) -> Result<(String, Vec<String>), AppError> {
     let mut sql = String::from(" WHERE 1 = 1");
@@ -78,7 +85,8 @@ async fn rows(state: &AppState, f: &AccessFilter, limit: i64) -> Result<Vec<Acce
     let (filter, binds) = filter_sql(f)?;
     let sql = format!(
         "SELECT a.at, k.prefix, k.name, d.name AS unit, a.method, a.path, a.status, a.rows_out, \
-         COALESCE(a.ip, '') AS ip, a.millis {FROM}{filter} ORDER BY a.id DESC LIMIT {limit}"
+         COALESCE(a.ip, '') AS ip, COALESCE(a.millis, -1) AS millis {FROM}{filter} \
+         ORDER BY a.at DESC LIMIT {limit}"
     );
     let mut q = sqlx::query(&sql);
     for b in &binds {
@@ -190,7 +198,11 @@ pub async fn sheet(state: &AppState, f: &AccessFilter) -> Result<Vec<Vec<String>
                 r.status.to_string(),
                 r.rows_out.to_string(),
                 r.ip,
-                r.millis.to_string(),
+                if r.millis < 0 {
+                    String::new()
+                } else {
+                    r.millis.to_string()
+                },
             ]
         })
         .collect())

@@ -1,6 +1,7 @@
 //! 联合奖惩 checks for service systems (`POST /api/v1/checks`, docs/domain.md §8): a key of the unit
 //! with the `check` scope checks a subject for one of the unit's matters and records the feedback. The
 //! same service as the console's check (`app::joint::service::check`).
+use super::super::api_gate::InCheckLog;
 use super::super::extract::{ApiJson, ApiKey};
 use super::{require_check_scope, ApiError, ApiFailure};
 use app::error::AppError;
@@ -9,7 +10,7 @@ use app::joint::model::{CheckHit, CheckMeasure};
 use app::joint::service::{check, feedback};
 use app::server::AppState;
 use axum::extract::{Path, State};
-use axum::Json;
+use axum::{Extension, Json};
 use http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -132,7 +133,7 @@ pub async fn run(
     State(state): State<AppState>,
     ApiKey(h): ApiKey,
     ApiJson(req): ApiJson<CheckRequest>,
-) -> Result<Json<CheckResponse>, ApiFailure> {
+) -> Result<(Extension<InCheckLog>, Json<CheckResponse>), ApiFailure> {
     require_check_scope(&h)?;
     let matter = check::matter_by_code(&state, &req.matter)
         .await?
@@ -173,16 +174,20 @@ pub async fn run(
         name: format!("apikey:{}", h.prefix),
     };
     let v = check::run(&state, &by, &matter, &subject).await?;
-    Ok(Json(CheckResponse {
-        check_id: v.public_id,
-        matter: v.matter_code,
-        subject: v.subject_shown,
-        subject_name: v.subject_name,
-        checked_on: v.checked_on,
-        hits: v.hits.into_iter().map(hit_item).collect(),
-        measures: v.measures.into_iter().map(measure_item).collect(),
-        feedback_due: v.feedback_due,
-    }))
+    // The check log holds this request's line: the access log reads it there.
+    Ok((
+        Extension(InCheckLog),
+        Json(CheckResponse {
+            check_id: v.public_id,
+            matter: v.matter_code,
+            subject: v.subject_shown,
+            subject_name: v.subject_name,
+            checked_on: v.checked_on,
+            hits: v.hits.into_iter().map(hit_item).collect(),
+            measures: v.measures.into_iter().map(measure_item).collect(),
+            feedback_due: v.feedback_due,
+        }),
+    ))
 }
 
 /// Record what was done about a check's hits.
